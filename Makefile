@@ -1,0 +1,60 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MIN_PY := 3.12
+
+.PHONY: run test test-fast test-browser lint check-python install install-dev migrate demo serve clean bench
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
+	  echo "error: this site needs Python $(MIN_PY) or newer (Django 6.1); '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+	  echo "       With pyenv, the .python-version file selects 3.13: run 'pyenv install 3.13' if it is missing,"; \
+	  echo "       or call: make PYTHON=/path/to/python3.13 $(MAKECMDGOALS)"; \
+	  exit 1; }
+
+$(VENV)/.created: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed: requirements.txt $(VENV)/.created
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.created
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: check-python $(VENV)/.installed
+install-dev: check-python $(VENV)/.installed-dev
+
+migrate: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+
+demo: migrate
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+
+## make run: the site on the embedded defaults (SQLite, local cache, console email, demo payments)
+run: demo
+	@echo "Serving on http://127.0.0.1:8000  (staff: make superuser, then /admin/)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+superuser: migrate
+	DJANGO_DEBUG=1 $(PY) manage.py createsuperuser
+
+## make test: the whole suite (browser tests run when /usr/bin/chromium is installed)
+test: install-dev
+	DJANGO_TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install-dev
+	$(PY) scripts/bench_http.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 media

@@ -1,0 +1,254 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from donations import money
+
+
+def validate_preset_amounts(value: str) -> None:
+    try:
+        amounts = money.parse_preset_amounts(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    if not amounts:
+        raise ValidationError(_("Give at least one preset amount, for example “25, 50, 100, 250”."))
+
+
+class CampaignQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(is_published=True)
+
+
+class Campaign(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    story = models.TextField(_("story"), blank=True, help_text=_("Markdown. Scripts and unsafe HTML are removed."))
+    hero_image = models.ImageField(_("hero image"), upload_to="campaigns/", blank=True)
+    hero_image_alt = models.CharField(_("hero image description"), max_length=300, blank=True)
+    # Web-sized renditions of hero_image, {width: storage name}, written when the image changes.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    goal_cents = models.PositiveBigIntegerField(_("goal (cents)"), validators=[MinValueValidator(100)])
+    currency = models.CharField(_("currency"), max_length=3, default="usd", editable=False)
+    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    is_published = models.BooleanField(_("published"), default=True)
+    preset_amounts = models.CharField(
+        _("preset amounts (dollars)"),
+        max_length=200,
+        default="25, 50, 100, 250, 500",
+        validators=[validate_preset_amounts],
+        help_text=_("Comma-separated whole dollar amounts shown as buttons on the gift form."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-is_featured", "-starts_on", "title"]
+        constraints = [
+            # One featured campaign at a time: "/" must know which to show.
+            models.UniqueConstraint(
+                fields=["is_featured"], condition=Q(is_featured=True), name="one_featured_campaign"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaign:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The campaign cannot end before it starts.")})
+
+    @property
+    def preset_amounts_cents(self) -> list[int]:
+        return [dollars * 100 for dollars in money.parse_preset_amounts(self.preset_amounts)]
+
+
+class Figure(models.Model):
+    """A big number on the campaign page: "3,000+" / "infusions a year"."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="figures")
+    value = models.CharField(_("value"), max_length=40)
+    label = models.CharField(_("label"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.value} {self.label}"
+
+
+class Division(models.Model):
+    """A clinical division whose patients the campaign's centers serve."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="divisions")
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("division served")
+        verbose_name_plural = _("divisions served")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Designation(models.Model):
+    """Where a donor can direct a gift within a campaign (Infusion Center, Greatest need…)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="designations")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    is_default = models.BooleanField(_("default choice"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("designation")
+        verbose_name_plural = _("designations")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="designation_slug_per_campaign"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Milestone(models.Model):
+    """A mark on the progress meter ("First infusion chairs ordered" at $250,000)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
+    amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
+    label = models.CharField(_("label"), max_length=160)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["amount_cents", "pk"]
+
+    def __str__(self):
+        return f"{self.label} ({money.format_cents(self.amount_cents)})"
+
+
+class Tally(models.Model):
+    """
+    Running totals of what counts toward a campaign, kept in the same transaction as every gift
+    change (donations.services.gift_sync_tally), so that reading progress costs one row whatever
+    the number of gifts. One row per campaign with designation NULL (the whole campaign), and one
+    per designation. `manage.py recompute_tallies` rebuilds them from the gifts and reports drift.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
+    designation = models.ForeignKey(Designation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    raised_cents = models.BigIntegerField(default=0)
+    online_cents = models.BigIntegerField(default=0)
+    offline_cents = models.BigIntegerField(default=0)
+    pledged_cents = models.BigIntegerField(default=0)
+    gift_count = models.BigIntegerField(default=0)
+    donor_count = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "designation"],
+                condition=Q(designation__isnull=False),
+                name="tally_per_designation",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign"], condition=Q(designation__isnull=True), name="tally_per_campaign"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.designation_id or '*'}: {self.raised_cents}"
+
+
+class CampaignDonor(models.Model):
+    """
+    How many counted gifts each donor has in a campaign, so that the donor count moves by
+    exactly one when a donor's first gift counts or their last one stops counting. The key is a
+    hash of the normalised email (or name, for offline gifts): no personal data is kept here.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    donor_key = models.CharField(max_length=64)
+    gift_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "donor_key"], name="campaign_donor_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.donor_key[:8]}: {self.gift_count}"
+
+
+class UpdateQuerySet(models.QuerySet):
+    def published(self, *, now=None):
+        return self.filter(status=Update.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+
+class Update(models.Model):
+    """A campaign update: a post on the blog, in the feeds and on the campaign page."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="updates")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = models.TextField(_("body"), help_text=_("Markdown. Scripts and unsafe HTML are removed."))
+    image = models.ImageField(_("image"), upload_to="updates/", blank=True)
+    image_alt = models.CharField(_("image description"), max_length=300, blank=True)
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(_("byline"), max_length=120, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish at"), default=timezone.now, help_text=_("A future time schedules the update.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("update")
+        verbose_name_plural = _("updates")
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-publish_at"], name="update_published_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaign:update_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()

@@ -1,0 +1,37 @@
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers a query, 503 otherwise (for load balancers and monitoring)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def robots_txt(request):
+    """robots.txt: everything public is crawlable; staff and private flows are not."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /donate/thanks/",
+        "Disallow: /donate/manage/",
+        "Disallow: /stripe/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def bare(request):
+    """A constant response, the yardstick the benchmark compares the real pages against."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -1,0 +1,165 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Campaign, Designation
+
+
+class Frequency(models.TextChoices):
+    ONE_TIME = "one_time", _("One time")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class RecurringPlan(models.Model):
+    """A monthly gift: one Stripe subscription. Every paid invoice of it is one Gift."""
+
+    class Status(models.TextChoices):
+        INCOMPLETE = "incomplete", _("Incomplete")
+        ACTIVE = "active", _("Active")
+        PAST_DUE = "past_due", _("Past due")
+        CANCELED = "canceled", _("Cancelled")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="plans")
+    designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    amount_cents = models.PositiveIntegerField(_("monthly amount (cents)"))
+    fee_cents = models.PositiveIntegerField(_("fee covered (cents)"), default=0)
+    currency = models.CharField(max_length=3, default="usd")
+    donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
+    donor_email = models.EmailField(_("donor email"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.INCOMPLETE)
+    stripe_subscription_id = models.CharField(max_length=255, unique=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("monthly plan")
+        verbose_name_plural = _("monthly plans")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.stripe_subscription_id} ({self.get_status_display()})"
+
+
+class Gift(models.Model):
+    """
+    One gift: an online one-time gift, one paid month of a monthly plan, or an offline gift that
+    staff record. `amount_cents` is the gift itself; `fee_cents` is what the donor added to cover
+    the card fee (charged, but not counted toward the goal).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        REFUNDED = "refunded", _("Refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        DISPUTED = "disputed", _("Disputed")
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online (Stripe)")
+        CHECK = "check", _("Check")
+        CASH = "cash", _("Cash")
+        WIRE = "wire", _("Wire transfer")
+        STOCK = "stock", _("Stock")
+        PLEDGE = "pledge", _("Pledge")
+
+    class Dedication(models.TextChoices):
+        NONE = "", _("No dedication")
+        HONOR = "honor", _("In honor of")
+        MEMORY = "memory", _("In memory of")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="gifts")
+    designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
+    plan = models.ForeignKey(RecurringPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    fee_cents = models.PositiveIntegerField(_("fee covered (cents)"), default=0)
+    refunded_cents = models.PositiveIntegerField(_("refunded (cents)"), default=0)
+    currency = models.CharField(max_length=3, default="usd")
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.ONE_TIME)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.ONLINE)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+
+    donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
+    donor_email = models.EmailField(_("donor email"), blank=True)
+    display_name = models.CharField(_("name on the donor wall"), max_length=80, blank=True)
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    dedication = models.CharField(_("dedication"), max_length=10, choices=Dedication.choices, blank=True, default="")
+    honoree_name = models.CharField(_("honoree's name"), max_length=200, blank=True)
+    honoree_email = models.EmailField(_("honoree's email"), blank=True)
+    message = models.TextField(_("message"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+
+    # Offline gifts: when the money (or the pledge) arrived, when a pledge is due, check number.
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    expected_on = models.DateField(_("pledge expected on"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+
+    stripe_checkout_session_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
+    stripe_charge_id = models.CharField(max_length=255, blank=True)
+    stripe_invoice_id = models.CharField(max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+
+    # What this gift currently contributes to its campaign's Tally; kept in step by
+    # donations.services.gift_sync_tally in the same transaction as any change to the gift.
+    counted_cents = models.BigIntegerField(default=0, editable=False)
+    counted_donor_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("gift")
+        verbose_name_plural = _("gifts")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Stripe objects map to at most one gift: retries and races cannot make a second.
+            models.UniqueConstraint(
+                fields=["stripe_checkout_session_id"],
+                condition=~Q(stripe_checkout_session_id=""),
+                name="gift_unique_checkout_session",
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_invoice_id"], condition=~Q(stripe_invoice_id=""), name="gift_unique_invoice"
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_payment_intent_id"],
+                condition=~Q(stripe_payment_intent_id=""),
+                name="gift_unique_payment_intent",
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_cents__lte=models.F("amount_cents") + models.F("fee_cents")),
+                name="gift_refund_within_charge",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "-paid_at"], name="gift_wall_idx"),
+            models.Index(fields=["donor_email"], name="gift_donor_email_idx"),
+        ]
+
+    def __str__(self):
+        return f"Gift {self.pk} ({self.get_status_display()})"
+
+    @property
+    def total_cents(self) -> int:
+        """What the donor was charged: the gift plus any fee they chose to cover."""
+        return self.amount_cents + self.fee_cents
+
+    @property
+    def is_offline(self) -> bool:
+        return self.source != self.Source.ONLINE
+
+    @property
+    def is_pledge(self) -> bool:
+        return self.source == self.Source.PLEDGE
+
+    @property
+    def public_name(self) -> str:
+        return "" if self.is_anonymous else (self.display_name or "")

@@ -1,0 +1,62 @@
+"""Test data. Gifts are saved through donations.services.gift_save so the tallies stay true."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from campaign.models import Campaign, Designation, Update
+from donations.models import Gift
+from donations.services import gift_save
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    title = factory.Sequence(lambda n: f"Campaign {n}")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    tagline = "Help children get care close to home"
+    story = "We are building **two centers**."
+    goal_cents = 1_000_000_00
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+
+
+class DesignationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Designation
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Sequence(lambda n: f"Designation {n}")
+    slug = factory.Sequence(lambda n: f"designation-{n}")
+
+
+class UpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Update
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Update {n}")
+    slug = factory.Sequence(lambda n: f"update-{n}")
+    summary = "What happened this month."
+    body = "Construction has **started**."
+    status = Update.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+
+
+class GiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gift
+
+    campaign = factory.SubFactory(CampaignFactory)
+    amount_cents = 50_00
+    donor_name = factory.Sequence(lambda n: f"Donor {n}")
+    donor_email = factory.Sequence(lambda n: f"donor{n}@example.com")
+    display_name = factory.LazyAttribute(lambda gift: gift.donor_name)
+    status = Gift.Status.SUCCEEDED
+    paid_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return gift_save(model_class(*args, **kwargs))
