@@ -312,3 +312,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Rate limits --------------------------------------------------------------------------
+
+# How many proxies (load balancer, CDN) sit in front of gunicorn and append to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
