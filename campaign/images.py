@@ -29,7 +29,7 @@ def max_upload_bytes() -> int:
 
 
 def max_upload_pixels() -> int:
-    return getattr(settings, "IMAGE_UPLOAD_MAX_PIXELS", 40_000_000)
+    return settings.IMAGE_UPLOAD_MAX_PIXELS
 
 
 def validate_image_upload(file) -> None:
