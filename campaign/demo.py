@@ -8,7 +8,7 @@ import datetime
 import io
 import random
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 CAMPAIGN_SLUG = "infusion-dialysis-centers"
 GIFT_MARKER_PREFIX = "demo-seed-"
@@ -309,6 +309,16 @@ def demo_gifts(*, now: datetime.datetime) -> list[dict]:
 
 def draw_hero(*, width: int = 2000, height: int = 1000) -> bytes:
     """A warm, friendly illustration (no photo, no download): a hospital on a hill at sunrise."""
+    image = _draw_scene()
+    if (width, height) != image.size:
+        image = ImageOps.fit(image, (width, height), Image.LANCZOS, centering=(0.5, 0.6))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=88)
+    return buffer.getvalue()
+
+
+def _draw_scene() -> Image.Image:
+    width, height = 2000, 1000
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
     top, bottom = (255, 214, 170), (255, 244, 228)
@@ -344,7 +354,7 @@ def draw_hero(*, width: int = 2000, height: int = 1000) -> bytes:
     for col in range(2):
         x = 1215 + col * 110
         draw.rounded_rectangle((x, 600, x + 70, 660), radius=8, fill=palette[(col + 1) % len(palette)])
-    draw.rounded_rectangle((905, 730, 995, 820), radius=10, fill=(242, 107, 58))
+    draw.rounded_rectangle((910, 762, 990, 820), radius=10, fill=(242, 107, 58))
     # A heart above the door.
     cx, cy, r = 950, 395, 34
     draw.ellipse((cx - 2 * r, cy - r, cx, cy + r), fill=(242, 107, 58))
@@ -354,6 +364,4 @@ def draw_hero(*, width: int = 2000, height: int = 1000) -> bytes:
     for tx, ty, s in ((520, 760, 1.0), (600, 790, 0.8), (1530, 770, 0.9), (1620, 800, 1.1)):
         draw.rectangle((tx - 8 * s, ty, tx + 8 * s, ty + 70 * s), fill=(120, 85, 60))
         draw.ellipse((tx - 55 * s, ty - 90 * s, tx + 55 * s, ty + 20 * s), fill=(70, 150, 100))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=88)
-    return buffer.getvalue()
+    return image
