@@ -292,8 +292,10 @@ class FakeStripe(stripe.HTTPClient):
                 ended_at=None,
             )
             self.subscriptions[subscription["id"]] = subscription
+            session["subscription"] = subscription["id"]
             invoice = self.invoice_for(subscription["id"], billing_reason="subscription_create")
-            session.update(subscription=subscription["id"], invoice=invoice["id"])
+            session["invoice"] = invoice["id"]
+            subscription["latest_invoice"] = invoice["id"]
         return session
 
     def _payment(self, amount: int, customer_id: str, metadata: dict) -> tuple[dict, dict]:
