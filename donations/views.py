@@ -42,7 +42,8 @@ def gift_form(request):
     data = request.POST if request.method == "POST" else request.GET
     slug = _campaign_slug(data.get("campaign"))
     campaign = selectors.campaign_for_gift_form(slug=slug)
-    if campaign is None and request.method == "GET":
+    if campaign is None:
+        # An unknown campaign: show the featured one (a POST for it then fails validation, with a message).
         campaign = selectors.campaign_for_gift_form(slug=None)
     if campaign is None:
         return render(request, "donations/gift_unavailable.html", status=404)
