@@ -8,6 +8,9 @@ from .conftest import form_data
 
 pytestmark = pytest.mark.django_db
 
+IN_DOLLARS = "Enter the amount in dollars, like 50 or 50.00."
+NOT_A_CHOICE = "Select a valid choice. elsewhere is not one of the available choices."
+
 
 def test_form_is_prefilled_from_the_query_string(client, fake_stripe):
     campaign = CampaignFactory(preset_amounts="25, 50, 100")
@@ -76,7 +79,7 @@ def test_no_campaign_open_says_so(client, fake_stripe):
         ({"amount": "other", "other_amount": "ten"}, "other_amount", "Enter the amount in dollars, like 50 or 50.00."),
         ({"amount": "other", "other_amount": ""}, "other_amount", "Choose or enter an amount."),
         ({"amount": "", "other_amount": ""}, "amount", "Choose or enter an amount."),
-        ({"amount": "-50"}, "amount", "Enter the amount in dollars, like 50 or 50.00."),
+        ({"amount": "-50"}, "amount", IN_DOLLARS),
         ({"frequency": "weekly"}, "frequency", "Choose one time or monthly."),
         ({"display_name": ""}, "display_name", "Enter a name for the donor wall, or choose to give anonymously."),
         ({"dedication": "memory"}, "honoree_name", "Enter the name of the person you are honoring."),
