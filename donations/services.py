@@ -538,11 +538,15 @@ def _gift_for_charge(*, charge_id: str, payment_intent_id: str, metadata: dict) 
         query |= Q(stripe_charge_id=charge_id)
     gift = Gift.objects.select_for_update().filter(query).first()
     if gift is None and _gift_id_from(metadata.get("gift_id")):
+        # Lock by id, then check: a concurrent checkout.session.completed may be setting the
+        # payment intent right now, and a WHERE on it would skip the row once that commits.
         gift = (
             Gift.objects.select_for_update()
-            .filter(pk=_gift_id_from(metadata.get("gift_id")), source=Gift.Source.ONLINE, stripe_payment_intent_id="")
+            .filter(pk=_gift_id_from(metadata.get("gift_id")), source=Gift.Source.ONLINE)
             .first()
         )
+        if gift is not None and gift.stripe_payment_intent_id not in ("", payment_intent_id):
+            return None  # metadata naming a gift that another payment paid: not this charge's
         if gift is not None and payment_intent_id:
             gift.stripe_payment_intent_id = payment_intent_id
     return gift
@@ -652,7 +656,12 @@ def gift_receipt_send(*, gift_id: int) -> str:
     from . import receipts
 
     with transaction.atomic():
-        gift = Gift.objects.select_for_update().select_related("campaign", "designation").filter(pk=gift_id).first()
+        gift = (
+            Gift.objects.select_for_update(of=("self",))
+            .select_related("campaign", "designation")
+            .filter(pk=gift_id)
+            .first()
+        )
         if gift is None or gift.status not in SETTLED_STATUSES or gift.status == Gift.Status.DISPUTED:
             return "not paid"
         outcome = "already sent"
