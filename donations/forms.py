@@ -39,7 +39,7 @@ class GiftForm(forms.Form):
         label=_("Other amount (US dollars)"),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "75.00"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     cover_fee = forms.BooleanField(
         label=_("Add the processing fee so 100% of my gift goes to the campaign"), required=False
