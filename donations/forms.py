@@ -28,7 +28,7 @@ class GiftForm(forms.Form):
         label=_("How often"),
         choices=Frequency.choices,
         initial=Frequency.ONE_TIME,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={
             "required": _("Choose one time or monthly."),
             "invalid_choice": _("Choose one time or monthly."),
