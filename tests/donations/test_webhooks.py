@@ -441,3 +441,27 @@ def test_a_failing_handler_rolls_back_records_the_error_and_answers_500(client, 
 def test_replay_of_an_unknown_event_says_what_to_do(db):
     with pytest.raises(CommandError, match="No stored event"):
         call_command("replay_webhook_events", "--event", "evt_nope")
+
+
+def test_a_redelivered_event_costs_one_query(client, fake_stripe, paid_gift, django_assert_num_queries):
+    gift = paid_gift(CampaignFactory())
+    event = fake_stripe.events[-1]
+    assert event["data"]["object"]["id"] == gift.stripe_checkout_session_id
+    with django_assert_num_queries(1):
+        response = fake_stripe.post(client, event)
+    assert response.json()["outcome"] == "duplicate"
+
+
+def test_a_first_delivery_costs_a_fixed_number_of_queries(
+    client, fake_stripe, paid_gift, start_gift, django_assert_num_queries
+):
+    campaign = CampaignFactory()
+    paid_gift(campaign)  # the campaign's tally row exists, as it does after the first gift
+    gift = start_gift(campaign)
+    event = fake_stripe.event(
+        "checkout.session.completed", fake_stripe.complete_session(gift.stripe_checkout_session_id)
+    )
+    # The duplicate check, the event row, the gift's lock, and gift_save's lock, donor and tally
+    # updates (savepoints included): a change here changes what every payment costs.
+    with django_assert_num_queries(17):
+        assert fake_stripe.post(client, event).status_code == 200
