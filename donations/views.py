@@ -203,7 +203,7 @@ def plan_manage(request):
     A donor asks for a link to manage their monthly gift. Template: donations/plan_manage.html.
     Whatever the address, the answer is the same, so the page never tells who gives.
     """
-    form = PlanManageForm(request.POST or None)
+    form = PlanManageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
         allowed = ratelimit.hit(scope="plan-manage-ip", key=ratelimit.client_ip(request), limit=10, window_seconds=3600)

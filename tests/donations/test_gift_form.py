@@ -183,3 +183,19 @@ def test_posting_too_often_is_limited_before_stripe_is_called(client, fake_strip
     assert response.status_code == 429
     assert Gift.objects.count() == 30
     assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 30
+
+
+def test_the_form_page_costs_a_fixed_number_of_queries(client, fake_stripe, django_assert_num_queries):
+    campaign = CampaignFactory()
+    DesignationFactory(campaign=campaign, slug="infusion")
+    DesignationFactory(campaign=campaign, slug="dialysis")
+    # The campaign, its designations (for the choices), and the prefilled designation's check.
+    with django_assert_num_queries(3):
+        response = client.get(f"/donate/?campaign={campaign.slug}&designation=dialysis")
+    assert response.context["form"]["designation"].value() == "dialysis"
+
+
+def test_an_empty_post_to_manage_asks_for_the_email(client, fake_stripe):
+    response = client.post("/donate/manage/", {})
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == ["Enter your email address."]
