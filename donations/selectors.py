@@ -40,7 +40,7 @@ def gifts_pending_receipt(*, max_attempts: int) -> QuerySet[Gift]:
             source=Gift.Source.ONLINE,
             receipt_sent_at__isnull=True,
             receipt_attempts__lt=max_attempts,
-            status__in=[Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED, Gift.Status.REFUNDED],
+            status__in=[Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED],
         )
         .exclude(donor_email="")
         .order_by("pk")

@@ -662,7 +662,8 @@ def gift_receipt_send(*, gift_id: int) -> str:
             .filter(pk=gift_id)
             .first()
         )
-        if gift is None or gift.status not in SETTLED_STATUSES or gift.status == Gift.Status.DISPUTED:
+        # A gift refunded in full (or disputed) before its receipt went out gets none.
+        if gift is None or gift.status not in COUNTED_STATUSES:
             return "not paid"
         outcome = "already sent"
         if gift.receipt_sent_at is None:

@@ -290,6 +290,8 @@ def test_refund_before_completion_is_found_by_the_charge_metadata(fake_stripe, s
     gift.refresh_from_db()
     assert gift.status == Gift.Status.REFUNDED
     assert raised(gift.campaign) == (0, 0, 0)
+    assert gift.receipt_sent_at is None  # refunded in full before any receipt: none is sent
+    assert mail.outbox == []
 
 
 def test_dispute_takes_the_gift_off_the_meter_and_a_won_dispute_restores_it(fake_stripe, paid_gift, deliver):
