@@ -713,3 +713,34 @@ def plan_manage_link_send(*, plan_id: int) -> None:
     plan = RecurringPlan.objects.select_related("campaign").get(pk=plan_id)
     url = settings.SITE_URL + reverse("donations:manage_link", kwargs={"token": plan_manage_token(plan)})
     receipts.plan_manage_link_send(plan=plan, url=url)
+
+
+# --- Reconciliation ----------------------------------------------------------------------------------
+
+
+def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
+    """
+    Re-read recent Checkout Sessions and every subscription and apply them with the webhook's own
+    idempotent functions, repairing whatever webhooks missed. Raises PaymentError if Stripe is unreachable.
+    """
+    since = int((timezone.now() - datetime.timedelta(days=days)).timestamp())
+    sessions = stripe_gateway.checkout_session_list(created_gte=since)
+    subscriptions = stripe_gateway.subscription_list()
+    report: dict = {"sessions": 0, "plans": 0, "rejected": []}
+    for index, session in enumerate(sessions, start=1):
+        if session.get("status") not in ("complete", "expired"):
+            continue
+        try:
+            gift = gift_fulfil_checkout_session(session=session)
+        except EventRejected as error:
+            report["rejected"].append(f"{session.get('id')}: not applied: {error}")
+            continue
+        if gift is not None:
+            report["sessions"] += 1
+            if progress:
+                progress(f"[{index}/{len(sessions)}] {session['id']}: gift {gift.pk} {gift.status}")
+    for subscription in subscriptions:
+        deleted = subscription.get("status") == "canceled"
+        if plan_record_subscription(subscription=subscription, deleted=deleted) is not None:
+            report["plans"] += 1
+    return report

@@ -13,3 +13,10 @@ def gift_send_receipt(gift_id: int) -> str:
 @task
 def plan_send_manage_link(plan_id: int) -> None:
     services.plan_manage_link_send(plan_id=plan_id)
+
+
+@task
+def stripe_reconcile_recent(days: int = 3) -> dict:
+    """The reconcile job, for a scheduler (cron, or a periodic enqueue) to run every few hours."""
+    report = services.stripe_reconcile(days=days)
+    return {"sessions": report["sessions"], "plans": report["plans"], "rejected": len(report["rejected"])}

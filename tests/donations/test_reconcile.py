@@ -31,3 +31,13 @@ def test_reconcile_records_what_the_webhooks_missed(
 
     call_command("reconcile_stripe")  # twice: nothing more happens
     assert Gift.objects.filter(status=Gift.Status.SUCCEEDED).count() == 2
+
+
+def test_reconcile_task_reports_what_it_did(fake_stripe, start_gift):
+    from donations.tasks import stripe_reconcile_recent
+
+    gift = start_gift(CampaignFactory())
+    fake_stripe.complete_session(gift.stripe_checkout_session_id)
+    result = stripe_reconcile_recent.enqueue(days=1)
+    assert result.return_value == {"sessions": 1, "plans": 0, "rejected": 0}
+    assert Gift.objects.get().status == Gift.Status.SUCCEEDED

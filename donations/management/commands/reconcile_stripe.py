@@ -1,7 +1,4 @@
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from donations import services, stripe_gateway
 
@@ -16,35 +13,17 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=3, help="How far back to read Checkout Sessions (default 3).")
 
     def handle(self, *args, days: int, **options):
-        since = int((timezone.now() - datetime.timedelta(days=days)).timestamp())
+        self.stdout.write(f"Reading the last {days} day(s) of Checkout Sessions and every subscription from Stripe…")
         try:
-            sessions = stripe_gateway.checkout_session_list(created_gte=since)
-            subscriptions = stripe_gateway.subscription_list()
+            report = services.stripe_reconcile(days=days, progress=self.stdout.write)
         except stripe_gateway.PaymentError as error:
             raise CommandError(f"Stripe could not be read ({error}). Check STRIPE_SECRET_KEY and try again.") from error
+        for problem in report["rejected"]:
+            self.stderr.write(problem)
         self.stdout.write(
-            f"{len(sessions)} Checkout Session(s) since {days} day(s) ago, {len(subscriptions)} subscription(s)."
+            self.style.SUCCESS(
+                f"Done: {report['sessions']} session(s) checked against their gifts, {report['plans']} plan(s) updated."
+            )
         )
-        applied = rejected = 0
-        for index, session in enumerate(sessions, start=1):
-            if session.get("status") not in ("complete", "expired"):
-                continue
-            try:
-                gift = services.gift_fulfil_checkout_session(session=session)
-            except services.EventRejected as error:
-                rejected += 1
-                self.stderr.write(f"[{index}/{len(sessions)}] {session.get('id')}: not applied: {error}")
-                continue
-            if gift is not None:
-                applied += 1
-                self.stdout.write(f"[{index}/{len(sessions)}] {session['id']}: gift {gift.pk} {gift.status}")
-        plans = 0
-        for subscription in subscriptions:
-            deleted = subscription.get("status") == "canceled"
-            if services.plan_record_subscription(subscription=subscription, deleted=deleted) is not None:
-                plans += 1
-        self.stdout.write(
-            self.style.SUCCESS(f"Done: {applied} session(s) checked against their gifts, {plans} plan(s) updated.")
-        )
-        if rejected:
-            raise CommandError(f"{rejected} session(s) did not match their gift; see above.")
+        if report["rejected"]:
+            raise CommandError(f"{len(report['rejected'])} session(s) did not match their gift; see above.")
