@@ -518,6 +518,13 @@ def plan_record_subscription(*, subscription: dict, deleted: bool = False) -> Re
     if status is None or plan.status == RecurringPlan.Status.CANCELED:
         return plan  # a cancelled plan stays cancelled, whatever older events arrive after
     plan.status = status
+    items = ((subscription.get("items") or {}).get("data")) or []
+    if len(items) == 1 and not deleted:
+        # The donor changed the monthly amount in the Customer Portal: the price is what we charge.
+        unit_amount = (items[0].get("price") or {}).get("unit_amount")
+        quantity = items[0].get("quantity") or 1
+        if isinstance(unit_amount, int) and isinstance(quantity, int) and unit_amount * quantity > plan.fee_cents:
+            plan.amount_cents = unit_amount * quantity - plan.fee_cents
     if status == RecurringPlan.Status.CANCELED:
         canceled = subscription.get("canceled_at") or subscription.get("ended_at")
         plan.canceled_at = (

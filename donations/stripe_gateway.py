@@ -11,6 +11,7 @@ donor's journey needs are answered locally, in Stripe's shape, and nothing leave
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from typing import Any
@@ -68,10 +69,16 @@ def use_http_client(http_client: stripe.HTTPClient | None) -> None:
     _http_client = http_client
 
 
+@functools.cache
+def _default_http_client() -> stripe.HTTPClient:
+    # One per process: it keeps a requests session (connection pool) per thread.
+    return stripe.RequestsClient(timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS))
+
+
 def _client() -> stripe.StripeClient:
     if not settings.STRIPE_SECRET_KEY:
         raise PaymentConfigurationError("STRIPE_SECRET_KEY is not set (demo payments handle this call locally).")
-    http_client = _http_client or stripe.RequestsClient(timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS))
+    http_client = _http_client or _default_http_client()
     base_addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(
         api_key=settings.STRIPE_SECRET_KEY,

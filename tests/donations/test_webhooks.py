@@ -391,9 +391,10 @@ def test_failed_invoice_puts_the_plan_past_due_and_updates_and_deletion_follow_s
     assert plan.status == RecurringPlan.Status.PAST_DUE
     assert Gift.objects.count() == 1
 
-    deliver("customer.subscription.updated", {**subscription, "status": "active"})
+    items = {"data": [{"price": {"unit_amount": 40_00}, "quantity": 1}]}  # raised in the Customer Portal
+    deliver("customer.subscription.updated", {**subscription, "status": "active", "items": items})
     plan.refresh_from_db()
-    assert plan.status == RecurringPlan.Status.ACTIVE
+    assert (plan.status, plan.amount_cents, plan.fee_cents) == (RecurringPlan.Status.ACTIVE, 40_00, 0)
 
     deliver("customer.subscription.deleted", {**subscription, "status": "canceled", "canceled_at": 1_700_000_000})
     plan.refresh_from_db()

@@ -291,6 +291,10 @@ class FakeStripe(stripe.HTTPClient):
                 cancel_at=None,
                 ended_at=None,
             )
+            item = subscription["items"]["data"][0]
+            item.update(quantity=1, subscription=subscription["id"])
+            item["price"].update(unit_amount=session["amount_total"], currency=session["currency"])
+            subscription["items"]["data"] = [item]
             self.subscriptions[subscription["id"]] = subscription
             session["subscription"] = subscription["id"]
             invoice = self.invoice_for(subscription["id"], billing_reason="subscription_create")
