@@ -26,11 +26,6 @@ def demo_payments(settings):
     return settings
 
 
-@pytest.fixture
-def mail_outbox(settings, mailoutbox):
-    return mailoutbox
-
-
 def form_data(campaign, **overrides):
     data = {
         "campaign": campaign.slug,

@@ -160,3 +160,18 @@ def test_event_construct_refuses_what_is_not_a_signed_event(fake_stripe):
     ]:
         with pytest.raises(stripe_gateway.WebhookSignatureInvalid):
             stripe_gateway.event_construct(payload=body.encode(), signature_header=header)
+
+
+def test_only_the_gateway_imports_stripe():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"^\s*(import stripe|from stripe\b)", re.MULTILINE)
+    importers = sorted(
+        str(path.relative_to(root))
+        for folder in ("campaign", "config", "destination", "donations")
+        for path in (root / folder).rglob("*.py")
+        if pattern.search(path.read_text())
+    )
+    assert importers == ["donations/stripe_gateway.py"]
