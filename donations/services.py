@@ -444,7 +444,8 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
     origin = Gift.objects.select_for_update().filter(pk=origin_id, frequency=Frequency.MONTHLY).first()
     plan = RecurringPlan.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
     if plan is None and origin is None:
-        raise EventDeferred(f"Invoice {invoice_id}: no plan or gift for subscription {subscription_id} yet")
+        _defer_if_recent(invoice, f"Invoice {invoice_id}: no plan or gift for subscription {subscription_id} yet")
+        return None
 
     gift = Gift.objects.select_for_update().filter(stripe_invoice_id=invoice_id).first()
     if gift is None and origin is not None and not origin.stripe_invoice_id:
@@ -559,6 +560,19 @@ def _gift_for_charge(*, charge_id: str, payment_intent_id: str, metadata: dict) 
     return gift
 
 
+# Out-of-order deliveries arrive seconds or minutes apart; a charge this site still does not know
+# after a day is not one of its gifts (a payment made in the Stripe Dashboard, say), and failing its
+# events for ever would only make Stripe retry them for days and then disable the endpoint.
+DEFER_UNKNOWN_FOR = datetime.timedelta(hours=24)
+
+
+def _defer_if_recent(obj: dict, message: str) -> None:
+    created = obj.get("created")
+    if not isinstance(created, int) or timezone.now().timestamp() - created < DEFER_UNKNOWN_FOR.total_seconds():
+        raise EventDeferred(message)
+    log.warning("%s; created over a day ago, so not one of ours: acknowledged without effect", message)
+
+
 def _as_id(value: Any) -> str:
     if isinstance(value, dict):
         value = value.get("id")
@@ -566,7 +580,7 @@ def _as_id(value: Any) -> str:
 
 
 @transaction.atomic
-def gift_record_charge_refunded(*, charge: dict) -> Gift:
+def gift_record_charge_refunded(*, charge: dict) -> Gift | None:
     """
     Stripe's charge says how much of it is refunded in all (`amount_refunded`): apply that
     absolute amount, so a Finance refund recorded first, a repeated event or events in any order
@@ -581,7 +595,8 @@ def gift_record_charge_refunded(*, charge: dict) -> Gift:
         metadata=charge.get("metadata") or {},
     )
     if gift is None:
-        raise EventDeferred(f"Charge {charge.get('id')}: its gift is not recorded yet")
+        _defer_if_recent(charge, f"Charge {charge.get('id')}: its gift is not recorded yet")
+        return None
     gift.stripe_charge_id = gift.stripe_charge_id or _as_id(charge.get("id"))
     gift.refunded_cents = max(gift.refunded_cents, min(amount_refunded, gift.total_cents))
     if gift.status in (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED, Gift.Status.REFUNDED):
@@ -590,7 +605,7 @@ def gift_record_charge_refunded(*, charge: dict) -> Gift:
 
 
 @transaction.atomic
-def gift_record_dispute(*, dispute: dict, closed: bool) -> Gift:
+def gift_record_dispute(*, dispute: dict, closed: bool) -> Gift | None:
     """A dispute takes the gift off the meter; a won dispute puts it back, a lost one leaves it off."""
     gift = _gift_for_charge(
         charge_id=_as_id(dispute.get("charge")),
@@ -598,7 +613,8 @@ def gift_record_dispute(*, dispute: dict, closed: bool) -> Gift:
         metadata=dispute.get("metadata") or {},
     )
     if gift is None:
-        raise EventDeferred(f"Dispute {dispute.get('id')}: its gift is not recorded yet")
+        _defer_if_recent(dispute, f"Dispute {dispute.get('id')}: its gift is not recorded yet")
+        return None
     gift.stripe_charge_id = gift.stripe_charge_id or _as_id(dispute.get("charge"))
     if not closed:
         if gift.status in (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED, Gift.Status.PENDING):

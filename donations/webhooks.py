@@ -200,8 +200,13 @@ def webhook_receive(*, payload: bytes, signature_header: str | None) -> tuple[in
         log.error("Stripe event %s rejected: %s", event["id"], error)
         webhook_event_record_failure(event=event, error=error)
         return 400, {"error": "Event could not be applied."}
+    except services.EventDeferred as error:
+        # Out of order: what it refers to is not recorded yet. Stripe retries on a 5xx.
+        log.warning("Stripe event %s (%s) deferred: %s", event["id"], event["type"], error)
+        webhook_event_record_failure(event=event, error=error)
+        return 500, {"error": "Event refers to something not recorded yet; it will be retried."}
     except Exception as error:
-        # Deferred (out of order) or a real fault: recorded for replay, and Stripe retries on a 5xx.
+        # A real fault: recorded for replay, and Stripe retries on a 5xx.
         log.exception("Stripe event %s (%s) failed", event["id"], event["type"])
         webhook_event_record_failure(event=event, error=error)
         return 500, {"error": "Event not processed; it will be retried."}

@@ -294,10 +294,23 @@ def test_refund_before_completion_is_found_by_the_charge_metadata(fake_stripe, s
     assert mail.outbox == []
 
 
+def test_refund_of_an_old_charge_the_site_never_knew_is_acknowledged(fake_stripe, paid_gift, deliver):
+    gift = paid_gift(CampaignFactory())
+    foreign = {"object": "charge", "id": "ch_dashboard", "payment_intent": "pi_dashboard", "amount_refunded": 10_00}
+
+    recent = deliver("charge.refunded", {**foreign, "created": int(time.time()) - 3600})
+    old = deliver("charge.refunded", {**foreign, "created": int(time.time()) - 25 * 3600})
+
+    assert (recent.status_code, old.status_code) == (500, 200)  # retried while it may still be out of order
+    assert Gift.objects.get(pk=gift.pk).refunded_cents == 0
+    assert raised(gift.campaign) == (50_00, 1, 1)
+
+
 def test_dispute_takes_the_gift_off_the_meter_and_a_won_dispute_restores_it(fake_stripe, paid_gift, deliver):
     campaign = CampaignFactory()
     gift = paid_gift(campaign)
     dispute = {"id": "dp_1", "object": "dispute", "charge": "ch_x", "payment_intent": gift.stripe_payment_intent_id}
+    assert gift.stripe_payment_intent_id
 
     deliver("charge.dispute.created", {**dispute, "status": "needs_response"})
     gift.refresh_from_db()
@@ -373,9 +386,12 @@ def test_invoice_of_an_unknown_subscription_waits_for_retry(fake_stripe, deliver
         "amount_paid": 500,
         "parent": {"subscription_details": {"subscription": "sub_unknown", "metadata": {}}},
     }
-    assert deliver("invoice.paid", invoice).status_code == 500
+    assert deliver("invoice.paid", {**invoice, "created": int(time.time())}).status_code == 500
     assert not Gift.objects.exists()
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.FAILED
+    # A subscription made outside the site (Stripe Dashboard), a day on: acknowledged, nothing recorded.
+    assert deliver("invoice.paid", {**invoice, "created": int(time.time()) - 2 * 86400}).status_code == 200
+    assert not Gift.objects.exists()
 
 
 def test_failed_invoice_puts_the_plan_past_due_and_updates_and_deletion_follow_stripe(fake_stripe, start_gift, deliver):

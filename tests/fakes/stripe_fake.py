@@ -318,7 +318,9 @@ class FakeStripe(stripe.HTTPClient):
             payment_intent=intent["id"],
             customer=customer_id,
             metadata=metadata,
+            created=int(time.time()),
         )
+        intent["created"] = charge["created"]
         intent["latest_charge"] = charge["id"]
         self.payment_intents[intent["id"]] = intent
         self.charges[charge["id"]] = charge
