@@ -1,10 +1,15 @@
 """Reads of gifts and plans."""
 
+from django.core import signing
 from django.db.models import QuerySet
 
 from campaign.models import Campaign, Designation
 
 from .models import Gift, RecurringPlan
+
+# The emailed link to manage a monthly gift: signed (plan id + time) and valid for an hour.
+PLAN_LINK_SALT = "donations.plan-manage"
+PLAN_LINK_MAX_AGE = 60 * 60
 
 
 def campaign_for_gift_form(*, slug: str | None) -> Campaign | None:
@@ -45,3 +50,12 @@ def gifts_pending_receipt(*, max_attempts: int) -> QuerySet[Gift]:
         .exclude(donor_email="")
         .order_by("pk")
     )
+
+
+def plan_for_manage_token(*, token: str) -> RecurringPlan | None:
+    """The plan a signed management link names, or None if it is forged, expired or gone."""
+    try:
+        plan_id = signing.TimestampSigner(salt=PLAN_LINK_SALT).unsign(token, max_age=PLAN_LINK_MAX_AGE)
+        return RecurringPlan.objects.select_related("campaign").get(pk=int(plan_id))
+    except (signing.BadSignature, ValueError, RecurringPlan.DoesNotExist):
+        return None

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -731,10 +732,10 @@ def plan_manage_link_send(*, plan_id: int) -> None:
     from django.urls import reverse
 
     from . import receipts
-    from .views import plan_manage_token
 
     plan = RecurringPlan.objects.select_related("campaign").get(pk=plan_id)
-    url = settings.SITE_URL + reverse("donations:manage_link", kwargs={"token": plan_manage_token(plan)})
+    token = signing.TimestampSigner(salt=selectors.PLAN_LINK_SALT).sign(str(plan.pk))
+    url = settings.SITE_URL + reverse("donations:manage_link", kwargs={"token": token})
     receipts.plan_manage_link_send(plan=plan, url=url)
 
 

@@ -2,7 +2,6 @@ import logging
 import re
 
 from django.conf import settings
-from django.core import signing
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,8 +22,6 @@ SESSION_ID_RE = re.compile(r"^cs_(test|live)_[A-Za-z0-9]{8,250}$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 # The Checkout Sessions this browser started: the thank-you page shows a gift's details only to them.
 BROWSER_SESSIONS_KEY = "donations_checkout_sessions"
-PLAN_LINK_SALT = "donations.plan-manage"
-PLAN_LINK_MAX_AGE = 60 * 60
 
 
 def _campaign_slug(value) -> str | None:
@@ -216,10 +213,6 @@ def plan_manage(request):
     return render(request, "donations/plan_manage.html", {"form": form}, status=status)
 
 
-def plan_manage_token(plan: RecurringPlan) -> str:
-    return signing.TimestampSigner(salt=PLAN_LINK_SALT).sign(str(plan.pk))
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def plan_manage_link(request, token: str):
@@ -228,10 +221,8 @@ def plan_manage_link(request, token: str):
     POST opens the Stripe Customer Portal (a POST, so that mail scanners following links open
     nothing); in demo mode it cancels the plan here.
     """
-    try:
-        plan_id = signing.TimestampSigner(salt=PLAN_LINK_SALT).unsign(token, max_age=PLAN_LINK_MAX_AGE)
-        plan = RecurringPlan.objects.select_related("campaign").get(pk=int(plan_id))
-    except (signing.BadSignature, ValueError, RecurringPlan.DoesNotExist):
+    plan = selectors.plan_for_manage_token(token=token)
+    if plan is None:
         return render(request, "donations/plan_manage_link.html", {"invalid": True}, status=400)
     context = {"plan": plan, "amount": money.format_cents(plan.amount_cents + plan.fee_cents)}
     if request.method == "POST":
