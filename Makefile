@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MIN_PY := 3.12
 
-.PHONY: run test test-fast test-browser lint check-python install install-dev migrate demo serve clean bench
+.PHONY: run test test-fast test-browser lint check-python install install-dev migrate demo serve clean bench bench-webhooks
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -55,6 +55,10 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) scripts/bench_http.py
+
+## make bench-webhooks: webhook events/s and exactly-once under gunicorn (DATABASE_URL=postgres://…)
+bench-webhooks: install-dev
+	$(PY) scripts/bench_webhooks.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 media

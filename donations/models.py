@@ -110,8 +110,18 @@ class Gift(models.Model):
     counted_cents = models.BigIntegerField(default=0, editable=False)
     counted_donor_key = models.CharField(max_length=64, blank=True, editable=False)
 
+    # Why a payment did not go through, for staff ("card declined", "session expired").
+    failure_reason = models.CharField(_("failure reason"), max_length=300, blank=True)
+    # Finance refunds made through the site: numbers each refund's idempotency key, so that a
+    # retried request can never refund twice.
+    refund_requests = models.PositiveSmallIntegerField(default=0, editable=False)
+
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
+    # The receipt is retried (send_pending_receipts) until it goes out or the attempts run out.
+    receipt_attempts = models.PositiveSmallIntegerField(_("receipt attempts"), default=0)
+    receipt_error = models.TextField(_("last receipt error"), blank=True)
+    dedication_notice_sent_at = models.DateTimeField(_("dedication notice sent at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -148,6 +158,17 @@ class Gift(models.Model):
         return f"Gift {self.pk} ({self.get_status_display()})"
 
     @property
+    def receipt_number(self) -> str:
+        """Stable and unique: the year the gift was paid (or made) and its id."""
+        when = self.paid_at or self.created_at
+        return f"R{when.year if when else 0}-{self.pk:07d}"
+
+    @property
+    def remaining_cents(self) -> int:
+        """What can still be refunded of what the donor was charged."""
+        return self.total_cents - self.refunded_cents
+
+    @property
     def total_cents(self) -> int:
         """What the donor was charged: the gift plus any fee they chose to cover."""
         return self.amount_cents + self.fee_cents
@@ -163,3 +184,56 @@ class Gift(models.Model):
     @property
     def public_name(self) -> str:
         return "" if self.is_anonymous else (self.display_name or "")
+
+
+class WebhookEvent(models.Model):
+    """
+    One Stripe event, stored once (unique id) in the same transaction as its effects, so a
+    redelivered event is recognised and changes nothing. A failed event is kept with its error
+    (outside the rolled-back transaction) for `manage.py replay_webhook_events`.
+    """
+
+    class Status(models.TextChoices):
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored")
+        FAILED = "failed", _("Failed")
+
+    stripe_event_id = models.CharField(_("Stripe event id"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    payload = models.JSONField(_("payload"), default=dict)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    livemode = models.BooleanField(default=False)
+    stripe_created_at = models.DateTimeField(_("created at Stripe"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="webhookevent_status_idx")]
+
+    def __str__(self):
+        return f"{self.type} {self.stripe_event_id} ({self.get_status_display()})"
+
+
+class DemoCheckoutSession(models.Model):
+    """
+    Demo payments only (no Stripe keys): the Checkout Session the gateway would have created at
+    Stripe, kept locally in Stripe's shape so the demo runs through the real webhook code.
+    """
+
+    session_id = models.CharField(max_length=255, unique=True)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("demo checkout session")
+        verbose_name_plural = _("demo checkout sessions")
+
+    def __str__(self):
+        return self.session_id

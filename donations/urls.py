@@ -1,3 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "donations"
 
-urlpatterns = []
+urlpatterns = [
+    path("donate/", views.gift_form, name="gift_form"),
+    path("donate/thanks/", views.gift_thanks, name="thanks"),
+    path("donate/cancelled/", views.gift_cancelled, name="cancelled"),
+    path("donate/manage/", views.plan_manage, name="manage"),
+    path("donate/manage/<str:token>/", views.plan_manage_link, name="manage_link"),
+    path("donate/demo-checkout/<str:session_id>/", views.demo_checkout, name="demo_checkout"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+]

@@ -1,0 +1,115 @@
+"""
+Demo payments (settings.DEMO_PAYMENTS: no Stripe keys, development only). The demo checkout page
+does what Stripe would: it completes the session, then builds the Stripe-shaped events, signs
+them with the webhook secret and hands them to the real webhook code.
+"""
+
+import json
+import secrets
+import time
+
+from django.db import transaction
+
+from . import stripe_gateway, webhooks
+from .models import DemoCheckoutSession, RecurringPlan
+
+
+def _event(event_type: str, obj: dict) -> dict:
+    return {
+        "id": "evt_demo_" + secrets.token_hex(12),
+        "object": "event",
+        "api_version": "2025-09-30.clover",
+        "created": int(time.time()),
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event_type,
+        "data": {"object": obj},
+    }
+
+
+def _deliver(event: dict) -> tuple[int, dict]:
+    payload = json.dumps(event)
+    return webhooks.webhook_receive(payload=payload.encode(), signature_header=stripe_gateway.event_sign(payload))
+
+
+def _invoice(session: dict, *, subscription_id: str, customer_id: str) -> dict:
+    return {
+        "id": "in_demo_" + secrets.token_hex(12),
+        "object": "invoice",
+        "billing_reason": "subscription_create",
+        "status": "paid",
+        "currency": session["currency"],
+        "amount_due": session["amount_total"],
+        "amount_paid": session["amount_total"],
+        "customer": customer_id,
+        "customer_email": (session.get("customer_details") or {}).get("email"),
+        "customer_name": (session.get("customer_details") or {}).get("name"),
+        "parent": {
+            "type": "subscription_details",
+            "subscription_details": {
+                "subscription": subscription_id,
+                "metadata": (session.get("subscription_data") or {}).get("metadata") or session.get("metadata") or {},
+            },
+        },
+        "payments": {
+            "object": "list",
+            "data": [{"payment": {"type": "payment_intent", "payment_intent": "pi_demo_" + secrets.token_hex(12)}}],
+        },
+        "created": int(time.time()),
+    }
+
+
+def demo_checkout_pay(*, session_id: str, email: str, name: str) -> list[tuple[int, dict]]:
+    """Complete the demo session as paid and deliver its events; returns each delivery's outcome."""
+    with transaction.atomic():
+        demo = DemoCheckoutSession.objects.select_for_update().get(session_id=session_id)
+        session = dict(demo.data)
+        if session["status"] != "open":
+            return []
+        customer_id = "cus_demo_" + secrets.token_hex(8)
+        session.update(
+            status="complete",
+            payment_status="paid",
+            customer=customer_id,
+            customer_details={"email": email, "name": name},
+        )
+        invoice = None
+        if session["mode"] == "subscription":
+            subscription_id = "sub_demo_" + secrets.token_hex(12)
+            invoice = _invoice(session, subscription_id=subscription_id, customer_id=customer_id)
+            session.update(subscription=subscription_id, invoice=invoice["id"])
+        else:
+            session["payment_intent"] = "pi_demo_" + secrets.token_hex(12)
+        demo.data = session
+        demo.save()
+    results = [_deliver(_event("checkout.session.completed", session))]
+    if invoice is not None:
+        results.append(_deliver(_event("invoice.paid", invoice)))
+    return results
+
+
+def demo_checkout_decline(*, session_id: str) -> list[tuple[int, dict]]:
+    """The card is declined: in Checkout the donor could try again; the demo ends the session as failed."""
+    with transaction.atomic():
+        demo = DemoCheckoutSession.objects.select_for_update().get(session_id=session_id)
+        session = dict(demo.data)
+        if session["status"] != "open":
+            return []
+        session.update(status="complete", payment_status="unpaid")
+        demo.data = session
+        demo.save()
+    return [_deliver(_event("checkout.session.async_payment_failed", session))]
+
+
+def demo_plan_cancel(*, plan: RecurringPlan) -> tuple[int, dict]:
+    """What the Customer Portal would do: cancel the subscription, which Stripe reports by webhook."""
+    subscription = {
+        "id": plan.stripe_subscription_id,
+        "object": "subscription",
+        "status": "canceled",
+        "customer": plan.stripe_customer_id,
+        "canceled_at": int(time.time()),
+        "ended_at": int(time.time()),
+    }
+    return _deliver(_event("customer.subscription.deleted", subscription))

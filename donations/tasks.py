@@ -1,0 +1,22 @@
+"""Background work of the donations app (django.tasks; enqueued after the transaction commits)."""
+
+from django.tasks import task
+
+from . import services
+
+
+@task
+def gift_send_receipt(gift_id: int) -> str:
+    return services.gift_receipt_send(gift_id=gift_id)
+
+
+@task
+def plan_send_manage_link(plan_id: int) -> None:
+    services.plan_manage_link_send(plan_id=plan_id)
+
+
+@task
+def stripe_reconcile_recent(days: int = 3) -> dict:
+    """The reconcile job, for a scheduler (cron, or a periodic enqueue) to run every few hours."""
+    report = services.stripe_reconcile(days=days)
+    return {"sessions": report["sessions"], "plans": report["plans"], "rejected": len(report["rejected"])}

@@ -1,0 +1,244 @@
+import logging
+import re
+
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config import ratelimit
+
+from . import demo, money, selectors, services, stripe_gateway, webhooks
+from .forms import GiftForm, PlanManageForm
+from .models import DemoCheckoutSession, Gift, RecurringPlan
+
+log = logging.getLogger(__name__)
+
+SESSION_ID_RE = re.compile(r"^cs_(test|live)_[A-Za-z0-9]{8,250}$")
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+# The Checkout Sessions this browser started: the thank-you page shows a gift's details only to them.
+BROWSER_SESSIONS_KEY = "donations_checkout_sessions"
+
+
+def _campaign_slug(value) -> str | None:
+    value = str(value or "")
+    return value if SLUG_RE.match(value) else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def gift_form(request):
+    """
+    The gift form. Template: donations/gift_form.html (context: form, campaign).
+    POST: a valid form records a pending gift, creates its Checkout Session and answers 303 to it.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    slug = _campaign_slug(data.get("campaign"))
+    campaign = selectors.campaign_for_gift_form(slug=slug)
+    if campaign is None:
+        # An unknown campaign: show the featured one (a POST for it then fails validation, with a message).
+        campaign = selectors.campaign_for_gift_form(slug=None)
+    if campaign is None:
+        return render(request, "donations/gift_unavailable.html", status=404)
+
+    if request.method == "GET":
+        form = GiftForm(initial=GiftForm.initial_from_query(request.GET, campaign=campaign), campaign=campaign)
+        return render(request, "donations/gift_form.html", {"form": form, "campaign": campaign})
+
+    form = GiftForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        return render(request, "donations/gift_form.html", {"form": form, "campaign": campaign}, status=400)
+    if not ratelimit.hit(scope="donate", key=ratelimit.client_ip(request), limit=30, window_seconds=600):
+        return render(request, "donations/gift_checkout_error.html", {"rate_limited": True}, status=429)
+
+    data = form.cleaned_data
+    gift = services.gift_create_pending(
+        campaign=campaign,
+        designation=data["designation"],
+        amount_cents=data["amount_cents"],
+        fee_cents=data["fee_cents"],
+        frequency=data["frequency"],
+        display_name=data["display_name"].strip(),
+        is_anonymous=data["is_anonymous"],
+        dedication=data["dedication"] or "",
+        honoree_name=data["honoree_name"].strip(),
+        honoree_email=data["honoree_email"],
+        message=data["message"].strip(),
+        language=(get_language() or settings.LANGUAGE_CODE)[:8],
+    )
+    try:
+        url = services.gift_checkout_start(gift=gift)
+    except stripe_gateway.PaymentError as error:
+        log.error("Checkout Session for gift %s failed: %r", gift.pk, error)
+        return render(
+            request,
+            "donations/gift_checkout_error.html",
+            {"message": error.user_message, "campaign": campaign},
+            status=503 if not isinstance(error, stripe_gateway.PaymentDeclined) else 402,
+        )
+    started = request.session.get(BROWSER_SESSIONS_KEY, [])
+    request.session[BROWSER_SESSIONS_KEY] = [*started[-9:], gift.stripe_checkout_session_id]
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _thanks_state(gift: Gift | None) -> str:
+    if gift is None:
+        return "unknown"
+    if gift.status in services.SETTLED_STATUSES:
+        return "received"
+    if gift.status == Gift.Status.PENDING:
+        return "processing"
+    return "failed"
+
+
+@never_cache
+def gift_thanks(request):
+    """
+    Back from Checkout. Template: donations/gift_thanks.html (context: state, gift — the gift only
+    for the browser that started its session, else None). Re-reads the session from Stripe and runs
+    the same fulfilment as the webhook; an unknown or foreign session id shows the generic page.
+    """
+    session_id = str(request.GET.get("session_id", ""))
+    gift = None
+    if SESSION_ID_RE.match(session_id):
+        gift = selectors.gift_for_checkout_session(session_id=session_id)
+    if gift is not None and gift.status == Gift.Status.PENDING:
+        try:
+            session = stripe_gateway.checkout_session_retrieve(session_id)
+            gift = services.gift_fulfil_checkout_session(session=session) or gift
+        except stripe_gateway.PaymentError as error:
+            log.warning("Thank-you page could not re-read session %s: %r", session_id, error)
+        except services.EventRejected as error:
+            log.error("Thank-you page: session %s not applied: %s", session_id, error)
+    own = gift is not None and session_id in request.session.get(BROWSER_SESSIONS_KEY, [])
+    context = {
+        "state": _thanks_state(gift) if own else "unknown",
+        "gift": gift if own else None,
+        "amount": money.format_cents(gift.amount_cents) if own else "",
+        "fee": money.format_cents(gift.fee_cents) if own and gift.fee_cents else "",
+        "campaign": gift.campaign if own else None,
+    }
+    return render(request, "donations/gift_thanks.html", context)
+
+
+@never_cache
+def gift_cancelled(request):
+    """Back from Checkout without paying. Template: donations/gift_cancelled.html. Records nothing."""
+    return render(request, "donations/gift_cancelled.html", {"campaign": selectors.campaign_for_gift_form(slug=None)})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe events, verified on the raw body (donations.webhooks)."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > webhooks.WEBHOOK_MAX_BYTES:
+        return JsonResponse({"error": "Body too large."}, status=413)
+    status, body = webhooks.webhook_receive(
+        payload=request.body, signature_header=request.headers.get("Stripe-Signature")
+    )
+    return JsonResponse(body, status=status)
+
+
+# --- Demo payments ---------------------------------------------------------------------------------
+
+
+def _demo_only():
+    if not settings.DEMO_PAYMENTS:
+        raise Http404("Demo payments are off.")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def demo_checkout(request, session_id: str):
+    """A stand-in for Stripe Checkout in demo mode. Template: donations/demo_checkout.html."""
+    _demo_only()
+    demo_session = get_object_or_404(DemoCheckoutSession, session_id=session_id)
+    session = demo_session.data
+    gift = get_object_or_404(Gift.objects.select_related("campaign", "designation"), pk=session["client_reference_id"])
+    success_url = session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "pay":
+            email = (request.POST.get("email") or "").strip()[:254] or "demo.donor@example.com"
+            name = (request.POST.get("name") or "").strip()[:200] or "Demo Donor"
+            demo.demo_checkout_pay(session_id=session_id, email=email, name=name)
+            return redirect(_local(success_url))
+        if action == "decline":
+            demo.demo_checkout_decline(session_id=session_id)
+            return redirect(_local(success_url))
+        return redirect(_local(session["cancel_url"]))
+    context = {
+        "gift": gift,
+        "session": session,
+        "total": money.format_cents(session["amount_total"]),
+        "is_open": session["status"] == "open",
+    }
+    return render(request, "donations/demo_checkout.html", context)
+
+
+def _local(url: str) -> str:
+    """The path of one of our own absolute URLs, so the demo works on whatever host it is served."""
+    if url.startswith(settings.SITE_URL):
+        return url[len(settings.SITE_URL) :] or "/"
+    return url if url.startswith("/") else "/"
+
+
+# --- Managing a monthly gift -----------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def plan_manage(request):
+    """
+    A donor asks for a link to manage their monthly gift. Template: donations/plan_manage.html.
+    Whatever the address, the answer is the same, so the page never tells who gives.
+    """
+    form = PlanManageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        allowed = ratelimit.hit(scope="plan-manage-ip", key=ratelimit.client_ip(request), limit=10, window_seconds=3600)
+        allowed = ratelimit.hit(scope="plan-manage-email", key=email, limit=3, window_seconds=3600) and allowed
+        if not allowed:
+            return render(request, "donations/plan_manage.html", {"form": form, "rate_limited": True}, status=429)
+        services.plan_manage_links_send(email=email)
+        return render(request, "donations/plan_manage.html", {"form": None, "sent": True})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "donations/plan_manage.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def plan_manage_link(request, token: str):
+    """
+    The signed link from the email (valid an hour). Template: donations/plan_manage_link.html.
+    POST opens the Stripe Customer Portal (a POST, so that mail scanners following links open
+    nothing); in demo mode it cancels the plan here.
+    """
+    plan = selectors.plan_for_manage_token(token=token)
+    if plan is None:
+        return render(request, "donations/plan_manage_link.html", {"invalid": True}, status=400)
+    context = {"plan": plan, "amount": money.format_cents(plan.amount_cents + plan.fee_cents)}
+    if request.method == "POST":
+        if settings.DEMO_PAYMENTS:
+            if plan.status != RecurringPlan.Status.CANCELED:
+                demo.demo_plan_cancel(plan=plan)
+                plan.refresh_from_db()
+            return render(request, "donations/plan_manage_link.html", {**context, "cancelled": True})
+        try:
+            portal = stripe_gateway.billing_portal_session_create(
+                customer_id=plan.stripe_customer_id, return_url=settings.SITE_URL + reverse("donations:manage")
+            )
+        except stripe_gateway.PaymentError as error:
+            log.error("Customer Portal for plan %s failed: %r", plan.pk, error)
+            return render(request, "donations/plan_manage_link.html", {**context, "error": error.user_message}, 503)
+        response = HttpResponseRedirect(portal["url"])
+        response.status_code = 303
+        return response
+    return render(request, "donations/plan_manage_link.html", context)

@@ -1,0 +1,45 @@
+// Progressive enhancement for the gift form: shows the total, with the covered fee, as the donor
+// chooses. The form works the same without it; the server computes the real amount.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.gift-form");
+  if (!form) { return; }
+  var percent = parseFloat(form.dataset.feePercent);
+  var fixed = parseInt(form.dataset.feeFixed, 10);
+  var total = document.getElementById("gift-total");
+  var other = document.getElementById("id_other_amount");
+  var otherRadio = document.getElementById("id_amount_other");
+  var cover = document.getElementById("id_cover_fee");
+
+  function cents() {
+    var checked = form.querySelector("input[name=amount]:checked");
+    if (!checked) { return null; }
+    var text = checked.value === "other" ? (other ? other.value : "") : checked.value;
+    text = text.replace(/[$,\s]/g, "");
+    if (!/^\d+(\.\d{1,2})?$/.test(text)) { return null; }
+    return Math.round(parseFloat(text) * 100);
+  }
+  function fee(amount) {
+    // Same formula as donations.money.fee_cents: the total whose fee leaves the whole gift.
+    return Math.ceil((amount + fixed) / (1 - percent)) - amount;
+  }
+  function dollars(value) {
+    return "$" + (value / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+  function update() {
+    var amount = cents();
+    if (amount === null || amount <= 0) { total.hidden = true; return; }
+    var added = cover && cover.checked ? fee(amount) : 0;
+    var monthly = form.querySelector("input[name=frequency]:checked");
+    var suffix = monthly && monthly.value === "monthly" ? " " + (total.dataset.monthly || "per month") : "";
+    total.textContent = (total.dataset.label || "Total:") + " " + dollars(amount + added) + suffix +
+      (added ? " (" + dollars(added) + " " + (total.dataset.fee || "covers the fee") + ")" : "");
+    total.hidden = false;
+  }
+  if (other && otherRadio) {
+    other.addEventListener("focus", function () { otherRadio.checked = true; update(); });
+  }
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  update();
+})();

@@ -1,0 +1,85 @@
+import re
+
+import pytest
+from django.core import mail, signing
+
+from donations.models import RecurringPlan
+from tests.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"https://give\.example\.org(/donate/manage/[^/\s]+/)")
+
+
+@pytest.fixture
+def plan(fake_stripe, start_gift, deliver):
+    gift = start_gift(CampaignFactory(), frequency="monthly", amount="25")
+    session = fake_stripe.complete_session(gift.stripe_checkout_session_id, email="monthly@example.com")
+    deliver("checkout.session.completed", session)
+    mail.outbox.clear()
+    return RecurringPlan.objects.get()
+
+
+def ask(client, email, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post("/donate/manage/", {"email": email})
+
+
+def test_the_answer_is_the_same_whether_or_not_the_address_gives(client, plan, django_capture_on_commit_callbacks):
+    known = ask(client, "Monthly@Example.com", django_capture_on_commit_callbacks)
+    unknown = ask(client, "stranger@example.com", django_capture_on_commit_callbacks)
+
+    assert known.status_code == unknown.status_code == 200
+    assert known.content == unknown.content
+    assert [m.to for m in mail.outbox] == [["monthly@example.com"]]
+    assert "$25.00" in mail.outbox[0].body
+
+
+def test_signed_link_opens_the_customer_portal(client, fake_stripe, plan, django_capture_on_commit_callbacks):
+    ask(client, "monthly@example.com", django_capture_on_commit_callbacks)
+    path = LINK.search(mail.outbox[0].body).group(1)
+
+    page = client.get(path)
+    assert page.status_code == 200
+    assert fake_stripe.calls("POST", "/v1/billing_portal/sessions") == []  # a GET (mail scanner) opens nothing
+
+    response = client.post(path)
+    assert response.status_code == 303
+    [call] = fake_stripe.calls("POST", "/v1/billing_portal/sessions")
+    assert call.params == {"customer": plan.stripe_customer_id, "return_url": "https://give.example.org/donate/manage/"}
+    assert response["Location"] == fake_stripe.portal_sessions[next(iter(fake_stripe.portal_sessions))]["url"]
+
+
+def test_expired_or_forged_links_are_refused(client, fake_stripe, plan, settings):
+    from django.core.signing import TimestampSigner
+
+    forged = TimestampSigner(key="not-our-secret", salt="donations.plan-manage").sign(str(plan.pk))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(signing.time, "time", lambda: 0)
+        expired = TimestampSigner(salt="donations.plan-manage").sign(str(plan.pk))
+    for token in [forged, expired, "garbage", "1:abc:def"]:
+        response = client.post(f"/donate/manage/{token}/")
+        assert response.status_code == 400
+        assert "expired or is not valid" in response.content.decode()
+    assert fake_stripe.calls("POST", "/v1/billing_portal/sessions") == []
+
+
+def test_requests_are_rate_limited_per_address(client, plan, django_capture_on_commit_callbacks):
+    for _ in range(3):
+        assert ask(client, "monthly@example.com", django_capture_on_commit_callbacks).status_code == 200
+    response = ask(client, "monthly@example.com", django_capture_on_commit_callbacks)
+    assert response.status_code == 429
+    assert len(mail.outbox) == 3
+
+
+def test_requests_are_rate_limited_per_client(client, plan, django_capture_on_commit_callbacks):
+    for index in range(10):
+        assert ask(client, f"someone{index}@example.com", django_capture_on_commit_callbacks).status_code == 200
+    assert ask(client, "monthly@example.com", django_capture_on_commit_callbacks).status_code == 429
+    assert mail.outbox == []
+
+
+def test_invalid_email_gets_a_message(client, fake_stripe):
+    response = client.post("/donate/manage/", {"email": "not-an-email"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == ["Enter a valid email address, like name@example.com."]
