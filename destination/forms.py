@@ -128,6 +128,10 @@ class CareRequestForm(forms.ModelForm):
                 self.add_error("phone", _("Enter a phone number, as you would like us to call or text you."))
             return
         region = cleaned.get("country") or None
+        if region is None and not raw.startswith("+"):
+            # The country is missing or wrong and has its own error; the number is checked once it is fixed.
+            cleaned["phone"] = ""
+            return
         try:
             number = PhoneNumber.from_string(raw, region=region)
         except phonenumbers.NumberParseException:
@@ -204,6 +208,15 @@ class ReferralForm(CareRequestForm):
     kind = CareRequest.Kind.REFERRAL
     phone_required = True
 
+    # Longer than the 3 stored letters, so that "J. D." is accepted and normalised to "JD".
+    patient_initials = forms.CharField(
+        label=_("Patient's initials"),
+        max_length=8,
+        help_text=_("2 or 3 letters only, no name."),
+        error_messages=_required(_("Enter the patient's initials (2 or 3 letters).")),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "class": "initials"}),
+    )
+
     class Meta:
         model = CareRequest
         fields = [
@@ -223,31 +236,26 @@ class ReferralForm(CareRequestForm):
             "contact_name": _("Your name (referring physician)"),
             "practice": _("Practice or hospital"),
             "email": _("Email"),
-            "patient_initials": _("Patient's initials"),
             "urgency": _("Urgency"),
             "details": _("Clinical summary"),
         }
         help_texts = {
-            "patient_initials": _("2 or 3 letters only, no name."),
             "details": _("Diagnosis, relevant history and the question for our team. No names or record numbers."),
         }
         error_messages = {
             "contact_name": _required(_("Enter your name so that we know whom to call back.")),
             "practice": _required(_("Enter your practice or hospital.")),
-            "patient_initials": _required(_("Enter the patient's initials (2 or 3 letters).")),
             "urgency": _required(_("Choose how urgent this referral is.")),
             "details": _required(_("Enter a short clinical summary.")),
         }
         widgets = {
             "details": forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
-            "patient_initials": forms.TextInput(attrs={"maxlength": 5, "autocomplete": "off", "class": "initials"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["practice"].required = True
         self.fields["practice"].widget.attrs.update(autocomplete="organization")
-        self.fields["patient_initials"].required = True
         self.fields["urgency"].required = True
         self.fields["urgency"].choices = CareRequest.Urgency.choices
         self.fields["urgency"].initial = CareRequest.Urgency.ROUTINE
