@@ -16,6 +16,7 @@ from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from destination import services
+from destination.apps import CARE_COORDINATORS_GROUP
 from destination.models import (
     Airport,
     CareRequest,
@@ -25,8 +26,6 @@ from destination.models import (
     RequestCount,
     TeamRole,
 )
-
-CARE_COORDINATORS_GROUP = "Care coordinators"
 
 # --- Page content -------------------------------------------------------------------------
 

@@ -27,9 +27,12 @@
       window.history.replaceState(null, "", url);
     });
   });
-  // After a failed submission, move focus to the list of errors so it is read out first.
+  // After a failed submission, move focus to the list of errors so it is read out first. On
+  // "load", as the browser's own scroll to the #fragment would otherwise take the focus back.
   var errors = document.querySelector(".dc-panel:not([hidden]) [role=alert]");
   if (errors) {
-    errors.focus();
+    window.addEventListener("load", function () {
+      errors.focus();
+    });
   }
 })();

@@ -210,3 +210,13 @@ def test_the_page_content_is_editable_by_coordinators_and_a_second_page_cannot_b
 def test_development_staff_cannot_see_the_purged_counts_either(client, development_staff):
     client.force_login(development_staff)
     assert client.get("/admin/destination/requestcount/").status_code == 403
+
+
+def test_the_group_and_its_permissions_come_back_after_every_migrate():
+    from django.core.management.sql import emit_post_migrate_signal
+
+    Group.objects.filter(name="Care coordinators").delete()
+    emit_post_migrate_signal(0, False, "default")
+    group = Group.objects.get(name="Care coordinators")
+    expected = set(Permission.objects.filter(content_type__app_label="destination"))
+    assert set(group.permissions.all()) == expected
