@@ -8,6 +8,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +192,16 @@ class CareRequestAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # requests come from families and physicians through the page
+
+    def revert_disabled(self, request, obj=None):
+        # The history is a record of triage; a change goes through the change form (and so
+        # through care_request_triage_save), never by restoring an old row.
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":  # revert_disabled only hides the button
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would leave simple_history's copy behind; "Erase" removes both and keeps the count.

@@ -62,7 +62,9 @@ def care_request_submit(request, kind: str):
         window_seconds=RATE_LIMIT_WINDOW_SECONDS,
     )
     if not allowed:
-        return render(request, "destination/carerequest_ratelimited.html", status=429)
+        response = render(request, "destination/carerequest_ratelimited.html", status=429)
+        response["Retry-After"] = str(RATE_LIMIT_WINDOW_SECONDS)
+        return response
     if not is_bot:
         services.care_request_create(kind=kind, data=form.cleaned_data)
     return HttpResponseRedirect(reverse("destination:thanks"), status=303)
@@ -74,4 +76,4 @@ def care_request_thanks(request):
     The confirmation page. It repeats nothing that was sent (anyone may open this URL).
     Template: destination/carerequest_thanks.html.
     """
-    return render(request, "destination/carerequest_thanks.html", {"page": selectors.destination_page_get()})
+    return render(request, "destination/carerequest_thanks.html")

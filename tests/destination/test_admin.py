@@ -87,6 +87,12 @@ def test_a_coordinator_sees_and_triages_a_request(client, coordinator):
     history = list(request.history.order_by("history_date"))
     assert [row.status for row in history] == ["new", "contacted"]
     assert history[-1].history_user == coordinator
+    # The history is a record: no restoring an old version past the triage rules.
+    old_version = f"{CHANGELIST}{request.pk}/history/{history[0].history_id}/"
+    assert client.get(old_version).status_code == 200
+    assert client.post(old_version, {"status": "new", "internal_notes": ""}).status_code == 403
+    request.refresh_from_db()
+    assert request.status == "contacted"
     history_page = client.get(f"{CHANGELIST}{request.pk}/history/")
     assert history_page.status_code == 200
     text = " ".join(strip_tags(history_page.content.decode()).replace("&nbsp;", " ").replace("&rarr;", "→").split())

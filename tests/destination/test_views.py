@@ -272,6 +272,7 @@ def test_rate_limit_per_address(client, inquiry_data, referral_data, settings):
     over = client.post(INQUIRY, inquiry_data)
     assert statuses == [303, 303, 303]
     assert over.status_code == 429
+    assert over["Retry-After"] == "3600"
     assert "Please try again later" in over.content.decode()
     assert CareRequest.objects.count() == 3
     # Another address is not affected.
