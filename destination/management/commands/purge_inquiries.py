@@ -42,7 +42,7 @@ class Command(BaseCommand):
         total = sum(by_kind.values())
         detail = ", ".join(f"{kind}: {n}" for kind, n in sorted(by_kind.items())) or "none"
         self.stdout.write(
-            f"{total} request(s) closed or declined before {cutoff:%Y-%m-%d %H:%M} ({days} days ago): {detail}."
+            f"{total} request(s) closed or declined before {timezone.localtime(cutoff):%Y-%m-%d %H:%M} ({days} days ago): {detail}."
         )
         if dry_run:
             self.stdout.write("Dry run: nothing erased. Run again without --dry-run to erase them.")
