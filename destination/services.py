@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from destination.models import CareRequest, RequestCount
 
@@ -45,6 +46,7 @@ def care_request_reference_new() -> str:
     return "DC-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(_REFERENCE_LENGTH))
 
 
+@sensitive_variables("data", "care_request")
 def care_request_create(*, kind: str, data: dict) -> CareRequest:
     """
     Store a validated inquiry or referral and, once committed, email the coordinators (a link, no

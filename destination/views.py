@@ -3,6 +3,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config import ratelimit
@@ -41,6 +42,9 @@ def destination_page(request):
     return _render_page(request, active=active)
 
 
+# Should this view ever fail, Django's error reports must not carry what a family typed.
+@sensitive_variables()
+@sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
 def care_request_submit(request, kind: str):

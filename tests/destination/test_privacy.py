@@ -134,3 +134,14 @@ def test_tasks_for_an_erased_request_send_nothing(settings):
 def test_the_confirmation_page_and_submit_responses_are_not_cached(client, inquiry_data):
     response = client.post("/destination-care/inquiry/", {**inquiry_data, "email": "x"})
     assert "no-store" in response["Cache-Control"]
+
+
+def test_error_reports_would_not_carry_the_posted_details(client, inquiry_data):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    response = client.post("/destination-care/inquiry/", {**inquiry_data, "email": "x"})
+    request = response.wsgi_request
+    assert request.sensitive_post_parameters == "__ALL__"
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert set(cleansed.values()) == {"********************"}
+    assert "Adaeze Okonkwo" not in str(cleansed)

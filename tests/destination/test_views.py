@@ -150,6 +150,7 @@ def test_an_empty_inquiry_gets_a_friendly_message_per_field_and_nothing_is_store
     html = response.content.decode()
     assert 'role="alert"' in html
     assert '<a href="#inquiry-email">Email</a>: Enter your email address' in html
+    assert '<a href="#inquiry-consent">Consent</a>: Please tick the box' in html
     assert CareRequest.objects.count() == 0
     assert mail.outbox == []
 
@@ -234,6 +235,8 @@ def test_referral_validation(client, referral_data, changes, field, message):
 
 def test_referral_errors_show_the_referral_form_not_the_inquiry_form(client, referral_data):
     html = client.post(REFERRAL, {**referral_data, "urgency": ""}).content.decode()
+    # A radio group has no single input to jump to: the link goes to the group.
+    assert '<a href="#div_referral-urgency">Urgency</a>: Choose how urgent this referral is.' in html
     assert 'id="referral-panel" data-dc-panel="referral">' in html
     assert 'id="inquiry-panel" data-dc-panel="inquiry" hidden>' in html
 

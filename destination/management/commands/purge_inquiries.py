@@ -41,9 +41,8 @@ class Command(BaseCommand):
         by_kind = dict(due.order_by().values_list("kind").annotate(n=Count("pk")))
         total = sum(by_kind.values())
         detail = ", ".join(f"{kind}: {n}" for kind, n in sorted(by_kind.items())) or "none"
-        self.stdout.write(
-            f"{total} request(s) closed or declined before {timezone.localtime(cutoff):%Y-%m-%d %H:%M} ({days} days ago): {detail}."
-        )
+        since = f"{timezone.localtime(cutoff):%Y-%m-%d %H:%M} ({days} days ago)"
+        self.stdout.write(f"{total} request(s) closed or declined before {since}: {detail}.")
         if dry_run:
             self.stdout.write("Dry run: nothing erased. Run again without --dry-run to erase them.")
             return
