@@ -17,13 +17,24 @@ from destination.models import CareRequest
 logger = logging.getLogger(__name__)
 
 
-def _send(*, template: str, context: dict, to: list[str]) -> None:
+class DestinationMailError(Exception):
+    """Sending failed; says which request and why in general terms, never to whom."""
+
+
+def _send(*, template: str, context: dict, to: list[str], request_id: int) -> None:
     subject = render_to_string(f"emails/destination/{template}_subject.txt", context).strip()
     body = render_to_string(f"emails/destination/{template}.txt", context)
     html = render_to_string(f"emails/destination/{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
     message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        message.send()
+    except Exception as error:
+        # SMTP errors quote the refused address, and the task runner logs (and the database
+        # backend stores) the traceback: re-raise without the original message or its chain.
+        raise DestinationMailError(
+            f"{template} email for request id={request_id} failed: {type(error).__name__}"
+        ) from None
 
 
 @task
@@ -42,7 +53,7 @@ def care_request_notify_coordinators(request_id: int) -> None:
         "reference": care_request.reference,
         "admin_url": settings.SITE_URL + care_request.get_admin_url(),
     }
-    _send(template="coordinator_notification", context=context, to=recipients)
+    _send(template="coordinator_notification", context=context, to=recipients, request_id=request_id)
     logger.info("destination notify sent id=%s kind=%s", request_id, care_request.kind)
 
 
@@ -58,5 +69,5 @@ def care_request_confirm_to_sender(request_id: int) -> None:
         "page_url": settings.SITE_URL + "/destination-care/",
         "ORG_NAME": settings.ORG_NAME,
     }
-    _send(template="sender_confirmation", context=context, to=[care_request.email])
+    _send(template="sender_confirmation", context=context, to=[care_request.email], request_id=request_id)
     logger.info("destination confirmation sent id=%s kind=%s", request_id, care_request.kind)

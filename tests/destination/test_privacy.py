@@ -145,3 +145,31 @@ def test_error_reports_would_not_carry_the_posted_details(client, inquiry_data):
     cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
     assert set(cleansed.values()) == {"********************"}
     assert "Adaeze Okonkwo" not in str(cleansed)
+
+
+class _RefusingBackend:
+    """A mail backend that fails the way SMTP does: quoting the address it refused."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        recipients = {address: (550, b"mailbox unavailable") for message in messages for address in message.to}
+        raise smtplib.SMTPRecipientsRefused(recipients)
+
+
+def test_a_failed_email_is_reported_without_the_address(settings, caplog):
+    from tests.factories import CareRequestFactory
+
+    settings.MAILERS = {"default": {"BACKEND": "tests.destination.test_privacy._RefusingBackend"}}
+    care_request = CareRequestFactory(email="adaeze@example.com")
+    caplog.set_level(logging.DEBUG)
+    result = tasks.care_request_confirm_to_sender.enqueue(care_request.pk)
+    assert result.status == "FAILED"
+    assert result.errors[0].exception_class is tasks.DestinationMailError
+    assert f"request id={care_request.pk} failed: SMTPRecipientsRefused" in result.errors[0].traceback
+    assert "adaeze" not in result.errors[0].traceback
+    assert "Task id=" in caplog.text
+    assert "adaeze" not in caplog.text
