@@ -147,3 +147,47 @@ def test_desktop_layout(live_server, page, screenshot):
     page.goto(f"{live_server.url}/destination-care/")
     assert _no_sideways_scroll(page)
     screenshot(page, "destination-desktop")
+
+
+def _sign_in(page, base_url: str, username: str, password: str):
+    page.goto(f"{base_url}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base_url}/admin/")
+
+
+def test_a_coordinator_triages_and_development_staff_cannot_see(live_server, page, screenshot, django_user_model):
+    from django.contrib.auth.models import Group, Permission
+
+    from tests.factories import CareRequestFactory
+
+    care_request = CareRequestFactory(contact_name="Adaeze Okonkwo", condition="Ventricular septal defect")
+    password = "a-long-test-password-42"
+    coordinator = django_user_model.objects.create_user("cora", password=password, is_staff=True)
+    coordinator.groups.add(Group.objects.get(name="Care coordinators"))
+    development = Group.objects.create(name="Development staff (browser test)")
+    development.permissions.set(Permission.objects.filter(content_type__app_label__in=["campaign", "donations"]))
+    staff = django_user_model.objects.create_user("dev", password=password, is_staff=True)
+    staff.groups.add(development)
+
+    _sign_in(page, live_server.url, "cora", password)
+    page.get_by_role("link", name="Inquiries and referrals").click()
+    page.get_by_role("link", name=care_request.reference).click()
+    page.wait_for_url(f"**/admin/destination/carerequest/{care_request.pk}/change/")
+    assert page.get_by_text("Adaeze Okonkwo").is_visible()
+    page.get_by_label("Status").select_option("contacted")
+    page.get_by_label("Assigned coordinator").select_option(str(coordinator.pk))
+    page.get_by_label("Internal notes").fill("Called; family prefers mornings.")
+    screenshot(page, "destination-admin-change")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/admin/destination/carerequest/")
+    care_request.refresh_from_db()
+    assert (care_request.status, care_request.assigned_to_id) == ("contacted", coordinator.pk)
+    page.context.clear_cookies()
+
+    _sign_in(page, live_server.url, "dev", password)
+    assert "Destination Care" not in page.content()
+    response = page.goto(f"{live_server.url}/admin/destination/carerequest/{care_request.pk}/change/")
+    assert response.status == 403
+    assert "Adaeze" not in page.content()
