@@ -201,6 +201,24 @@ GIFT_MIN_CENTS = env.int("GIFT_MIN_CENTS", default=500)
 GIFT_MAX_CENTS = env.int("GIFT_MAX_CENTS", default=2_500_000)
 GIFT_CURRENCY = "usd"
 
+# Card-testing defenses on the gift form's POST (donations/antifraud.py; README, "Security").
+# A donor creates one or two Checkout Sessions; a card tester creates hundreds.
+GIFT_SESSIONS_PER_ADDRESS = env.int("GIFT_SESSIONS_PER_ADDRESS", default=5)
+GIFT_ADDRESS_WINDOW_SECONDS = env.int("GIFT_ADDRESS_WINDOW_SECONDS", default=600)
+GIFT_SESSIONS_PER_ADDRESS_MAX = env.int("GIFT_SESSIONS_PER_ADDRESS_MAX", default=20)
+GIFT_SESSIONS_GLOBAL_PER_MINUTE = env.int("GIFT_SESSIONS_GLOBAL_PER_MINUTE", default=10)
+GIFT_SESSIONS_GLOBAL_PER_HOUR = env.int("GIFT_SESSIONS_GLOBAL_PER_HOUR", default=200)
+GIFT_CHALLENGE_SECONDS = env.int("GIFT_CHALLENGE_SECONDS", default=600)
+# Cloudflare Turnstile, asked for only when a limit trips. Both keys or neither.
+TURNSTILE_SITE_KEY = env.str("TURNSTILE_SITE_KEY", default="")
+TURNSTILE_SECRET_KEY = env.str("TURNSTILE_SECRET_KEY", default="")
+if bool(TURNSTILE_SITE_KEY) != bool(TURNSTILE_SECRET_KEY):
+    raise ImproperlyConfigured("Set both TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY, or neither.")
+# Off (the default): when Cloudflare cannot be reached, a challenged donor is asked to try again
+# in a minute. On: they are let through unchecked, trading protection for availability.
+TURNSTILE_FAIL_OPEN = env.bool("TURNSTILE_FAIL_OPEN", default=False)
+TURNSTILE_TIMEOUT_SECONDS = env.float("TURNSTILE_TIMEOUT_SECONDS", default=5.0)
+
 # The receipt's legal wording: a tax office needs the legal name and tax id.
 ORG_LEGAL_NAME = env.str("ORG_LEGAL_NAME", default="Children's Hospital Foundation, Inc.")
 ORG_TAX_ID = env.str("ORG_TAX_ID", default="00-0000000")

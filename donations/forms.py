@@ -71,6 +71,15 @@ class GiftForm(forms.Form):
         error_messages={"max_length": _("Keep your message to %(limit_value)d characters (it has %(show_value)d).")},
     )
 
+    # A field a person never sees (off-screen, skipped by the keyboard and by screen readers);
+    # a bot that fills every input gives itself away (donations.antifraud refuses it).
+    leave_blank = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign_obj = campaign
