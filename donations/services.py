@@ -659,7 +659,7 @@ def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) 
         # max(): the charge.refunded webhook may already have applied this refund (absolute).
         locked.refunded_cents = max(locked.refunded_cents, refunded_before + amount_cents)
         locked.status = _settled_status(locked)
-        log.info("Gift %s refunded %s by %s (%s)", locked.pk, amount_cents, actor, reason)
+        log.info("Gift %s refunded %s by user %s (%s)", locked.pk, amount_cents, getattr(actor, "pk", None), reason)
         return gift_save(locked)
 
 
@@ -696,7 +696,14 @@ def gift_receipt_send(*, gift_id: int) -> str:
             try:
                 receipts.receipt_send(gift=gift)
             except Exception as error:
-                log.warning("Receipt for gift %s failed (attempt %s): %s", gift.pk, gift.receipt_attempts + 1, error)
+                # The error's text can quote the donor's address (SMTP refusals do): log its type only;
+                # the admin shows the whole error, with the gift.
+                log.warning(
+                    "Receipt for gift %s failed (attempt %s): %s",
+                    gift.pk,
+                    gift.receipt_attempts + 1,
+                    type(error).__name__,
+                )
                 gift.receipt_attempts += 1
                 gift.receipt_error = f"{type(error).__name__}: {error}"[:2000]
                 gift_save(gift)
@@ -710,7 +717,7 @@ def gift_receipt_send(*, gift_id: int) -> str:
                 receipts.dedication_notice_send(gift=gift)
                 gift.dedication_notice_sent_at = timezone.now()
             except Exception as error:
-                log.warning("Dedication notice for gift %s failed: %s", gift.pk, error)
+                log.warning("Dedication notice for gift %s failed: %s", gift.pk, type(error).__name__)
         gift_save(gift)
         return outcome
 
