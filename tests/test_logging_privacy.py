@@ -15,8 +15,15 @@ from django.core import mail
 
 from config.logging import JsonFormatter, RedactingFilter, logging_config, redact
 from donations.models import Gift
-from tests.donations.conftest import deliver, fake_stripe, form_data, paid_gift, start_gift  # noqa: F401 - fixtures
+from tests.donations import conftest as donation_fixtures
+from tests.donations.conftest import form_data
 from tests.factories import CampaignFactory
+
+# The donations app's fixtures (fake Stripe, signed deliveries), for this module's tests.
+fake_stripe = donation_fixtures.fake_stripe
+deliver = donation_fixtures.deliver
+start_gift = donation_fixtures.start_gift
+paid_gift = donation_fixtures.paid_gift
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,7 +85,7 @@ def test_a_whole_gift_logs_no_donor_detail_and_no_secret(
     caplog,
     settings,
     json_output,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     caplog.set_level(logging.DEBUG)  # the root logger, so every logger's records reach caplog
     campaign = CampaignFactory()
@@ -117,7 +124,7 @@ def test_a_failed_receipt_logs_the_error_type_not_the_address(
     fake_stripe,
     paid_gift,
     caplog,
-    monkeypatch,  # noqa: F811 - fixtures imported above
+    monkeypatch,
 ):
     from django.core.management import call_command
 
