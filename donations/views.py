@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -230,9 +231,10 @@ def demo_checkout(request, session_id: str):
 
 def _local(url: str) -> str:
     """The path of one of our own absolute URLs, so the demo works on whatever host it is served."""
-    if url.startswith(settings.SITE_URL):
-        return url[len(settings.SITE_URL) :] or "/"
-    return url if url.startswith("/") else "/"
+    if url.startswith(settings.SITE_URL + "/"):
+        url = url[len(settings.SITE_URL) :]
+    # Only a path on this site: never "//host", "/\\host" or a scheme, whatever the session holds.
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=set()) and url.startswith("/") else "/"
 
 
 # --- Managing a monthly gift -----------------------------------------------------------------------
