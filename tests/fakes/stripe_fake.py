@@ -171,6 +171,9 @@ class FakeStripe(stripe.HTTPClient):
                 return (200, sub) if sub else self._missing("subscription", segments[2])
             if method == "GET" and len(segments) == 2:
                 return 200, self._list(list(self.subscriptions.values()), path, params)
+        if segments == ["v1", "invoices"] and method == "GET":
+            invoices = [i for i in self.invoices.values() if params.get("status") in (None, i["status"])]
+            return 200, self._list(invoices, path, params)
         if segments == ["v1", "billing_portal", "sessions"] and method == "POST":
             portal = fixture("billing_portal.session")
             portal.update(id=self._new_id("bps"), customer=params["customer"], return_url=params.get("return_url"))
