@@ -359,7 +359,8 @@ def gift_fulfil_checkout_session(*, session: dict) -> Gift | None:
     status = session.get("status")
     if status == "complete":
         amount_total = session.get("amount_total")
-        if amount_total != gift.total_cents:
+        # type(): Stripe's amounts are integers; 5000.0 or True is not an amount, even if it compares equal.
+        if type(amount_total) is not int or amount_total != gift.total_cents:
             raise EventRejected(
                 f"Session {session.get('id')} charged {amount_total!r}, gift {gift.pk} is {gift.total_cents}"
             )
@@ -569,7 +570,10 @@ DEFER_UNKNOWN_FOR = datetime.timedelta(hours=24)
 
 def _defer_if_recent(obj: dict, message: str) -> None:
     created = obj.get("created")
-    if not isinstance(created, int) or timezone.now().timestamp() - created < DEFER_UNKNOWN_FOR.total_seconds():
+    if not isinstance(created, int) or isinstance(created, bool):
+        # Every Stripe object has its creation time; without one this is no Stripe object.
+        raise EventRejected(f"{message}; and it has no creation time")
+    if timezone.now().timestamp() - created < DEFER_UNKNOWN_FOR.total_seconds():
         raise EventDeferred(message)
     log.warning("%s; created over a day ago, so not one of ours: acknowledged without effect", message)
 

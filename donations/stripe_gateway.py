@@ -227,6 +227,8 @@ def event_construct(*, payload: bytes, signature_header: str | None) -> dict[str
         raise WebhookSignatureInvalid(str(error)) from error
     except (ValueError, UnicodeDecodeError) as error:  # signed, but not JSON (or not UTF-8)
         raise WebhookSignatureInvalid(f"Body is not JSON: {error}") from error
+    except RecursionError as error:  # JSON nested deeper than the parser goes ([[[[…]]]])
+        raise WebhookSignatureInvalid("Body is nested too deeply to be a Stripe event.") from error
     except (AttributeError, TypeError) as error:  # signed JSON, but not an object ("a string", [])
         raise WebhookSignatureInvalid("Body is not a JSON object.") from error
     data = event.to_dict(for_json=True)
