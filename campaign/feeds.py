@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .markdown import render_markdown
@@ -73,7 +74,9 @@ class UpdatesAtomFeed(UpdatesRssFeed):
         return absolute(reverse("campaign:update_feed"))
 
     def item_description(self, item):
-        return item.summary or None
+        # Atom's <summary> is written with type="html"; the summary is plain text, so escape it
+        # (a "<script>" typed in it is shown as those characters, never run by a feed reader).
+        return escape(item.summary) if item.summary else None
 
     def item_extra_kwargs(self, item):
         return {"content": str(render_markdown(item.body))}
