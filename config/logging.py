@@ -85,6 +85,9 @@ def _is_sensitive_key(key: str) -> bool:
 def redact_value(key: str, value: Any) -> Any:
     if _is_sensitive_key(key):
         return REDACTED
+    if hasattr(value, "META") and hasattr(value, "path"):
+        # Django's request loggers attach the request, whose repr has the query string: keep the path.
+        return f"{getattr(value, 'method', '')} {redact(value.path)}"
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):

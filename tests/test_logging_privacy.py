@@ -271,3 +271,25 @@ def test_gunicorn_access_log_has_no_query_strings():
 
     line = access_format % logger.atoms(response, request, environ, datetime.timedelta(milliseconds=12))
     assert line == '192.0.2.1 "GET /donate/thanks/ HTTP/1.1" 200 120 12ms'
+
+
+def test_a_logged_request_keeps_its_path_not_its_query_string(rf):
+    from django.utils.log import log_response
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        request = rf.get("/donate/thanks/", {"session_id": "cs_live_abc123", "email": "ada@example.com"})
+        from django.http import HttpResponse
+
+        log_response("Bad Request: %s", request.path, response=HttpResponse(status=400), request=request)
+    finally:
+        logger.removeHandler(handler)
+    entry = json.loads(stream.getvalue())
+    assert entry["request"] == "GET /donate/thanks/"
+    assert entry["status_code"] == 400
+    assert "cs_live_abc123" not in stream.getvalue() and "ada" not in stream.getvalue()
