@@ -147,6 +147,24 @@ class Specialty(models.TextChoices):
     OTHER = "other", _("Something else")
 
 
+# What a family or physician sends about a person: read-only once sent, kept out of the history,
+# and erased by the retention purge.
+PERSONAL_FIELDS = (
+    "contact_name",
+    "practice",
+    "email",
+    "phone",
+    "country",
+    "preferred_contact",
+    "preferred_language",
+    "patient_initials",
+    "age_value",
+    "age_unit",
+    "condition",
+    "details",
+)
+
+
 class CareRequest(models.Model):
     """An inquiry from a family or a referral from a physician."""
 
@@ -226,24 +244,7 @@ class CareRequest(models.Model):
 
     # The history follows triage only: the submitted details are read-only in the admin, so a
     # copy of them in every history row would only multiply the personal data to erase.
-    history = HistoricalRecords(
-        excluded_fields=[
-            "contact_name",
-            "practice",
-            "email",
-            "phone",
-            "country",
-            "preferred_contact",
-            "preferred_language",
-            "patient_initials",
-            "age_value",
-            "age_unit",
-            "condition",
-            "details",
-            "consented_at",
-            "updated_at",
-        ]
-    )
+    history = HistoricalRecords(excluded_fields=[*PERSONAL_FIELDS, "consented_at", "updated_at"])
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,7 +13,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from destination.models import CareRequest, RequestCount
+from destination.models import PERSONAL_FIELDS, CareRequest, RequestCount
 
 logger = logging.getLogger(__name__)
 
@@ -22,24 +22,7 @@ _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _REFERENCE_LENGTH = 10  # 50 random bits: not guessable, still short enough to read aloud
 
 # The fields a form may set; everything else is triage, set by coordinators.
-SUBMITTED_FIELDS = frozenset(
-    {
-        "contact_name",
-        "practice",
-        "email",
-        "phone",
-        "country",
-        "preferred_contact",
-        "preferred_language",
-        "patient_initials",
-        "age_value",
-        "age_unit",
-        "specialty",
-        "urgency",
-        "condition",
-        "details",
-    }
-)
+SUBMITTED_FIELDS = frozenset({*PERSONAL_FIELDS, "specialty", "urgency"})
 
 
 def care_request_reference_new() -> str:
