@@ -78,7 +78,8 @@ def gift_attempt_check(*, request, honeypot: str) -> Decision:
     address = ratelimit.client_ip(request)
     decision = _decide(request=request, address=address, honeypot=honeypot)
     if decision.verdict != Verdict.ALLOW:
-        log.warning(
+        # INFO: an attack is thousands of these; the switch into challenge mode is the warning.
+        log.info(
             "gift attempt held back verdict=%s reason=%s address=%s",
             decision.verdict,
             decision.reason,
@@ -115,6 +116,16 @@ def _decide(*, request, address: str, honeypot: str) -> Decision:
         per_minute > settings.GIFT_SESSIONS_GLOBAL_PER_MINUTE or per_hour > settings.GIFT_SESSIONS_GLOBAL_PER_HOUR
     )
     if over_global:
+        if not challenge_mode_on():
+            log.warning(
+                "gift sessions over the global limit (%s this minute, %s this hour): %s for %s s",
+                per_minute,
+                per_hour,
+                "CAPTCHA required from everyone"
+                if turnstile.enabled()
+                else "new gifts refused (no CAPTCHA configured)",
+                settings.GIFT_CHALLENGE_SECONDS,
+            )
         # Held for a while after the last trip, so a burst cannot resume at each new window.
         cache.set(CHALLENGE_MODE_KEY, True, timeout=settings.GIFT_CHALLENGE_SECONDS)
     if over_global or challenge_mode_on():

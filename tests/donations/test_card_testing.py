@@ -119,8 +119,9 @@ def test_one_address_with_captcha_is_challenged_then_refused(client, fake_stripe
     assert captcha.calls == []  # no token, no call to Cloudflare
 
 
-def test_many_addresses_without_captcha_get_ten_sessions(client, fake_stripe, limits):
+def test_many_addresses_without_captcha_get_ten_sessions(client, fake_stripe, limits, caplog):
     campaign = CampaignFactory()
+    caplog.set_level("INFO", logger="donations.antifraud")
 
     responses = [
         client.post("/donate/", form_data(campaign), REMOTE_ADDR=f"198.51.{n // 250}.{n % 250 + 1}")
@@ -131,6 +132,13 @@ def test_many_addresses_without_captcha_get_ten_sessions(client, fake_stripe, li
     assert len(fake_stripe.calls("POST", SESSIONS)) == 10
     assert Gift.objects.count() == 10
     assert "Many gifts are being started right now" in responses[-1].content.decode()
+    # One warning when the site switched into refusing, then one quiet line per attempt held back.
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and r.name == "donations.antifraud"]
+    assert warnings == [
+        "gift sessions over the global limit (11 this minute, 11 this hour): "
+        "new gifts refused (no CAPTCHA configured) for 600 s"
+    ]
+    assert len([r for r in caplog.records if r.levelname == "INFO" and r.name == "donations.antifraud"]) == 490
 
 
 def test_many_addresses_with_a_real_donor_in_the_middle(client, fake_stripe, captcha, settings):
