@@ -158,6 +158,7 @@ def test_many_addresses_with_a_real_donor_in_the_middle(client, fake_stripe, cap
 
     assert statuses(first_half + second_half) == {303: 10, 429: 490}
     assert (asked.status_code, b'class="cf-turnstile"' in asked.content) == (429, True)
+    assert b'<a href="#gift-challenge">One more step' in asked.content  # at the top, where the page opens
     assert paid.status_code == 303
     assert len(fake_stripe.calls("POST", SESSIONS)) == 11
     assert Gift.objects.filter(display_name="A real donor", amount_cents=10000).count() == 1
