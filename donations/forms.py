@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from campaign.localization import localized
 from campaign.models import Campaign
 
 from . import money
@@ -79,7 +80,7 @@ class GiftForm(forms.Form):
         self.designations = {d.slug: d for d in campaign.designations.all()}
         default = next((d for d in self.designations.values() if d.is_default), None)
         self.fields["designation"].choices = [("", _("Where it is needed most"))] + [
-            (slug, d.name) for slug, d in self.designations.items()
+            (slug, localized(d, "name")) for slug, d in self.designations.items()
         ]
         if default is not None:
             self.fields["designation"].initial = default.slug
