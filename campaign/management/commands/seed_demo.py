@@ -134,7 +134,7 @@ class Command(BaseCommand):
             if fields:
                 update.save(update_fields=fields)
                 changed += 1
-        self.stdout.write(f"Spanish versions: {changed} items translated.")
+        self.stdout.write(f"Spanish versions added to {changed} demo items (blank ones only).")
 
     def seed_gifts(self, *, campaign: Campaign, now: datetime.datetime) -> None:
         existing = set(
