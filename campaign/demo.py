@@ -449,10 +449,10 @@ Acompáñenos a construir los nuevos Centros de Infusión y de Diálisis Ambulat
 
 # Parallel to FIGURES, DIVISIONS and MILESTONES; DESIGNATIONS_ES by slug.
 FIGURES_ES = [
-    ("Más de 3,000", "infusiones al año"),
+    ("3,000+", "infusiones al año"),
     ("6 → 12", "sillones de infusión"),
-    ("1.º", "centro de diálisis ambulatoria pediátrica del estado"),
-    ("363 pies²", "mide hoy la sala de infusión"),
+    ("1.er", "centro de diálisis ambulatoria pediátrica del estado"),
+    ("363", "pies cuadrados: la sala de infusión hoy"),
 ]
 
 DIVISIONS_ES = [

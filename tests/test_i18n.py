@@ -205,7 +205,7 @@ def test_campaign_page_in_spanish_shows_the_spanish_content_and_chrome(spanish, 
     assert '<span class="figure-value">3,000+</span> <span class="figure-label">infusiones al año</span>' in html
     assert "<li>Gastroenterología</li>" in html
     assert '<h3 class="designation-name">Centro de Infusión</h3>' in html
-    assert "Donar a Centro de Infusión" in html
+    assert "Donar: Centro de Infusión" in html
     assert "<p>Twelve chairs.</p>" in html  # no Spanish description: the English is shown
     assert '<span class="meter-milestone-label">Design complete</span>' in html  # blank label_es
     assert "Haga una donación" in html
@@ -239,7 +239,7 @@ def test_blank_or_whitespace_spanish_falls_back_to_english(campaign):
 def test_gift_form_in_spanish(spanish, campaign):
     html = text(spanish.get("/donate/?campaign=infusion"))
     assert "<title>Done a Infusión y Diálisis · " in html
-    assert "Con qué frecuencia" in html
+    assert "Frecuencia" in html
     assert "Una sola vez" in html and "Mensual" in html
     assert "Otro monto (dólares estadounidenses)" in html
     assert '<option value="infusion-center">Centro de Infusión</option>' in html
