@@ -355,3 +355,15 @@ def test_counts_use_us_grouping_in_spanish_too():
 
     with translation.override("es"):
         assert intcomma(12345) == "12,345"
+
+
+def test_the_cacheable_embed_varies_on_the_language_cookie_and_header(client, campaign):
+    english = client.get("/campaigns/infusion/embed/")
+    spanish_response = client.get("/campaigns/infusion/embed/", headers={"accept-language": "es"})
+
+    assert english["Cache-Control"] == "public, max-age=60"
+    vary = {value.strip().lower() for value in english["Vary"].split(",")}
+    assert {"cookie", "accept-language"} <= vary
+    assert "Infusion &amp; Dialysis" in english.content.decode()
+    assert "Infusión y Diálisis" in spanish_response.content.decode()
+    assert spanish_response["Content-Language"] == "es"
