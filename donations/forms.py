@@ -156,9 +156,12 @@ class GiftForm(forms.Form):
     def amount_choices(self) -> list[tuple[str, str]]:
         return [(str(d), money.format_cents(d * 100, whole=True)) for d in self.preset_dollars]
 
-    def fee_examples(self) -> list[tuple[int, str]]:
-        """(dollars, fee) for each preset: the exact amount the fee box adds, shown without JavaScript."""
-        return [(d, money.format_cents(money.fee_cents(d * 100))) for d in self.preset_dollars]
+    def fee_examples(self) -> list[tuple[str, str]]:
+        """(amount, fee) for each preset, formatted: the exact amount the fee box adds, shown without JavaScript."""
+        return [
+            (money.format_cents(d * 100, whole=True), money.format_cents(money.fee_cents(d * 100)))
+            for d in self.preset_dollars
+        ]
 
 
 class PlanManageForm(forms.Form):

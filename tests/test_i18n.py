@@ -367,3 +367,12 @@ def test_the_cacheable_embed_varies_on_the_language_cookie_and_header(client, ca
     assert "Infusion &amp; Dialysis" in english.content.decode()
     assert "Infusión y Diálisis" in spanish_response.content.decode()
     assert spanish_response["Content-Language"] == "es"
+
+
+def test_fee_examples_are_formatted_amounts_in_both_languages():
+    from donations.forms import GiftForm
+
+    form = GiftForm(campaign=CampaignFactory(preset_amounts="1000, 2500"))
+    for language in ("en", "es"):
+        with translation.override(language):
+            assert form.fee_examples() == [("$1,000", "$30.18"), ("$2,500", "$74.98")]
