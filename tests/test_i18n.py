@@ -376,3 +376,29 @@ def test_fee_examples_are_formatted_amounts_in_both_languages():
     for language in ("en", "es"):
         with translation.override(language):
             assert form.fee_examples() == [("$1,000", "$30.18"), ("$2,500", "$74.98")]
+
+
+def test_staff_can_write_the_spanish_versions_in_the_admin(client, django_user_model, campaign):
+    from destination.seed import seed_destination_content
+
+    seed_destination_content()
+    client.force_login(django_user_model.objects.create_superuser("admin", "admin@example.com", "x"))
+
+    page = client.get(f"/admin/campaign/campaign/{campaign.pk}/change/").content.decode()
+    for name in (
+        "title_es",
+        "tagline_es",
+        "story_es",
+        "hero_image_alt_es",
+        "figures-0-label_es",
+        "divisions-0-name_es",
+    ):
+        assert f'name="{name}"' in page, name
+    assert 'value="Infusión y Diálisis"' in page
+
+    from destination.models import DestinationPage
+
+    dc_page = DestinationPage.objects.get()
+    html = client.get(f"/admin/destination/destinationpage/{dc_page.pk}/change/").content.decode()
+    for name in ("hero_heading_es", "form_notice_es", "stories-0-title_es", "airports-0-driving_time_es"):
+        assert f'name="{name}"' in html, name
