@@ -402,3 +402,10 @@ def test_staff_can_write_the_spanish_versions_in_the_admin(client, django_user_m
     html = client.get(f"/admin/destination/destinationpage/{dc_page.pk}/change/").content.decode()
     for name in ("hero_heading_es", "form_notice_es", "stories-0-title_es", "airports-0-driving_time_es"):
         assert f'name="{name}"' in html, name
+
+
+def test_update_list_pager_in_spanish(spanish, campaign):
+    UpdateFactory.create_batch(11, campaign=campaign)
+    html = text(spanish.get("/updates/"))
+    assert '<span class="page-link" aria-current="page">Página 1 de 2</span>' in html
+    assert 'rel="next">Anteriores</a>' in html
