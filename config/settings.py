@@ -304,6 +304,11 @@ if not DEBUG:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "es" here is US Spanish: Django's Spanish dates, US number and dollar formats (config/formats/es).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The language switch's choice is remembered for a year (Django's default lasts the browser session).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
