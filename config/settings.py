@@ -264,9 +264,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-# No language switcher sets it today; whatever does later gets a cookie like the others.
+# The language switch's cookie is read by the server only (its SameSite and age: see Internationalisation).
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Security headers -----------------------------------------------------------------------
 

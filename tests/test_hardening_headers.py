@@ -69,7 +69,10 @@ def test_cookies_set_by_the_gift_journey_carry_the_flags(client, settings):
     response = client.post("/donate/", form_data(campaign), secure=True)
     assert response.status_code == 303
 
-    for name in ("csrftoken", "sessionid"):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    assert client.post("/i18n/setlang/", {"language": "es", "next": "/donate/"}, secure=True).status_code == 302
+
+    for name in ("csrftoken", "sessionid", "django_language"):
         morsel = client.cookies[name]
         assert (morsel["secure"], morsel["httponly"], morsel["samesite"]) == (True, True, "Lax"), name
 

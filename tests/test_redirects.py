@@ -177,3 +177,19 @@ def test_demo_checkout_returns_only_to_this_site(client, demo_payments, target):
         assert_stays_on_site(response, (action, target))
         if "%2F" not in target:
             assert response["Location"] == "/", (action, response["Location"])
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_the_language_switch_never_redirects_off_site(client, target):
+    for referer in (None, target, "https://evil.example/page"):
+        extra = {"HTTP_REFERER": referer} if referer else {}
+        response = client.post(f"/i18n/setlang/?next={quote(target)}", {"language": "es", "next": target}, **extra)
+        assert response.status_code in (302, 204), (target, referer, response.status_code)
+        assert_stays_on_site(response, (target, referer))
+        if "%2F" not in target and response.status_code == 302:
+            assert response["Location"] == "/", (target, referer, response["Location"])
+
+
+def test_the_language_switch_follows_a_same_site_next(client):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/donate/?amount=50"})
+    assert (response.status_code, response["Location"]) == (302, "/donate/?amount=50")
