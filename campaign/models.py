@@ -5,8 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from campaign.images import Picture, validate_image_upload
 from donations import money
 
 
@@ -29,7 +32,13 @@ class Campaign(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
     story = models.TextField(_("story"), blank=True, help_text=_("Markdown. Scripts and unsafe HTML are removed."))
-    hero_image = models.ImageField(_("hero image"), upload_to="campaigns/", blank=True)
+    hero_image = models.ImageField(
+        _("hero image"),
+        upload_to="campaigns/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("A wide photo (at least 1,600 pixels wide), JPEG, PNG or WebP, up to 10 MB."),
+    )
     hero_image_alt = models.CharField(_("hero image description"), max_length=300, blank=True)
     # Web-sized renditions of hero_image, {width: storage name}, written when the image changes.
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
@@ -75,6 +84,37 @@ class Campaign(models.Model):
     @property
     def preset_amounts_cents(self) -> list[int]:
         return [dollars * 100 for dollars in money.parse_preset_amounts(self.preset_amounts)]
+
+    @cached_property
+    def hero_picture(self) -> Picture | None:
+        return Picture.from_renditions(self.hero_renditions)
+
+    def donate_url(self, *, amount_dollars: int | None = None, frequency: str = "", designation: str = "") -> str:
+        """The gift form, prefilled for this campaign (the query string is DESIGN's contract)."""
+        params = {"campaign": self.slug}
+        if amount_dollars:
+            params["amount"] = str(amount_dollars)
+        if frequency:
+            params["frequency"] = frequency
+        if designation:
+            params["designation"] = designation
+        return "/donate/?" + urlencode(params)
+
+    def donate_options(self) -> list[dict]:
+        """One entry per preset amount: the one-time and the monthly link for it."""
+        try:
+            amounts = money.parse_preset_amounts(self.preset_amounts)
+        except ValueError:
+            amounts = []  # a bad value saved outside the admin must not break the page
+        return [
+            {
+                "dollars": dollars,
+                "cents": dollars * 100,
+                "url": self.donate_url(amount_dollars=dollars),
+                "monthly_url": self.donate_url(amount_dollars=dollars, frequency="monthly"),
+            }
+            for dollars in amounts
+        ]
 
 
 class Figure(models.Model):
@@ -130,6 +170,9 @@ class Designation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def donate_url(self) -> str:
+        return self.campaign.donate_url(designation=self.slug)
 
 
 class Milestone(models.Model):
@@ -204,6 +247,9 @@ class CampaignDonor(models.Model):
         return f"{self.campaign_id}/{self.donor_key[:8]}: {self.gift_count}"
 
 
+RESERVED_UPDATE_SLUGS = frozenset({"feed", "rss"})
+
+
 class UpdateQuerySet(models.QuerySet):
     def published(self, *, now=None):
         return self.filter(status=Update.Status.PUBLISHED, publish_at__lte=now or timezone.now())
@@ -221,7 +267,13 @@ class Update(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = models.TextField(_("body"), help_text=_("Markdown. Scripts and unsafe HTML are removed."))
-    image = models.ImageField(_("image"), upload_to="updates/", blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to="updates/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("JPEG, PNG or WebP, up to 10 MB. Shown on the update and when it is shared."),
+    )
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
     image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     author = models.ForeignKey(
@@ -248,6 +300,16 @@ class Update(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaign:update_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # These paths sit beside the updates under /updates/ and would hide an update so named.
+        if self.slug in RESERVED_UPDATE_SLUGS:
+            message = _("“%(slug)s” is taken by the feeds; choose another slug.") % {"slug": self.slug}
+            raise ValidationError({"slug": message})
+
+    @cached_property
+    def picture(self) -> Picture | None:
+        return Picture.from_renditions(self.image_renditions)
 
     @property
     def is_public(self) -> bool:

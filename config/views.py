@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -26,7 +27,8 @@ def robots_txt(request):
         "Disallow: /donate/thanks/",
         "Disallow: /donate/manage/",
         "Disallow: /stripe/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        # The sitemap's own URLs are SITE_URL's, whatever Host the request came in on.
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,119 @@
+"""Staff editing of campaigns and updates (the staff-admin issue extends this)."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from donations import money
+
+from .models import Campaign, Designation, Division, Figure, Milestone, Update
+from .services import campaign_save, update_save
+
+CENTS_HELP = _("In cents: $5,000,000 is 500000000.")
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    extra = 0
+    fields = ["value", "label", "position"]
+
+
+class DivisionInline(admin.TabularInline):
+    model = Division
+    extra = 0
+    fields = ["name", "position"]
+
+
+class DesignationInline(admin.TabularInline):
+    model = Designation
+    extra = 0
+    fields = ["name", "slug", "description", "is_default", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["amount_cents", "label"]
+        help_texts = {"amount_cents": CENTS_HELP}
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    form = MilestoneForm
+    extra = 0
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "slug",
+            "tagline",
+            "story",
+            "hero_image",
+            "hero_image_alt",
+            "goal_cents",
+            "starts_on",
+            "ends_on",
+            "preset_amounts",
+            "is_published",
+            "is_featured",
+        ]
+        help_texts = {"goal_cents": CENTS_HELP}
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
+    list_display = ["title", "slug", "goal", "starts_on", "ends_on", "is_featured", "is_published"]
+    list_filter = ["is_published", "is_featured"]
+    search_fields = ["title", "slug", "tagline"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [FigureInline, DivisionInline, DesignationInline, MilestoneInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "tagline", "story"]}),
+        (_("Hero image"), {"fields": ["hero_image", "hero_image_alt"]}),
+        (_("Goal and dates"), {"fields": ["goal_cents", "starts_on", "ends_on", "preset_amounts"]}),
+        (_("Visibility"), {"fields": ["is_published", "is_featured"]}),
+    ]
+
+    @admin.display(description=_("goal"), ordering="goal_cents")
+    def goal(self, obj):
+        return money.format_cents(obj.goal_cents, whole=True)
+
+    def save_model(self, request, obj, form, change):
+        campaign_save(campaign=obj)
+
+
+@admin.register(Update)
+class UpdateAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "status", "publish_at", "is_visible"]
+    list_filter = ["status", "campaign"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "publish_at"
+    fields = [
+        "campaign",
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "image",
+        "image_alt",
+        "author_name",
+        "status",
+        "publish_at",
+    ]
+
+    @admin.display(description=_("visible to the public"), boolean=True)
+    def is_visible(self, obj):
+        return obj.is_public
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        if not obj.author_name:
+            obj.author_name = request.user.get_full_name() or ""
+        update_save(update=obj)

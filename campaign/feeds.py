@@ -1,0 +1,79 @@
+"""The blog's feeds: Atom at /updates/feed/, RSS 2.0 at /updates/rss/ (absolute links from SITE_URL)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext_lazy as _
+
+from .markdown import render_markdown
+from .selectors import update_list_published
+
+FEED_ITEMS = 20
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+class UpdatesRssFeed(Feed):
+    feed_type = Rss201rev2Feed
+    title = _("Campaign updates")
+    description = _("News from the foundation's campaigns: construction, milestones and the children they serve.")
+
+    def link(self):
+        return absolute(reverse("campaign:update_list"))
+
+    def feed_url(self):
+        return absolute(reverse("campaign:update_rss"))
+
+    def items(self):
+        return update_list_published()[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # The whole post, sanitised like the page: feed readers get the same safe HTML.
+        return render_markdown(item.body)
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.publish_at)
+
+    def item_author_name(self, item):
+        return item.author_name or settings.ORG_NAME
+
+    def item_categories(self, item):
+        return [item.campaign.title]
+
+
+class AtomWithContent(Atom1Feed):
+    """Atom 1.0 with each post's full HTML in <content type="html"> next to its <summary>."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class UpdatesAtomFeed(UpdatesRssFeed):
+    feed_type = AtomWithContent
+    subtitle = UpdatesRssFeed.description
+
+    def feed_url(self):
+        return absolute(reverse("campaign:update_feed"))
+
+    def item_description(self, item):
+        return item.summary or None
+
+    def item_extra_kwargs(self, item):
+        return {"content": str(render_markdown(item.body))}

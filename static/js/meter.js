@@ -1,0 +1,57 @@
+/*
+ * Progressive enhancement for the progress meter: refresh its figures from progress.json every
+ * minute while the page is visible. Without JavaScript the meter is complete as served.
+ */
+(function () {
+  "use strict";
+  var REFRESH_MS = 60000;
+  var meters = document.querySelectorAll("[data-meter][data-progress-url]");
+  if (!meters.length || !window.fetch) { return; }
+
+  var lang = document.documentElement.lang || "en";
+  var dollars = new Intl.NumberFormat(lang, { style: "currency", currency: "USD", maximumFractionDigits: 0 });
+  var count = new Intl.NumberFormat(lang);
+
+  function setText(meter, selector, text) {
+    var node = meter.querySelector(selector);
+    if (node && node.textContent !== text) { node.textContent = text; }
+  }
+
+  function apply(meter, data) {
+    var raised = dollars.format(Math.floor(data.raised_cents / 100));
+    var goal = dollars.format(Math.floor(data.goal_cents / 100));
+    var bar = Math.max(0, Math.min(100, data.percent));
+    setText(meter, "[data-meter-raised]", raised);
+    setText(meter, "[data-meter-goal]", goal);
+    setText(meter, "[data-meter-percent]", data.percent + "%");
+    setText(meter, "[data-meter-donors]", count.format(data.donor_count));
+    setText(meter, "[data-meter-gifts]", count.format(data.gift_count));
+    var fill = meter.querySelector("[data-meter-fill]");
+    if (fill) { fill.setAttribute("width", String(bar)); }
+    var progressbar = meter.querySelector("[data-meter-bar]");
+    if (progressbar) {
+      progressbar.setAttribute("aria-valuenow", String(bar));
+      // The sentence is the server's (translated) template with the new figures put in.
+      var template = progressbar.getAttribute("data-valuetext-template");
+      if (template) {
+        progressbar.setAttribute("aria-valuetext",
+          template.replace("{raised}", raised).replace("{goal}", goal).replace("{percent}", String(data.percent)));
+      }
+    }
+  }
+
+  function refresh(meter) {
+    if (document.hidden) { return; }
+    fetch(meter.getAttribute("data-progress-url"), { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data) { apply(meter, data); } })
+      .catch(function () { /* offline or a blip: keep the figures already shown */ });
+  }
+
+  meters.forEach(function (meter) {
+    window.setInterval(function () { refresh(meter); }, REFRESH_MS);
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { meters.forEach(refresh); }
+  });
+})();
