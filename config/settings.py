@@ -207,6 +207,15 @@ ORG_TAX_ID = env.str("ORG_TAX_ID", default="00-0000000")
 ORG_ADDRESS = env.str("ORG_ADDRESS", default="282 Washington Street, Hartford, CT 06106")
 ORG_NAME = env.str("ORG_NAME", default="Children's Hospital Foundation")
 
+# --- Destination Care ---------------------------------------------------------------------
+
+# Who is told (by a link, never the details) that a new inquiry or referral arrived.
+DESTINATION_NOTIFY_EMAILS = env.list("DESTINATION_NOTIFY_EMAILS", default=[])
+# Days after a request is closed or declined before purge_inquiries erases it.
+INQUIRY_RETENTION_DAYS = env.int("INQUIRY_RETENTION_DAYS", default=180)
+# Inquiries and referrals accepted per client address per hour.
+DESTINATION_RATE_LIMIT_PER_HOUR = env.int("DESTINATION_RATE_LIMIT_PER_HOUR", default=5)
+
 # --- Auth ---------------------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
