@@ -1,8 +1,10 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as history_register
+from simple_history.models import HistoricalRecords
 
-from campaign.models import Campaign, Designation
+from campaign.models import Campaign, Designation, Milestone, Update
 
 
 class Frequency(models.TextChoices):
@@ -125,10 +127,18 @@ class Gift(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Who changed what and when (staff edits of offline gifts, refunds, webhook effects).
+    history = HistoricalRecords(excluded_fields=["receipt_error"])
+
     class Meta:
         verbose_name = _("gift")
         verbose_name_plural = _("gifts")
         ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("export_gift", _("Can export gifts")),
+            ("resend_receipt", _("Can resend a gift's receipt")),
+            ("refund_gift", _("Can refund gifts through Stripe")),
+        ]
         constraints = [
             # Stripe objects map to at most one gift: retries and races cannot make a second.
             models.UniqueConstraint(
@@ -186,6 +196,31 @@ class Gift(models.Model):
         return "" if self.is_anonymous else (self.display_name or "")
 
 
+class OfflineGiftManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().exclude(source=Gift.Source.ONLINE)
+
+
+class OfflineGift(Gift):
+    """
+    Gifts staff record by hand (checks, cash, wires, stock, pledges): the same rows as Gift, with
+    their own admin and their own add/change permissions, so that editing an offline gift never
+    implies the right to touch one that came through Stripe.
+    """
+
+    objects = OfflineGiftManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("offline gift")
+        verbose_name_plural = _("offline gifts")
+        ordering = ["-created_at", "-pk"]
+
+
+# The gift row's history also covers its offline proxy (same table, same history rows).
+OfflineGift._meta.simple_history_manager_attribute = "history"
+
+
 class WebhookEvent(models.Model):
     """
     One Stripe event, stored once (unique id) in the same transaction as its effects, so a
@@ -237,3 +272,12 @@ class DemoCheckoutSession(models.Model):
 
     def __str__(self):
         return self.session_id
+
+
+# Audit trail of campaign content (the goal above all). The history tables live in this app so
+# that the campaign app's migrations stay its own.
+# Image renditions are derived from the image and left out.
+history_register(Campaign, app="donations", excluded_fields=["hero_renditions"])
+history_register(Designation, app="donations")
+history_register(Milestone, app="donations")
+history_register(Update, app="donations", excluded_fields=["image_renditions"])

@@ -9,3 +9,38 @@ def _isolated_cache_and_media(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+def otp_verify_session(client, user):
+    """Give `user` a confirmed TOTP device and mark the client's session as verified with it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _staff_pass_two_factor(request, monkeypatch):
+    """
+    The admin requires a verified TOTP device (config.admin.StaffAdminSite). Tests that sign staff
+    in with client.force_login get one, so they test what they are about; tests of the second step
+    itself opt out with @pytest.mark.real_two_factor.
+    """
+    if request.node.get_closest_marker("real_two_factor"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(client, user, backend=None):
+        original(client, user, backend)
+        if user.is_staff:
+            otp_verify_session(client, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
