@@ -87,6 +87,8 @@ class Gift(models.Model):
 
     donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
     donor_email = models.EmailField(_("donor email"), blank=True)
+    # Offline gifts: where a paper receipt or acknowledgement goes when there is no email.
+    donor_address = models.TextField(_("donor mailing address"), max_length=500, blank=True)
     display_name = models.CharField(_("name on the donor wall"), max_length=80, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     dedication = models.CharField(_("dedication"), max_length=10, choices=Dedication.choices, blank=True, default="")
