@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -124,7 +125,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
                 last = goal_cents
         if not changes:
             return "—"
-        return format_html_join(format_html("<br>"), "{} · {} · {}", reversed(changes[-10:]))
+        return format_html_join(mark_safe("<br>"), "{} · {} · {}", reversed(changes[-10:]))
 
     def get_urls(self):
         return [

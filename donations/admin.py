@@ -27,6 +27,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history import utils as history_utils
@@ -230,7 +231,7 @@ class GiftAdmin(GiftAdminMixin, SimpleHistoryAdmin):
         if not links:
             return "—"
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             '<a href="{}" target="_blank" rel="noopener noreferrer">{}: {}</a>',
             links,
         )
