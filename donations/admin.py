@@ -334,7 +334,11 @@ class GiftAdmin(GiftAdminMixin, SimpleHistoryAdmin):
         if outcomes["failed"]:
             self.message_user(
                 request,
-                _("%(count)d receipts could not be sent; the error is on each gift. Try again later.")
+                ngettext(
+                    "%(count)d receipt could not be sent; the error is on its gift. Try again later.",
+                    "%(count)d receipts could not be sent; the error is on each gift. Try again later.",
+                    outcomes["failed"],
+                )
                 % {"count": outcomes["failed"]},
                 messages.ERROR,
             )

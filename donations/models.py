@@ -45,6 +45,10 @@ class RecurringPlan(models.Model):
         return f"{self.stripe_subscription_id} ({self.get_status_display()})"
 
 
+# Kept by name so that saves through the OfflineGift proxy are recorded too (below).
+GIFT_HISTORY = HistoricalRecords(excluded_fields=["receipt_error"])
+
+
 class Gift(models.Model):
     """
     One gift: an online one-time gift, one paid month of a monthly plan, or an offline gift that
@@ -130,7 +134,7 @@ class Gift(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Who changed what and when (staff edits of offline gifts, refunds, webhook effects).
-    history = HistoricalRecords(excluded_fields=["receipt_error"])
+    history = GIFT_HISTORY
 
     class Meta:
         verbose_name = _("gift")
@@ -219,8 +223,11 @@ class OfflineGift(Gift):
         ordering = ["-created_at", "-pk"]
 
 
-# The gift row's history also covers its offline proxy (same table, same history rows).
+# The gift row's history also covers its offline proxy (same table, same history rows): Django
+# sends a proxy's save signals with the proxy as sender, which the Gift history would not hear.
 OfflineGift._meta.simple_history_manager_attribute = "history"
+models.signals.post_save.connect(GIFT_HISTORY.post_save, sender=OfflineGift, weak=False)
+models.signals.post_delete.connect(GIFT_HISTORY.post_delete, sender=OfflineGift, weak=False)
 
 
 class WebhookEvent(models.Model):
