@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+# Staff users of each group for the admin tests (development_officer, finance_client, …).
+pytest_plugins = ["tests.staff"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_media(settings, tmp_path):

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from tests.factories import CampaignFactory, CareRequestFactory, GiftFactory
-from tests.staff import care_coordinator, development_officer, finance_officer, make_staff  # noqa: F401
+from tests.staff import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,7 @@ def test_the_resend_action_is_offered_by_permission(client, django_user_model):
     )
 
 
-def test_care_coordinators_see_requests_and_nothing_else(client, care_coordinator):  # noqa: F811
+def test_care_coordinators_see_requests_and_nothing_else(client, care_coordinator):
     request = CareRequestFactory()
     client.force_login(care_coordinator)
     assert client.get(f"/admin/destination/carerequest/{request.pk}/change/").status_code == 200
@@ -170,7 +170,7 @@ def test_care_coordinators_see_requests_and_nothing_else(client, care_coordinato
     assert "/admin/dashboard/" not in index.content.decode()
 
 
-def test_staff_with_gifts_get_the_dashboard_link(client, development_officer):  # noqa: F811
+def test_staff_with_gifts_get_the_dashboard_link(client, development_officer):
     client.force_login(development_officer)
     index = client.get("/admin/").content.decode()
     assert 'href="/admin/dashboard/"' in index

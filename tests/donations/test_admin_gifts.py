@@ -12,7 +12,6 @@ from campaign.models import Designation, Milestone, Update
 from donations.admin import stripe_dashboard_url
 from donations.models import Gift, RecurringPlan, WebhookEvent
 from tests.factories import CampaignFactory, DesignationFactory, GiftFactory, UpdateFactory
-from tests.staff import dev_client, development_officer, finance_client, finance_officer, superuser  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +90,7 @@ def count_queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("kind", list(CHANGELISTS))
-def test_changelist_queries_do_not_grow_with_rows(client, superuser, kind):  # noqa: F811
+def test_changelist_queries_do_not_grow_with_rows(client, superuser, kind):
     campaign = CampaignFactory()
     designation = Designation.objects.create(campaign=campaign, name="Infusion Center", slug="infusion")
     client.force_login(superuser)
@@ -157,20 +156,20 @@ def gifts():
         ("q=1042", ["check"]),
     ],
 )
-def test_filters_and_search(dev_client, gifts, query, expected):  # noqa: F811
+def test_filters_and_search(dev_client, gifts, query, expected):
     response = dev_client.get(f"/admin/donations/gift/?{query}")
     assert response.status_code == 200
     assert sorted(listed_ids(response)) == sorted(gifts[name].pk for name in expected)
 
 
-def test_filter_by_campaign_and_designation(dev_client, gifts):  # noqa: F811
+def test_filter_by_campaign_and_designation(dev_client, gifts):
     by_campaign = dev_client.get(f"/admin/donations/gift/?campaign__id__exact={gifts['campaign'].pk}")
     assert sorted(listed_ids(by_campaign)) == sorted(gifts[name].pk for name in ("online", "monthly", "failed"))
     by_designation = dev_client.get(f"/admin/donations/gift/?designation__id__exact={gifts['designation'].pk}")
     assert listed_ids(by_designation) == [gifts["monthly"].pk]
 
 
-def test_date_range_is_inclusive_and_bad_dates_are_explained(dev_client, gifts):  # noqa: F811
+def test_date_range_is_inclusive_and_bad_dates_are_explained(dev_client, gifts):
     today = timezone.localdate()
     start = (today - datetime.timedelta(days=7)).isoformat()
     response = dev_client.get(f"/admin/donations/gift/?date_from={start}&date_to={today.isoformat()}")
@@ -197,7 +196,7 @@ def test_stripe_dashboard_links_follow_the_key_mode(settings):
     assert stripe_dashboard_url("subscriptions", "sub_1") == "https://dashboard.stripe.com/test/subscriptions/sub_1"
 
 
-def test_gift_page_links_to_stripe(dev_client, gifts, settings):  # noqa: F811
+def test_gift_page_links_to_stripe(dev_client, gifts, settings):
     settings.STRIPE_SECRET_KEY = "sk_live_abc"
     page = dev_client.get(f"/admin/donations/gift/{gifts['online'].pk}/change/").content.decode()
     assert 'href="https://dashboard.stripe.com/payments/pi_3Ada"' in page
@@ -207,7 +206,7 @@ def test_gift_page_links_to_stripe(dev_client, gifts, settings):  # noqa: F811
     assert 'href="https://dashboard.stripe.com/invoices/in_Grace"' in monthly
 
 
-def test_even_a_superuser_cannot_change_an_online_gifts_amount_or_status(client, superuser, gifts):  # noqa: F811
+def test_even_a_superuser_cannot_change_an_online_gifts_amount_or_status(client, superuser, gifts):
     gift = gifts["online"]
     client.force_login(superuser)
     form = client.get(f"/admin/donations/gift/{gift.pk}/change/").context["adminform"].form
@@ -233,7 +232,7 @@ def test_even_a_superuser_cannot_change_an_online_gifts_amount_or_status(client,
     )
 
 
-def test_a_superuser_deletes_only_gifts_that_count_nothing(client, superuser, gifts):  # noqa: F811
+def test_a_superuser_deletes_only_gifts_that_count_nothing(client, superuser, gifts):
     client.force_login(superuser)
     assert client.get(f"/admin/donations/gift/{gifts['online'].pk}/delete/").status_code == 403
     mixed = client.post(
@@ -251,7 +250,7 @@ def test_a_superuser_deletes_only_gifts_that_count_nothing(client, superuser, gi
     assert Gift.objects.filter(pk=gifts["online"].pk).exists()
 
 
-def test_updates_list_shows_draft_scheduled_and_published(dev_client):  # noqa: F811
+def test_updates_list_shows_draft_scheduled_and_published(dev_client):
     campaign = CampaignFactory()
     UpdateFactory(campaign=campaign, title="A draft", status=Update.Status.DRAFT)
     UpdateFactory(

@@ -8,7 +8,6 @@ from django.utils import timezone
 from campaign.models import Designation, Tally
 from donations.models import Gift
 from tests.factories import CampaignFactory, GiftFactory
-from tests.staff import dev_client, development_officer  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -201,14 +200,14 @@ def test_voiding_a_bounced_check_takes_exactly_it_off_the_meter(
         ("", "Enter the amount in dollars, like 2500 or 2,500.00."),
     ],
 )
-def test_bad_amounts_are_explained_and_nothing_is_saved(dev_client, campaign, amount, message):  # noqa: F811
+def test_bad_amounts_are_explained_and_nothing_is_saved(dev_client, campaign, amount, message):
     response = dev_client.post(ADD_URL, form(campaign, amount=amount))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["amount"] == [message]
     assert not Gift.objects.exists()
 
 
-def test_a_designation_of_another_campaign_is_refused(dev_client, campaign):  # noqa: F811
+def test_a_designation_of_another_campaign_is_refused(dev_client, campaign):
     other = Designation.objects.create(campaign=CampaignFactory(), name="Elsewhere", slug="elsewhere")
     response = dev_client.post(ADD_URL, form(campaign, designation=other.pk))
     assert response.context["adminform"].form.errors["designation"] == [
@@ -217,7 +216,7 @@ def test_a_designation_of_another_campaign_is_refused(dev_client, campaign):  # 
     assert not Gift.objects.exists()
 
 
-def test_online_gifts_are_not_offline_gifts(dev_client, campaign):  # noqa: F811
+def test_online_gifts_are_not_offline_gifts(dev_client, campaign):
     online = GiftFactory(campaign=campaign, stripe_payment_intent_id="pi_x")
     assert dev_client.get(f"/admin/donations/offlinegift/{online.pk}/change/").status_code == 302  # "doesn't exist"
     assert online.pk not in [

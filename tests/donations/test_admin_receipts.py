@@ -6,12 +6,11 @@ from django.utils import timezone
 
 from donations.models import Gift
 from tests.factories import GiftFactory
-from tests.staff import dev_client, development_officer  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
-def test_resend_sends_again_and_says_what_was_skipped(dev_client, mailoutbox):  # noqa: F811
+def test_resend_sends_again_and_says_what_was_skipped(dev_client, mailoutbox):
     sent_before = GiftFactory(donor_email="ada@example.com", receipt_sent_at=timezone.now())
     no_email = GiftFactory(donor_email="")
     pending = GiftFactory(status=Gift.Status.PENDING, paid_at=None)
@@ -42,7 +41,7 @@ def test_without_the_permission_the_action_is_refused(client, django_user_model,
     assert mailoutbox == []
 
 
-def test_a_mail_failure_is_reported_and_kept_on_the_gift(dev_client, mailoutbox, monkeypatch):  # noqa: F811
+def test_a_mail_failure_is_reported_and_kept_on_the_gift(dev_client, mailoutbox, monkeypatch):
     from donations import receipts
 
     gift = GiftFactory()

@@ -7,7 +7,6 @@ from django.contrib.messages import get_messages
 from campaign.models import Tally
 from donations.models import Gift
 from tests.factories import CampaignFactory, GiftFactory
-from tests.staff import development_officer, finance_officer  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def campaign():
     return CampaignFactory()
 
 
-def test_finance_refunds_part_of_a_gift_after_confirming(client, finance_officer, fake_stripe, paid_gift, campaign):  # noqa: F811
+def test_finance_refunds_part_of_a_gift_after_confirming(client, finance_officer, fake_stripe, paid_gift, campaign):
     gift = paid_gift(campaign, amount="100", cover_fee="on")
     fee = gift.fee_cents
     before = raised(campaign)
@@ -68,7 +67,7 @@ def test_finance_refunds_part_of_a_gift_after_confirming(client, finance_officer
     assert messages_of(done) == ["Refunded $40.00: Requested by the donor. Donor gave twice by mistake."]
 
 
-def test_a_full_refund_takes_the_gift_off_the_meter(client, finance_officer, fake_stripe, paid_gift, campaign):  # noqa: F811
+def test_a_full_refund_takes_the_gift_off_the_meter(client, finance_officer, fake_stripe, paid_gift, campaign):
     gift = paid_gift(campaign, amount="100")
     GiftFactory(campaign=campaign, amount_cents=30_00)
     assert raised(campaign) == 130_00
@@ -127,7 +126,7 @@ def test_bad_refund_requests_are_explained_and_nothing_happens(
     assert (gift.refunded_cents, gift.status) == (0, Gift.Status.SUCCEEDED)
 
 
-def test_a_stripe_error_is_shown_and_nothing_is_recorded(client, finance_officer, fake_stripe, paid_gift, campaign):  # noqa: F811
+def test_a_stripe_error_is_shown_and_nothing_is_recorded(client, finance_officer, fake_stripe, paid_gift, campaign):
     gift = paid_gift(campaign, amount="100")
     before = raised(campaign)
     client.force_login(finance_officer)
@@ -141,7 +140,7 @@ def test_a_stripe_error_is_shown_and_nothing_is_recorded(client, finance_officer
     assert (gift.refunded_cents, gift.status, raised(campaign)) == (0, Gift.Status.SUCCEEDED, before)
 
 
-def test_development_staff_cannot_refund_even_by_posting(client, development_officer, fake_stripe, paid_gift, campaign):  # noqa: F811
+def test_development_staff_cannot_refund_even_by_posting(client, development_officer, fake_stripe, paid_gift, campaign):
     gift = paid_gift(campaign, amount="100")
     client.force_login(development_officer)
     response = client.post(refund_url(gift), {"amount": "10", "reason": "duplicate", "note": "x", "confirm": "yes"})
@@ -150,7 +149,7 @@ def test_development_staff_cannot_refund_even_by_posting(client, development_off
     assert "/refund/" not in client.get(f"/admin/donations/gift/{gift.pk}/change/").content.decode()
 
 
-def test_offline_gifts_have_no_refund_through_stripe(client, finance_officer, fake_stripe):  # noqa: F811
+def test_offline_gifts_have_no_refund_through_stripe(client, finance_officer, fake_stripe):
     check = GiftFactory(source=Gift.Source.CHECK, reference="77")
     client.force_login(finance_officer)
     response = client.get(refund_url(check))
