@@ -365,6 +365,18 @@ class GiftAdmin(GiftAdminMixin, SimpleHistoryAdmin):
             log.info("Gift export (%s) by user %s: %s gifts, filters %s", file_format, user_id, count, sorted(params))
 
         if file_format == "xlsx":
+            # openpyxl is pure Python (about 0.8 ms a row here): a large Excel file would hold
+            # a worker for minutes, so large exports are CSV, which streams.
+            total = queryset.count()
+            if total > exports.XLSX_MAX_ROWS:
+                self.message_user(
+                    request,
+                    _("%(count)s gifts is more than an Excel export holds (%(max)s): use CSV, or narrow the filters.")
+                    % {"count": total, "max": exports.XLSX_MAX_ROWS},
+                    messages.WARNING,
+                )
+                changelist_url = reverse("admin:donations_gift_changelist", current_app=self.admin_site.name)
+                return HttpResponseRedirect(f"{changelist_url}?{params.urlencode()}")
             output, count = exports.gift_export_xlsx(queryset)
             audit(count)
             return FileResponse(

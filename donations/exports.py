@@ -21,6 +21,8 @@ from .models import Gift
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
+# Excel files are built whole (openpyxl, pure Python, ~0.8 ms a row); beyond this, CSV.
+XLSX_MAX_ROWS = 10_000
 # Characters that make Excel, LibreOffice or Google Sheets evaluate a cell (OWASP: CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
