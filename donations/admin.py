@@ -26,12 +26,15 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history import utils as history_utils
 from simple_history.admin import SimpleHistoryAdmin
+
+from campaign.models import Campaign
 
 from . import exports, money, services, stripe_gateway
 from .models import Gift, OfflineGift, RecurringPlan, WebhookEvent
@@ -119,6 +122,14 @@ class GiftDateRangeFilter(admin.ListFilter):
         return queryset
 
 
+class RelatedOnlyWithNoneFilter(admin.RelatedOnlyFieldListFilter):
+    """The related-only filter, with "None" spelled out instead of the admin's "-"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = _("None")
+
+
 # --- Gifts ------------------------------------------------------------------------------------------------
 
 DONOR_FIELDS = ["donor_name", "donor_email", "display_name", "is_anonymous"]
@@ -130,10 +141,11 @@ class GiftAdminMixin:
     show_full_result_count = False
     search_help_text = _("Donor name or email, reference, or a Stripe id (pi_…, cus_…, sub_…, cs_…, in_…).")
 
-    @admin.display(description=_("date"), ordering="paid_at")
+    @admin.display(description=_("date · receipt"), ordering="paid_at")
     def gift_date(self, obj):
         when = obj.paid_at or obj.created_at
-        return timezone.localtime(when).date() if when else "—"
+        day = date_format(timezone.localtime(when).date(), "SHORT_DATE_FORMAT") if when else "—"
+        return format_html('{}<br><span class="gift-receipt">{}</span>', day, obj.receipt_number)
 
     @admin.display(description=_("receipt"))
     def receipt(self, obj):
@@ -141,11 +153,32 @@ class GiftAdminMixin:
 
     @admin.display(description=_("donor"), ordering="donor_name")
     def donor(self, obj):
-        return obj.donor_name or obj.donor_email or _("(anonymous)")
+        name = obj.donor_name or _("(no name)")
+        if obj.donor_email:
+            return format_html('{}<br><span class="gift-email">{}</span>', name, obj.donor_email)
+        return name
 
     @admin.display(description=_("amount"), ordering="amount_cents")
     def amount(self, obj):
+        if obj.refunded_cents:
+            return format_html(
+                '{}<br><span class="gift-refunded">{}</span>',
+                money.format_cents(obj.amount_cents),
+                _("%(amount)s refunded") % {"amount": money.format_cents(obj.refunded_cents)},
+            )
         return money.format_cents(obj.amount_cents)
+
+    @admin.display(description=_("how"), ordering="source")
+    def how(self, obj):
+        if obj.source == Gift.Source.ONLINE:
+            return obj.get_frequency_display()
+        if obj.reference and obj.source == Gift.Source.CHECK:
+            return _("Check #%(number)s") % {"number": obj.reference}
+        return obj.get_source_display()
+
+    @admin.display(description=_("for"), ordering="designation__name")
+    def for_designation(self, obj):
+        return obj.designation.name if obj.designation_id else ""
 
     @admin.display(description=_("refunded"), ordering="refunded_cents")
     def refunded(self, obj):
@@ -180,26 +213,23 @@ class GiftAdminMixin:
 
 @admin.register(Gift)
 class GiftAdmin(GiftAdminMixin, SimpleHistoryAdmin):
-    list_display = [
-        "gift_date",
-        "receipt",
-        "donor",
-        "donor_email",
-        "amount",
-        "refunded",
-        "status_badge",
-        "frequency",
-        "source",
-        "campaign",
-        "designation",
-    ]
-    list_display_links = ["gift_date", "receipt"]
+    list_display = ["gift_date", "donor", "amount", "status_badge", "how", "campaign", "for_designation"]
+
+    def get_list_display(self, request):
+        # With a single campaign its name on every row only pushes the useful columns off screen.
+        if not hasattr(request, "_several_campaigns"):  # asked more than once per page
+            request._several_campaigns = Campaign.objects.count() > 1
+        if not request._several_campaigns:
+            return [name for name in self.list_display if name != "campaign"]
+        return self.list_display
+
+    list_display_links = ["gift_date"]
     list_filter = [
         "status",
         "frequency",
         "source",
         ("campaign", admin.RelatedOnlyFieldListFilter),
-        ("designation", admin.RelatedOnlyFieldListFilter),
+        ("designation", RelatedOnlyWithNoneFilter),
         GiftDateRangeFilter,
     ]
     search_fields = ["donor_name", "donor_email", "reference", "display_name"]
@@ -576,6 +606,7 @@ class OfflineGiftForm(forms.ModelForm):
         else:
             self.fields["status"].initial = Gift.Status.SUCCEEDED
         designation = self.fields["designation"]
+        designation.empty_label = _("No designation (greatest need)")
         designation.queryset = designation.queryset.select_related("campaign")
         designation.label_from_instance = lambda item: f"{item.campaign.title}: {item.name}"
 
@@ -608,24 +639,13 @@ class OfflineGiftForm(forms.ModelForm):
 @admin.register(OfflineGift)
 class OfflineGiftAdmin(GiftAdminMixin, SimpleHistoryAdmin):
     form = OfflineGiftForm
-    list_display = [
-        "gift_date",
-        "receipt",
-        "donor",
-        "amount",
-        "status_badge",
-        "source",
-        "reference",
-        "expected_on",
-        "campaign",
-        "designation",
-    ]
-    list_display_links = ["gift_date", "receipt"]
+    list_display = ["gift_date", "donor", "amount", "status_badge", "how", "expected_on", "for_designation"]
+    list_display_links = ["gift_date"]
     list_filter = [
         "source",
         "status",
         ("campaign", admin.RelatedOnlyFieldListFilter),
-        ("designation", admin.RelatedOnlyFieldListFilter),
+        ("designation", RelatedOnlyWithNoneFilter),
         GiftDateRangeFilter,
     ]
     search_fields = ["donor_name", "donor_email", "reference"]
@@ -640,6 +660,14 @@ class OfflineGiftAdmin(GiftAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # void it (status), so the meter and the audit trail stay whole
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for name in ("campaign", "designation"):
+            widget = form.base_fields[name].widget
+            # Editing a campaign from a gift's form is a detour: plain selects, no pencil or cross.
+            form.base_fields[name].widget = getattr(widget, "widget", widget)
+        return form
 
     def save_model(self, request, obj, form, change):
         obj.amount_cents = form.cleaned_data["amount"]

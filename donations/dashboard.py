@@ -57,11 +57,13 @@ def _y(value: int, top: int) -> float:
 
 def _x_labels(days, step: float) -> list[XLabel]:
     # A date every two weeks or so, and the last day, so the axis is readable at 60 bars.
-    labels = []
-    for index, day in enumerate(days):
-        if index % 14 == 0 or index == len(days) - 1:
-            labels.append(XLabel(x=round(PLOT_LEFT + step * (index + 0.5), 1), label=day.date.strftime("%b %-d")))
-    return labels
+    last = len(days) - 1
+    # Every 14th day counted back from today, so that today is always labelled and none overlap.
+    indexes = [index for index in range(last, -1, -14)]
+    return [
+        XLabel(x=round(PLOT_LEFT + step * (index + 0.5), 1), label=days[index].date.strftime("%b %-d"))
+        for index in sorted(indexes)
+    ]
 
 
 def _nice_top(value: int) -> int:
