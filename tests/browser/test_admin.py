@@ -4,6 +4,7 @@ code, opens the dashboard, filters the gifts, and records a check. Screenshots a
 artifacts/screenshots/admin-*.png; no page may break the Content Security Policy.
 """
 
+import base64
 import datetime
 
 import pytest
@@ -163,4 +164,33 @@ def test_a_development_officer_runs_the_campaign_from_the_admin(
     after = Tally.objects.get(campaign=campaign_with_gifts, designation=None).raised_cents
     assert after - raised == 2_500_00
 
+    assert csp_errors == []
+
+
+def test_a_new_staff_member_enrols_an_authenticator(page, live_server, screenshot, django_user_model):
+    user = django_user_model.objects.create_user("new.officer", password=PASSWORD, is_staff=True)
+    user.groups.add(ensure_development_staff_group())
+    csp_errors = []
+    page.on(
+        "console",
+        lambda message: csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/otp/enrol/**")
+    assert page.locator(".otp-qr svg").is_visible()
+    box = page.locator(".otp-qr svg").bounding_box()
+    assert box["width"] >= 150  # large enough for a phone camera
+    secret = page.locator(".otp-secret").inner_text().replace(" ", "")
+    device = TOTPDevice.objects.get(user=user)
+    assert secret == base64.b32encode(device.bin_key).decode().rstrip("=")
+    screenshot(page, "admin-otp-enrol")
+
+    page.fill("#id_token", current_code(device))
+    page.click("#otp-form input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    assert "Two-step sign-in is set up." in page.locator(".messagelist").inner_text()
     assert csp_errors == []

@@ -33,6 +33,7 @@ def test_finance_refunds_part_of_a_gift_after_confirming(client, finance_officer
     fee = gift.fee_cents
     before = raised(campaign)
     client.force_login(finance_officer)
+    assert f'href="{refund_url(gift)}"' in client.get(f"/admin/donations/gift/{gift.pk}/change/").content.decode()
 
     form_page = client.get(refund_url(gift))
     assert form_page.status_code == 200
