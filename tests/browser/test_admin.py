@@ -101,6 +101,11 @@ def officer(django_user_model):
     return user, device
 
 
+def record_csp_error(errors: list[str], message) -> None:
+    if "Content Security Policy" in message.text:
+        errors.append(message.text)
+
+
 def current_code(device: TOTPDevice) -> str:
     device.refresh_from_db()
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
