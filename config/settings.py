@@ -236,6 +236,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # The name staff see next to the account in their authenticator app.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Campaign admin")
 

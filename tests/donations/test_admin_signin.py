@@ -126,6 +126,8 @@ def test_five_failures_lock_the_account_for_an_hour(client, development_officer,
         assert sign_in(client, development_officer, password="wrong password").status_code == 200
     fifth = sign_in(client, development_officer, password="wrong password")
     assert fifth.status_code == 429
+    assert "There were 5 failed sign-ins for this account from here." in fifth.content.decode()
+    assert "Try again in an hour" in fifth.content.decode()
     # Locked: even the right password is refused, and no session is made.
     locked = sign_in(client, development_officer)
     assert locked.status_code == 429
