@@ -182,7 +182,7 @@ class GiftAdminMixin:
 
     @admin.display(description=_("refunded"), ordering="refunded_cents")
     def refunded(self, obj):
-        return money.format_cents(obj.refunded_cents) if obj.refunded_cents else ""
+        return money.format_cents(obj.refunded_cents)
 
     @admin.display(description=_("counted"), ordering="counted_cents")
     def counted(self, obj):
@@ -246,6 +246,16 @@ class GiftAdmin(GiftAdminMixin, SimpleHistoryAdmin):
     ]
     change_list_template = "admin/donations/gift/change_list.html"
     change_form_template = "admin/donations/gift/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        # Only what applies to this gift: no Stripe section for a check, no check number online.
+        skip = {_("Offline gift")} if obj is not None and not obj.is_offline else {_("Stripe")}
+        fieldsets = [(name, dict(options)) for name, options in self.fieldsets if name not in skip]
+        if obj is not None and not obj.dedication and not obj.message:
+            for name, options in fieldsets:
+                if name == _("Dedication and message"):
+                    options["classes"] = ["collapse"]
+        return fieldsets
 
     @admin.display(description=_("fee covered"))
     def fee(self, obj):

@@ -169,6 +169,16 @@ def test_a_development_officer_runs_the_campaign_from_the_admin(
     after = Tally.objects.get(campaign=campaign_with_gifts, designation=None).raised_cents
     assert after - raised == 2_500_00
 
+    # An online gift: read-only, with its Stripe links.
+    online = Gift.objects.filter(source="online").order_by("pk").first()
+    page.goto(f"{live_server.url}/admin/donations/gift/{online.pk}/change/")
+    assert (
+        page.locator(f"a[href='https://dashboard.stripe.com/test/payments/{online.stripe_payment_intent_id}']").count()
+        == 1
+    )
+    assert page.locator("input[name=donor_name]").count() == 0
+    screenshot(page, "admin-gift-detail")
+
     assert csp_errors == []
 
 
