@@ -5,6 +5,15 @@ from django.core.cache import cache
 pytest_plugins = ["tests.staff"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the staff groups its data migrations made (see restore_staff_groups)."""
+    from tests.staff import restore_staff_groups
+
+    with django_db_blocker.unblock():
+        restore_staff_groups()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_media(settings, tmp_path):
     """Each test starts with an empty cache and writes uploads to its own folder."""

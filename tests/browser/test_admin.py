@@ -8,7 +8,7 @@ import base64
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,23 +16,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from campaign.models import Designation, Milestone, Tally
 from donations.models import Gift, RecurringPlan
 from tests.factories import CampaignFactory, GiftFactory
-from tests.staff import PASSWORD
+from tests.staff import PASSWORD, restore_staff_groups
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.real_two_factor]
 
 
 def ensure_development_staff_group() -> Group:
-    """Transactional tests flush the database, groups made by migrations included: make it again."""
-    import importlib
-
-    roles = importlib.import_module("donations.migrations.0004_staff_roles")
-    group, _created = Group.objects.get_or_create(name="Development staff")
-    permissions = []
-    for dotted in roles.DEVELOPMENT_STAFF:
-        app_label, codename = dotted.split(".")
-        permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    group.permissions.set(permissions)
-    return group
+    # A transactional test before this one may have flushed the groups the migrations made.
+    restore_staff_groups()
+    return Group.objects.get(name="Development staff")
 
 
 @pytest.fixture
