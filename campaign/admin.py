@@ -1,8 +1,20 @@
-"""Staff editing of campaigns and updates (the staff-admin issue extends this)."""
+"""
+Staff editing of campaigns and updates: inlines for figures, divisions, designations and
+milestones, a preview of the public page before anything is published, and the audit trail
+(django-simple-history: who changed what and when, the goal above all).
+"""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from donations import money
 
@@ -68,9 +80,9 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(SimpleHistoryAdmin):
     form = CampaignForm
-    list_display = ["title", "slug", "goal", "starts_on", "ends_on", "is_featured", "is_published"]
+    list_display = ["title", "slug", "goal", "starts_on", "ends_on", "is_featured", "is_published", "preview_link"]
     list_filter = ["is_published", "is_featured"]
     search_fields = ["title", "slug", "tagline"]
     prepopulated_fields = {"slug": ["title"]}
@@ -78,22 +90,100 @@ class CampaignAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "tagline", "story"]}),
         (_("Hero image"), {"fields": ["hero_image", "hero_image_alt"]}),
-        (_("Goal and dates"), {"fields": ["goal_cents", "starts_on", "ends_on", "preset_amounts"]}),
+        (_("Goal and dates"), {"fields": ["goal_cents", "goal_history", "starts_on", "ends_on", "preset_amounts"]}),
         (_("Visibility"), {"fields": ["is_published", "is_featured"]}),
         (SPANISH_HEADING, {"fields": SPANISH_CAMPAIGN_FIELDS, "classes": ["collapse"]}),
     ]
+    readonly_fields = ["goal_history"]
+    change_form_template = "admin/campaign/campaign/change_form.html"
 
     @admin.display(description=_("goal"), ordering="goal_cents")
     def goal(self, obj):
         return money.format_cents(obj.goal_cents, whole=True)
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj):
+        url = reverse("admin:campaign_campaign_preview", args=[obj.pk], current_app=self.admin_site.name)
+        return format_html('<a href="{}">{}</a>', url, _("Preview"))
+
+    @admin.display(description=_("goal history"))
+    def goal_history(self, obj):
+        """Every goal the campaign has had, when and by whom (from its history rows)."""
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = list(
+            obj.history.select_related("history_user")
+            .order_by("history_date", "history_id")
+            .values_list("goal_cents", "history_date", "history_user__username")
+        )
+        changes, last = [], None
+        for goal_cents, when, username in rows:
+            if goal_cents != last:
+                changes.append(
+                    (
+                        money.format_cents(goal_cents, whole=True),
+                        timezone.localtime(when).strftime("%Y-%m-%d %H:%M"),
+                        username or _("system"),
+                    )
+                )
+                last = goal_cents
+        if not changes:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{} · {} · {}", reversed(changes[-10:]))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="campaign_campaign_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """
+        The public campaign page for the saved campaign, published or not, marked as a preview.
+
+        Template: admin/campaign/campaign_preview.html (extends campaign/campaign_detail.html).
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        from . import selectors
+
+        campaign = get_object_or_404(
+            Campaign.objects.prefetch_related(
+                "figures",
+                "divisions",
+                "designations",
+                Prefetch("milestones", queryset=Milestone.objects.order_by("amount_cents", "pk")),
+            ),
+            pk=object_id,
+        )
+        context = {
+            "campaign": campaign,
+            "progress": selectors.campaign_progress(campaign=campaign),
+            "recent_gifts": selectors.campaign_recent_gifts(campaign=campaign, limit=8),
+            "updates": list(selectors.update_list_published(campaign=campaign)[:3]),
+            "donate_options": campaign.donate_options(),
+            "is_preview": True,
+            "change_url": reverse(
+                "admin:campaign_campaign_change", args=[campaign.pk], current_app=self.admin_site.name
+            ),
+        }
+        response = render(request, "admin/campaign/campaign_preview.html", context)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
     def save_model(self, request, obj, form, change):
         campaign_save(campaign=obj)
 
 
 @admin.register(Update)
-class UpdateAdmin(admin.ModelAdmin):
-    list_display = ["title", "campaign", "status", "publish_at", "is_visible"]
+class UpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "campaign", "state", "publish_at", "is_visible", "preview_link"]
+    list_select_related = ["campaign"]
     list_filter = ["status", "campaign"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -119,9 +209,52 @@ class UpdateAdmin(admin.ModelAdmin):
     def is_visible(self, obj):
         return obj.is_public
 
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, obj):
+        """Draft, scheduled (published with a future time) or published: what the public sees."""
+        if obj.status == Update.Status.DRAFT:
+            key, label = "draft", _("Draft")
+        elif obj.publish_at > timezone.now():
+            key, label = "scheduled", _("Scheduled")
+        else:
+            key, label = "published", _("Published")
+        return format_html('<span class="update-state update-state-{}">{}</span>', key, label)
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj):
+        # The public URL: staff who may change updates see drafts and scheduled ones there, marked.
+        label = _("View") if obj.is_public else _("Preview")
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label)
+
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:
             obj.author = request.user
         if not obj.author_name:
             obj.author_name = request.user.get_full_name() or ""
         update_save(update=obj)
+
+
+@admin.register(Designation)
+class DesignationAdmin(SimpleHistoryAdmin):
+    """Designations are edited inline on their campaign; this list gives each its history."""
+
+    list_display = ["name", "campaign", "slug", "is_default", "position"]
+    list_select_related = ["campaign"]
+    list_filter = ["campaign"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    """Milestones are edited inline on their campaign; this list gives each its history."""
+
+    form = MilestoneForm
+    fields = ["campaign", "amount_cents", "label"]
+    list_display = ["label", "campaign", "amount"]
+    list_select_related = ["campaign"]
+    list_filter = ["campaign"]
+
+    @admin.display(description=_("amount"), ordering="amount_cents")
+    def amount(self, obj):
+        return money.format_cents(obj.amount_cents, whole=True)

@@ -1,8 +1,10 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as history_register
+from simple_history.models import HistoricalRecords
 
-from campaign.models import Campaign, Designation
+from campaign.models import Campaign, Designation, Milestone, Update
 
 
 class Frequency(models.TextChoices):
@@ -44,6 +46,10 @@ class RecurringPlan(models.Model):
 
     def __str__(self):
         return f"{self.stripe_subscription_id} ({self.get_status_display()})"
+
+
+# Kept by name so that saves through the OfflineGift proxy are recorded too (below).
+GIFT_HISTORY = HistoricalRecords(excluded_fields=["receipt_error"])
 
 
 class Gift(models.Model):
@@ -88,6 +94,8 @@ class Gift(models.Model):
 
     donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
     donor_email = models.EmailField(_("donor email"), blank=True)
+    # Offline gifts: where a paper receipt or acknowledgement goes when there is no email.
+    donor_address = models.TextField(_("donor mailing address"), max_length=500, blank=True)
     display_name = models.CharField(_("name on the donor wall"), max_length=80, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     dedication = models.CharField(_("dedication"), max_length=10, choices=Dedication.choices, blank=True, default="")
@@ -128,10 +136,18 @@ class Gift(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Who changed what and when (staff edits of offline gifts, refunds, webhook effects).
+    history = GIFT_HISTORY
+
     class Meta:
         verbose_name = _("gift")
         verbose_name_plural = _("gifts")
         ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("export_gift", _("Can export gifts")),
+            ("resend_receipt", _("Can resend a gift's receipt")),
+            ("refund_gift", _("Can refund gifts through Stripe")),
+        ]
         constraints = [
             # Stripe objects map to at most one gift: retries and races cannot make a second.
             models.UniqueConstraint(
@@ -189,6 +205,34 @@ class Gift(models.Model):
         return "" if self.is_anonymous else (self.display_name or "")
 
 
+class OfflineGiftManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().exclude(source=Gift.Source.ONLINE)
+
+
+class OfflineGift(Gift):
+    """
+    Gifts staff record by hand (checks, cash, wires, stock, pledges): the same rows as Gift, with
+    their own admin and their own add/change permissions, so that editing an offline gift never
+    implies the right to touch one that came through Stripe.
+    """
+
+    objects = OfflineGiftManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("offline gift")
+        verbose_name_plural = _("offline gifts")
+        ordering = ["-created_at", "-pk"]
+
+
+# The gift row's history also covers its offline proxy (same table, same history rows): Django
+# sends a proxy's save signals with the proxy as sender, which the Gift history would not hear.
+OfflineGift._meta.simple_history_manager_attribute = "history"
+models.signals.post_save.connect(GIFT_HISTORY.post_save, sender=OfflineGift, weak=False)
+models.signals.post_delete.connect(GIFT_HISTORY.post_delete, sender=OfflineGift, weak=False)
+
+
 class WebhookEvent(models.Model):
     """
     One Stripe event, stored once (unique id) in the same transaction as its effects, so a
@@ -240,3 +284,12 @@ class DemoCheckoutSession(models.Model):
 
     def __str__(self):
         return self.session_id
+
+
+# Audit trail of campaign content (the goal above all). The history tables live in this app so
+# that the campaign app's migrations stay its own.
+# Image renditions are derived from the image and left out.
+history_register(Campaign, app="donations", excluded_fields=["hero_renditions"])
+history_register(Designation, app="donations")
+history_register(Milestone, app="donations")
+history_register(Update, app="donations", excluded_fields=["image_renditions"])

@@ -10,9 +10,26 @@ from . import money
 from .models import Gift
 
 
+def payment_method(gift: Gift) -> str:
+    """How the gift was given, as the receipt says it: "Check #1042", "Gift of stock: 20 ACME"."""
+    reference = gift.reference.strip()
+    if gift.source == Gift.Source.CHECK:
+        return _("Check #%(number)s") % {"number": reference} if reference else _("Check")
+    if gift.source == Gift.Source.CASH:
+        return _("Cash")
+    if gift.source == Gift.Source.WIRE:
+        return _("Wire transfer (reference %(ref)s)") % {"ref": reference} if reference else _("Wire transfer")
+    if gift.source == Gift.Source.STOCK:
+        return _("Gift of stock: %(shares)s") % {"shares": reference} if reference else _("Gift of stock")
+    if gift.source == Gift.Source.PLEDGE:
+        return _("Pledge")
+    return _("Card, online")
+
+
 def receipt_context(*, gift: Gift) -> dict:
     return {
         "gift": gift,
+        "method": payment_method(gift) if gift.is_offline else "",
         "receipt_number": gift.receipt_number,
         "amount": money.format_cents(gift.amount_cents),
         "fee": money.format_cents(gift.fee_cents) if gift.fee_cents else "",
@@ -34,8 +51,13 @@ def _send(*, template: str, subject: str, to: str, context: dict) -> None:
 
 
 def receipt_send(*, gift: Gift) -> None:
+    """The tax receipt; for a pledge, an acknowledgement instead (a pledge is not a gift until paid)."""
     with translation.override(gift.language or settings.LANGUAGE_CODE):
         context = receipt_context(gift=gift)
+        if gift.is_pledge:
+            subject = _("Thank you for your pledge to %(org)s") % {"org": settings.ORG_NAME}
+            _send(template="pledge_acknowledgement", subject=subject, to=gift.donor_email, context=context)
+            return
         subject = _("Your gift receipt %(number)s from %(org)s") % {
             "number": gift.receipt_number,
             "org": settings.ORG_NAME,

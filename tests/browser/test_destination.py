@@ -11,6 +11,7 @@ import pytest
 from destination.models import CareRequest
 from destination.seed import seed_destination_content
 from tests.browser.conftest import PHONE
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -149,14 +150,6 @@ def test_desktop_layout(live_server, page, screenshot):
     screenshot(page, "destination-desktop")
 
 
-def _sign_in(page, base_url: str, username: str, password: str):
-    page.goto(f"{base_url}/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/admin/")
-
-
 def test_a_coordinator_triages_and_development_staff_cannot_see(live_server, page, screenshot, django_user_model):
     from django.contrib.auth.models import Group, Permission
 
@@ -171,7 +164,7 @@ def test_a_coordinator_triages_and_development_staff_cannot_see(live_server, pag
     staff = django_user_model.objects.create_user("dev", password=password, is_staff=True)
     staff.groups.add(development)
 
-    _sign_in(page, live_server.url, "cora", password)
+    sign_in(page, live_server.url, coordinator, password)
     page.get_by_role("link", name="Inquiries and referrals").click()
     page.get_by_role("link", name=care_request.reference).click()
     page.wait_for_url(f"**/admin/destination/carerequest/{care_request.pk}/change/")
@@ -186,7 +179,7 @@ def test_a_coordinator_triages_and_development_staff_cannot_see(live_server, pag
     assert (care_request.status, care_request.assigned_to_id) == ("contacted", coordinator.pk)
     page.context.clear_cookies()
 
-    _sign_in(page, live_server.url, "dev", password)
+    sign_in(page, live_server.url, staff, password)
     assert "Destination Care" not in page.content()
     response = page.goto(f"{live_server.url}/admin/destination/carerequest/{care_request.pk}/change/")
     assert response.status == 403

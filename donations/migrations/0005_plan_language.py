@@ -13,7 +13,7 @@ def copy_language_from_first_gift(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("donations", "0002_gift_receipts_refunds_webhook_events"),
+        ("donations", "0004_staff_roles"),
     ]
 
     operations = [
