@@ -11,12 +11,10 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
-from django.utils import timezone
 
 from campaign import demo
-from campaign.models import Update
 from tests.browser import audit
+from tests.browser.site_walk import PAGES, seed_public_pages, walk_public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.audit]
 
@@ -75,87 +73,17 @@ def test_every_public_page_has_no_axe_violation_and_no_html_error(browser, live_
     audit.require_command("java")
     settings.DEMO_PAYMENTS, settings.STRIPE_SECRET_KEY = True, ""
     settings.ROOT_URLCONF = "tests.browser.media_urls"
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 (the command's chatter)
-    update = (
-        Update.objects.filter(status=Update.Status.PUBLISHED, publish_at__lte=timezone.now())
-        .exclude(image="")
-        .order_by("-publish_at")
-        .first()
-    )
-    base = live_server.url
+    seed_public_pages()
     # bypass_csp: the site's CSP (rightly) forbids the injected axe script, not the page's own.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     check = PageAudit(page)
     try:
-        page.goto(base + "/")
-        check("home")
-        page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/")
-        check("campaign")
-        page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/embed/")
-        check("embed")
-        page.goto(base + "/updates/")
-        check("updates")
-        page.goto(base + update.get_absolute_url())
-        check("update")
-
-        page.goto(base + "/donate/")
-        check("donate")
-        page.get_by_label("Other amount", exact=True).check()
-        page.get_by_label("Other amount (US dollars)").fill("1")
-        page.get_by_role("button", name="Continue to secure payment").click()
-        page.wait_for_load_state("load")
-        assert page.locator(".is-invalid").count() >= 1
-        check("donate-errors")
-        page.get_by_label("Other amount (US dollars)").fill("35")
-        page.get_by_label("Name on the donor wall").fill("The Audit Family")
-        page.get_by_role("button", name="Continue to secure payment").click()
-        page.wait_for_url(re.compile(r"/donate/demo-checkout/"))
-        check("demo-checkout")
-        page.get_by_role("button", name="Pay").click()
-        page.wait_for_url(re.compile(r"/donate/thanks/"))
-        assert "has been received" in page.inner_text("h1")
-        check("thank-you")
-        page.goto(base + "/donate/cancelled/")
-        check("cancelled")
-
-        page.goto(base + "/donate/manage/")
-        check("manage")
-        page.get_by_role("button", name="Email me a link").click()
-        page.wait_for_load_state("load")
-        check("manage-errors")
-        page.get_by_label("Email").fill("donor@example.com")
-        page.get_by_role("button", name="Email me a link").click()
-        page.wait_for_load_state("load")
-        assert page.get_by_role("status").count() == 1
-        check("manage-done")
-
-        page.goto(base + "/destination-care/")
-        check("destination-inquiry")
-        page.goto(base + "/destination-care/?form=referral")
-        check("destination-referral")
-        page.goto(base + "/destination-care/?form=inquiry")
-        page.locator("#inquiry-panel").get_by_role("button", name="Send inquiry").click()
-        page.wait_for_load_state("load")
-        check("destination-errors")
-        form = page.locator("#inquiry-panel form")
-        form.get_by_label("Your name (parent or guardian)").fill("Ana Pérez")
-        form.get_by_role("textbox", name="Email").fill("ana@example.com")
-        form.get_by_label("Country").select_option("MX")
-        form.get_by_label("Child's age").fill("6")
-        form.get_by_label("Specialty").select_option("cardiology")
-        form.get_by_label("How can we help?").fill("A second opinion, please.")
-        form.get_by_label("I agree that the Destination Care team", exact=False).check()
-        form.get_by_role("button", name="Send inquiry").click()
-        page.wait_for_url(re.compile(r"/destination-care/thanks/"))
-        check("destination-thanks")
-
-        response = page.goto(base + "/no-such-page/")
-        assert response.status == 404
-        check("404")
+        walk_public_pages(page, live_server.url, check)
     finally:
         context.close()
 
+    assert list(check.files) == PAGES  # every public page and state was reached and checked
     nu = audit.run_vnu(check.files)
     (audit.AUDIT_DIR / "axe.json").write_text(json.dumps(check.axe, indent=2))
     (audit.AUDIT_DIR / "nu.json").write_text(json.dumps(nu, indent=2))
@@ -203,6 +131,6 @@ def _newest_update_path(base: str) -> str:
 
     with urllib.request.urlopen(base + "/updates/", timeout=10) as response:  # noqa: S310 (our own server)
         html = response.read().decode()
-    match = re.search(r'href="(/updates/[a-z0-9-]+/)"', html)
+    match = re.search(r'class="stretched-link" href="(/updates/[a-z0-9-]+/)"', html)
     assert match, "the updates page lists no update"
     return match.group(1)
