@@ -98,9 +98,19 @@ def test_screenshots_of_the_main_pages(browser, live_server, settings, screensho
             # The meter's bar grows on load; wait for it to finish so the picture is the settled page.
             page.wait_for_timeout(1300 if name == "campaign" else 100)
             taken.append(screenshot(page, f"a11y-{name}-{viewport['width']}").name)
+            if name == "thank-you" and not phone:
+                # The receipt as printed: print.css leaves no navigation, footer, buttons or share links.
+                page.emulate_media(media="print")
+                assert page.locator(".site-header").is_hidden() and page.locator(".share").is_hidden()
+                assert page.get_by_text("No goods or services were provided").is_visible()
+                taken.append(screenshot(page, "a11y-thank-you-print").name)
+                page.emulate_media(media="screen")
 
     try:
         walk_public_pages(page, live_server.url, visit)
     finally:
         context.close()
-    assert taken == [f"a11y-{name}-{viewport['width']}.png" for name in SCREENSHOTS]
+    expected = [f"a11y-{name}-{viewport['width']}.png" for name in SCREENSHOTS]
+    if not phone:
+        expected.insert(expected.index("a11y-thank-you-1280.png") + 1, "a11y-thank-you-print.png")
+    assert taken == expected
