@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +18,22 @@ def absolute(path: str) -> str:
 
 
 class UpdatesRssFeed(Feed):
+    """
+    In English, whatever the reader's Accept-Language or language cookie: a feed URL has one
+    language (feed readers keep no cookies, and caches key on the URL), and the posts' Spanish
+    versions are optional. The Spanish site links the same feeds.
+    """
+
     feed_type = Rss201rev2Feed
+    language = settings.LANGUAGE_CODE
     title = _("Campaign updates")
     description = _("News from the foundation's campaigns: construction, milestones and the children they serve.")
+
+    def __call__(self, request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            response = super().__call__(request, *args, **kwargs)
+        response["Content-Language"] = settings.LANGUAGE_CODE
+        return response
 
     def link(self):
         return absolute(reverse("campaign:update_list"))

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
@@ -71,6 +72,9 @@ def campaign_embed(request, slug):
         {"campaign": campaign, "progress": selectors.campaign_progress(campaign=campaign)},
     )
     response["Cache-Control"] = PUBLIC_SHORT_CACHE
+    # Shared caches must keep the Spanish and English copies apart: the language comes from the
+    # language cookie, else Accept-Language (LocaleMiddleware adds that one).
+    patch_vary_headers(response, ("Cookie",))
     return response
 
 

@@ -30,29 +30,61 @@ from destination.models import (
 
 # --- Page content -------------------------------------------------------------------------
 
+SPANISH_PAGE_FIELDS = [
+    "hero_heading",
+    "hero_body",
+    "why_heading",
+    "why_body",
+    "research_label",
+    "research_caption",
+    "team_heading",
+    "team_intro",
+    "process_heading",
+    "process_intro",
+    "stay_heading",
+    "preparing_heading",
+    "preparing_body",
+    "getting_here_heading",
+    "getting_here_body",
+    "lodging_heading",
+    "lodging_body",
+    "form_heading",
+    "form_intro",
+    "form_notice",
+]
+
 
 class PatientStoryInline(admin.StackedInline):
     model = PatientStory
     extra = 0
-    fields = ["position", "place", "title", "summary", "url"]
+    fields = ["position", "place", "title", "summary", "url", "place_es", "title_es", "summary_es"]
 
 
 class TeamRoleInline(admin.TabularInline):
     model = TeamRole
     extra = 0
-    fields = ["position", "title", "description"]
+    fields = ["position", "title", "description", "title_es", "description_es"]
 
 
 class ProcessStepInline(admin.TabularInline):
     model = ProcessStep
     extra = 0
-    fields = ["position", "title", "body"]
+    fields = ["position", "title", "body", "title_es", "body_es"]
 
 
 class AirportInline(admin.TabularInline):
     model = Airport
     extra = 0
-    fields = ["position", "name", "location", "driving_time", "distance"]
+    fields = [
+        "position",
+        "name",
+        "location",
+        "driving_time",
+        "distance",
+        "location_es",
+        "driving_time_es",
+        "distance_es",
+    ]
 
 
 @admin.register(DestinationPage)
@@ -83,6 +115,10 @@ class DestinationPageAdmin(admin.ModelAdmin):
             },
         ),
         (_("Form (#form)"), {"fields": ["form_heading", "form_intro", "form_notice"]}),
+        (
+            _("Spanish (optional: where blank, Spanish readers see the English)"),
+            {"fields": [f"{field}_es" for field in SPANISH_PAGE_FIELDS], "classes": ["collapse"]},
+        ),
     ]
 
     def has_add_permission(self, request):

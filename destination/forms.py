@@ -7,6 +7,7 @@ import re
 
 import phonenumbers
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from phonenumber_field.phonenumber import PhoneNumber
@@ -197,7 +198,10 @@ class InquiryForm(CareRequestForm):
         self.fields["preferred_contact"].widget = forms.RadioSelect(choices=CareRequest.ContactMethod.choices)
         self.fields["preferred_language"].required = True
         self.fields["preferred_language"].choices = CareRequest.Language.choices
-        self.fields["preferred_language"].initial = CareRequest.Language.ENGLISH
+        # Whoever reads the site in Spanish most likely wants to be called in Spanish.
+        self.fields["preferred_language"].initial = (
+            CareRequest.Language.SPANISH if get_language() == "es" else CareRequest.Language.ENGLISH
+        )
         self.fields["consent"].label = _(
             "I agree that the Destination Care team may keep these details and contact me about my child's care."
         )

@@ -15,38 +15,62 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from campaign.localization import LocalizedContent
+
 # --- Page content -------------------------------------------------------------------------
 
 
-class DestinationPage(models.Model):
+class DestinationPage(LocalizedContent, models.Model):
     """The Destination Care page's text. One row; the admin refuses a second."""
 
     hero_heading = models.CharField(_("heading"), max_length=200)
+    hero_heading_es = models.CharField(_("heading (Spanish)"), max_length=200, blank=True)
     hero_body = models.TextField(_("introduction"), blank=True, help_text=_("Blank lines separate paragraphs."))
+    hero_body_es = models.TextField(_("introduction (Spanish)"), blank=True)
     why_heading = models.CharField(_("“why choose us” heading"), max_length=200)
+    why_heading_es = models.CharField(_("“why choose us” heading (Spanish)"), max_length=200, blank=True)
     why_body = models.TextField(_("“why choose us” text"), blank=True)
+    why_body_es = models.TextField(_("“why choose us” text (Spanish)"), blank=True)
     research_count = models.PositiveIntegerField(_("active research studies"), null=True, blank=True)
     research_label = models.CharField(_("research figure label"), max_length=120, blank=True)
+    research_label_es = models.CharField(_("research figure label (Spanish)"), max_length=120, blank=True)
     research_caption = models.CharField(_("research figure caption"), max_length=200, blank=True)
+    research_caption_es = models.CharField(_("research figure caption (Spanish)"), max_length=200, blank=True)
     team_heading = models.CharField(_("team heading"), max_length=200)
+    team_heading_es = models.CharField(_("team heading (Spanish)"), max_length=200, blank=True)
     team_intro = models.TextField(_("team introduction"), blank=True)
+    team_intro_es = models.TextField(_("team introduction (Spanish)"), blank=True)
     process_heading = models.CharField(_("process heading"), max_length=200)
+    process_heading_es = models.CharField(_("process heading (Spanish)"), max_length=200, blank=True)
     process_intro = models.TextField(_("process introduction"), blank=True)
+    process_intro_es = models.TextField(_("process introduction (Spanish)"), blank=True)
     stay_heading = models.CharField(_("stay heading"), max_length=200)
+    stay_heading_es = models.CharField(_("stay heading (Spanish)"), max_length=200, blank=True)
     preparing_heading = models.CharField(_("“preparing for your visit” heading"), max_length=200, blank=True)
+    preparing_heading_es = models.CharField(
+        _("“preparing for your visit” heading (Spanish)"), max_length=200, blank=True
+    )
     preparing_body = models.TextField(_("“preparing for your visit” text"), blank=True)
+    preparing_body_es = models.TextField(_("“preparing for your visit” text (Spanish)"), blank=True)
     preparing_url = models.URLField(_("“learn more” link"), blank=True)
     getting_here_heading = models.CharField(_("“getting here” heading"), max_length=200, blank=True)
+    getting_here_heading_es = models.CharField(_("“getting here” heading (Spanish)"), max_length=200, blank=True)
     getting_here_body = models.TextField(_("“getting here” text"), blank=True)
+    getting_here_body_es = models.TextField(_("“getting here” text (Spanish)"), blank=True)
     address = models.CharField(_("hospital address"), max_length=200, blank=True)
     lodging_heading = models.CharField(_("lodging heading"), max_length=200, blank=True)
+    lodging_heading_es = models.CharField(_("lodging heading (Spanish)"), max_length=200, blank=True)
     lodging_body = models.TextField(_("lodging text"), blank=True)
+    lodging_body_es = models.TextField(_("lodging text (Spanish)"), blank=True)
     form_heading = models.CharField(_("form heading"), max_length=200)
+    form_heading_es = models.CharField(_("form heading (Spanish)"), max_length=200, blank=True)
     form_intro = models.TextField(_("form introduction"), blank=True)
+    form_intro_es = models.TextField(_("form introduction (Spanish)"), blank=True)
     form_notice = models.TextField(
         _("notice beside the send button"),
         help_text=_("That sending the form does not guarantee care and is not for emergencies."),
     )
+    form_notice_es = models.TextField(_("notice beside the send button (Spanish)"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -60,7 +84,7 @@ class DestinationPage(models.Model):
         return reverse("destination:page")
 
 
-class OrderedItem(models.Model):
+class OrderedItem(LocalizedContent, models.Model):
     page = models.ForeignKey(DestinationPage, on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -71,8 +95,11 @@ class OrderedItem(models.Model):
 
 class PatientStory(OrderedItem):
     place = models.CharField(_("place"), max_length=120, help_text=_("For example: Nigeria, West Africa."))
+    place_es = models.CharField(_("place (Spanish)"), max_length=120, blank=True)
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_es = models.TextField(_("summary (Spanish)"), blank=True)
     url = models.URLField(_("link to the full story"), blank=True)
 
     class Meta(OrderedItem.Meta):
@@ -86,7 +113,9 @@ class PatientStory(OrderedItem):
 
 class TeamRole(OrderedItem):
     title = models.CharField(_("role"), max_length=120)
+    title_es = models.CharField(_("role (Spanish)"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
 
     class Meta(OrderedItem.Meta):
         default_related_name = "team_roles"
@@ -99,7 +128,9 @@ class TeamRole(OrderedItem):
 
 class ProcessStep(OrderedItem):
     title = models.CharField(_("title"), max_length=120)
+    title_es = models.CharField(_("title (Spanish)"), max_length=120, blank=True)
     body = models.TextField(_("text"), blank=True)
+    body_es = models.TextField(_("text (Spanish)"), blank=True)
 
     class Meta(OrderedItem.Meta):
         default_related_name = "steps"
@@ -113,8 +144,11 @@ class ProcessStep(OrderedItem):
 class Airport(OrderedItem):
     name = models.CharField(_("airport"), max_length=120)
     location = models.CharField(_("location"), max_length=120, blank=True)
+    location_es = models.CharField(_("location (Spanish)"), max_length=120, blank=True)
     driving_time = models.CharField(_("driving time"), max_length=60, help_text=_("For example: 30 mins."))
+    driving_time_es = models.CharField(_("driving time (Spanish)"), max_length=60, blank=True)
     distance = models.CharField(_("distance"), max_length=60, blank=True, help_text=_("For example: 16 miles."))
+    distance_es = models.CharField(_("distance (Spanish)"), max_length=60, blank=True)
 
     class Meta(OrderedItem.Meta):
         default_related_name = "airports"
@@ -145,6 +179,24 @@ class Specialty(models.TextChoices):
     ENT = "ent", _("Ear, nose and throat")
     GENETICS = "genetics", _("Genetics and rare diseases")
     OTHER = "other", _("Something else")
+
+
+# What a family or physician sends about a person: read-only once sent, kept out of the history,
+# and erased by the retention purge.
+PERSONAL_FIELDS = (
+    "contact_name",
+    "practice",
+    "email",
+    "phone",
+    "country",
+    "preferred_contact",
+    "preferred_language",
+    "patient_initials",
+    "age_value",
+    "age_unit",
+    "condition",
+    "details",
+)
 
 
 class CareRequest(models.Model):
@@ -217,6 +269,8 @@ class CareRequest(models.Model):
     country = CountryField(_("country"))
     preferred_contact = models.CharField(_("preferred contact"), max_length=10, choices=ContactMethod, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=10, choices=Language, blank=True)
+    # The site's language when the request was sent: the confirmation email is written in it.
+    language = models.CharField(_("language of the site when sent"), max_length=8, default="en", editable=False)
     patient_initials = models.CharField(_("patient's initials"), max_length=3, blank=True)
     age_value = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
     age_unit = models.CharField(_("age in"), max_length=10, choices=AgeUnit, default=AgeUnit.YEARS)
@@ -226,24 +280,7 @@ class CareRequest(models.Model):
 
     # The history follows triage only: the submitted details are read-only in the admin, so a
     # copy of them in every history row would only multiply the personal data to erase.
-    history = HistoricalRecords(
-        excluded_fields=[
-            "contact_name",
-            "practice",
-            "email",
-            "phone",
-            "country",
-            "preferred_contact",
-            "preferred_language",
-            "patient_initials",
-            "age_value",
-            "age_unit",
-            "condition",
-            "details",
-            "consented_at",
-            "updated_at",
-        ]
-    )
+    history = HistoricalRecords(excluded_fields=[*PERSONAL_FIELDS, "consented_at", "updated_at"])
 
     class Meta:
         ordering = ["-created_at"]

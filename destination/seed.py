@@ -8,6 +8,7 @@ changes nothing and a run after staff edits leaves their edits in place.
 
 from django.db import transaction
 
+from campaign.localization import translation_fill
 from destination.models import Airport, DestinationPage, PatientStory, ProcessStep, TeamRole
 
 HOSPITAL = "Connecticut Children’s"
@@ -154,6 +155,142 @@ AIRPORTS = [
 ]
 
 
+# --- Spanish (US Spanish, "usted") for the `_es` fields; lists parallel to the English ones ---------
+
+PAGE_ES = {
+    "hero_heading": "Vamos más allá de lo imaginable para cuidar a las familias, estén cerca o lejos.",
+    "hero_body": (
+        "Como la atención pediátrica especializada y de alta calidad que ofrecemos no está disponible en todas "
+        "partes, creamos Destination Care. Destination Care apoya a las familias que vienen de otro estado o de "
+        "otro país en busca de atención pediátrica especializada con nosotros.\n\n"
+        "Ya sea que busque una segunda opinión, una evaluación inicial o simplemente más información sobre "
+        "nuestros servicios, estamos aquí para ayudarle."
+    ),
+    "why_heading": f"¿Por qué elegir {HOSPITAL}?",
+    "why_body": (
+        f"{HOSPITAL} se dedica a transformar la salud y el bienestar de los niños, no solo en las comunidades a "
+        "las que servimos, sino también para familias de todo el mundo. Estamos ampliando lo que significa tratar "
+        "a los niños y nos esforzamos por ir más allá de los límites de la medicina para apoyar su bienestar "
+        "físico, emocional y social."
+    ),
+    "research_label": "Estudios de investigación activos",
+    "research_caption": "Transformando la salud y el bienestar de los niños",
+    "team_heading": "Nuestro equipo",
+    "team_intro": (
+        "Nuestro objetivo es acompañarle en cada paso con un único punto de comunicación. Con cada decisión, pago "
+        "u opción médica que tenga, queremos que se sienta plenamente informado y listo para dar el siguiente "
+        "paso en la atención de su hijo.\n\n"
+        "Nuestro equipo de Destination Care incluye:"
+    ),
+    "process_heading": "Nuestro proceso",
+    "process_intro": f"Si planea visitar {HOSPITAL}, estos son los pasos que daremos juntos:",
+    "stay_heading": "Su estadía",
+    "preparing_heading": "Cómo prepararse para su visita",
+    "preparing_body": (
+        "Si viaja desde otro país, le recomendamos planificar con anticipación el tiempo adicional que necesite "
+        "para obtener las autorizaciones y los documentos necesarios. Aquí, nuestra atención de alta calidad "
+        "comienza mucho antes de que su familia cruce nuestras puertas. Conozca nuestras instalaciones y sepa "
+        "qué esperar."
+    ),
+    "getting_here_heading": "Cómo llegar",
+    "getting_here_body": (
+        f"{HOSPITAL} Medical Center (el hospital) está ubicado en 282 Washington St., en Hartford, Connecticut."
+    ),
+    "lodging_heading": "Alojamiento, comida y otras necesidades",
+    "lodging_body": (
+        "En el área de Hartford, CT, hay muchas opciones de alojamiento a corto y largo plazo, así como "
+        "restaurantes, comida para llevar y supermercados. Cualquier miembro de su equipo de Destination Care con "
+        "gusto le dará la información específica que necesite."
+    ),
+    "form_heading": "¿Le interesa recibir tratamiento?",
+    "form_intro": "Un miembro del equipo se comunicará con usted lo antes posible para atender su consulta.",
+    "form_notice": (
+        "Tenga en cuenta que enviar este formulario no garantiza la atención. Si tiene una necesidad médica "
+        "urgente, busque atención local en su área; este formulario no sirve para tratar ni diagnosticar "
+        "afecciones médicas."
+    ),
+}
+
+STORIES_ES = [
+    {
+        "place": "Nigeria, África Occidental",
+        "title": "Más allá de la comunicación interventricular (CIV): la historia de Kiki",
+    },
+    {
+        "place": "Oregón, EE. UU.",
+        "title": "Más allá de la cirugía fetal abierta: una historia de éxito frente a la espina bífida",
+    },
+    {"place": "Virginia, EE. UU.", "title": "Más allá de la atrofia muscular espinal: la historia de Fifi"},
+]
+
+TEAM_ES = [
+    {"title": "Médico coordinador", "description": ""},
+    {
+        "title": "Coordinador de atención",
+        "description": (
+            "Sabemos que venir desde lejos es difícil, emocional, física y económicamente. Desde el momento en que "
+            "nos elige para la atención de su hijo, su coordinador de atención será su punto de contacto durante "
+            "toda su experiencia con nosotros. Puede contar con el coordinador de atención para conectarle con "
+            "recursos locales y comunitarios y servicios de apoyo, para que su experiencia sea lo más sencilla "
+            "posible."
+        ),
+    },
+    {
+        "title": "Coordinador financiero",
+        "description": (
+            "También sabemos que la atención médica puede ser un desafío económico para algunas familias. Su "
+            "coordinador financiero le ayudará con gran parte de los trámites, como verificar los beneficios de su "
+            "seguro, darle estimados de costos, planes de pago y más, durante todo el tratamiento de su hijo con "
+            "nosotros."
+        ),
+    },
+]
+
+STEPS_ES = [
+    {
+        "title": "Envíe su consulta",
+        "body": (
+            "Mediante el formulario de esta página, si usted es un posible paciente. Si es un médico que refiere a "
+            "un paciente a nuestros servicios, envíe una referencia con este formulario."
+        ),
+    },
+    {
+        "title": "Establezca el contacto",
+        "body": (
+            "Un miembro de nuestro equipo de Destination Care se comunicará con usted o con su médico de referencia "
+            "para conocer mejor su situación particular."
+        ),
+    },
+    {
+        "title": "Servicios financieros",
+        "body": (
+            "Una vez que nuestro equipo clínico acepte su caso, nuestro equipo de servicios financieros trabajará "
+            "con usted según los beneficios de su plan de seguro u otra forma de pago."
+        ),
+    },
+    {
+        "title": "Coordinación de la atención",
+        "body": (
+            "Todos los miembros del equipo de atención de su hijo trabajarán junto con usted, como un solo equipo, "
+            "durante todo el tiempo que su hijo esté con nosotros."
+        ),
+    },
+    {
+        "title": "El regreso a casa",
+        "body": (
+            "Nuestro equipo de atención se asegurará de que usted y su familia estén preparados para regresar a casa "
+            "con un plan de seguimiento adaptado a las necesidades de salud de su hijo."
+        ),
+    },
+]
+
+AIRPORTS_ES = [
+    {"driving_time": "30 minutos", "distance": "16 millas"},
+    {"location": "Queens, Nueva York", "driving_time": "2 horas", "distance": "115 millas"},
+    {"driving_time": "1 hora y 30 minutos", "distance": "106 millas"},
+]
+
+
 def _write(stdout, message: str) -> None:
     if stdout is not None:
         stdout.write(message)
@@ -174,3 +311,27 @@ def seed_destination_content(*, stdout=None) -> None:
             _item, was_created = model.objects.get_or_create(page=page, position=position, defaults=row)
             created += was_created
     _write(stdout, f"Destination Care: {created} stories, team roles, steps and airports added")
+    _write(stdout, f"Destination Care: {seed_destination_spanish(page=page)} items given their Spanish version")
+
+
+def seed_destination_spanish(*, page: DestinationPage) -> int:
+    """Spanish where the English is still the seed's and the Spanish is blank; returns how many changed."""
+    changed = 0
+    fields = translation_fill(page, original=PAGE, translated=PAGE_ES)
+    if fields:
+        page.save(update_fields=fields)
+        changed += 1
+    for model, rows, translations in (
+        (PatientStory, STORIES, STORIES_ES),
+        (TeamRole, TEAM, TEAM_ES),
+        (ProcessStep, STEPS, STEPS_ES),
+        (Airport, AIRPORTS, AIRPORTS_ES),
+    ):
+        items = {item.position: item for item in model.objects.filter(page=page)}
+        for position, (row, spanish) in enumerate(zip(rows, translations, strict=True), start=1):
+            item = items.get(position)
+            fields = translation_fill(item, original=row, translated=spanish) if item else []
+            if fields:
+                item.save(update_fields=fields)
+                changed += 1
+    return changed

@@ -8,12 +8,13 @@ import secrets
 from collections import Counter
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from destination.models import CareRequest, RequestCount
+from destination.models import PERSONAL_FIELDS, CareRequest, RequestCount
 
 logger = logging.getLogger(__name__)
 
@@ -22,24 +23,7 @@ _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _REFERENCE_LENGTH = 10  # 50 random bits: not guessable, still short enough to read aloud
 
 # The fields a form may set; everything else is triage, set by coordinators.
-SUBMITTED_FIELDS = frozenset(
-    {
-        "contact_name",
-        "practice",
-        "email",
-        "phone",
-        "country",
-        "preferred_contact",
-        "preferred_language",
-        "patient_initials",
-        "age_value",
-        "age_unit",
-        "specialty",
-        "urgency",
-        "condition",
-        "details",
-    }
-)
+SUBMITTED_FIELDS = frozenset({*PERSONAL_FIELDS, "specialty", "urgency"})
 
 
 def care_request_reference_new() -> str:
@@ -47,10 +31,11 @@ def care_request_reference_new() -> str:
 
 
 @sensitive_variables("data", "care_request")
-def care_request_create(*, kind: str, data: dict) -> CareRequest:
+def care_request_create(*, kind: str, data: dict, language: str = settings.LANGUAGE_CODE) -> CareRequest:
     """
     Store a validated inquiry or referral and, once committed, email the coordinators (a link, no
-    detail) and the sender (a confirmation with the reference, no clinical detail).
+    detail) and the sender (a confirmation with the reference, no clinical detail, in `language`:
+    the site's language when they sent it).
     """
     from destination import tasks  # tasks import services' models; keep the import graph one-way
 
@@ -59,7 +44,11 @@ def care_request_create(*, kind: str, data: dict) -> CareRequest:
         raise ValueError(f"Not submittable: {sorted(unknown)}")
     for _attempt in range(3):
         care_request = CareRequest(
-            kind=kind, reference=care_request_reference_new(), consented_at=timezone.now(), **data
+            kind=kind,
+            reference=care_request_reference_new(),
+            consented_at=timezone.now(),
+            language=language[:8],
+            **data,
         )
         try:
             with transaction.atomic():

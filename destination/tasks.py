@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from destination.models import CareRequest
 
@@ -53,13 +54,18 @@ def care_request_notify_coordinators(request_id: int) -> None:
         "reference": care_request.reference,
         "admin_url": settings.SITE_URL + care_request.get_admin_url(),
     }
-    _send(template="coordinator_notification", context=context, to=recipients, request_id=request_id)
+    # Staff read English, whatever language the family used (the immediate backend runs this
+    # inside their request, with their language active).
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(template="coordinator_notification", context=context, to=recipients, request_id=request_id)
     logger.info("destination notify sent id=%s kind=%s", request_id, care_request.kind)
 
 
 @task
 def care_request_confirm_to_sender(request_id: int) -> None:
-    care_request = CareRequest.objects.filter(pk=request_id).only("pk", "kind", "reference", "email").first()
+    care_request = (
+        CareRequest.objects.filter(pk=request_id).only("pk", "kind", "reference", "email", "language").first()
+    )
     if care_request is None:
         logger.info("destination confirmation skipped id=%s (gone)", request_id)
         return
@@ -69,5 +75,6 @@ def care_request_confirm_to_sender(request_id: int) -> None:
         "page_url": settings.SITE_URL + "/destination-care/",
         "ORG_NAME": settings.ORG_NAME,
     }
-    _send(template="sender_confirmation", context=context, to=[care_request.email], request_id=request_id)
+    with translation.override(care_request.language or settings.LANGUAGE_CODE):
+        _send(template="sender_confirmation", context=context, to=[care_request.email], request_id=request_id)
     logger.info("destination confirmation sent id=%s kind=%s", request_id, care_request.kind)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
@@ -70,7 +71,9 @@ def care_request_submit(request, kind: str):
         response["Retry-After"] = str(RATE_LIMIT_WINDOW_SECONDS)
         return response
     if not is_bot:
-        services.care_request_create(kind=kind, data=form.cleaned_data)
+        services.care_request_create(
+            kind=kind, data=form.cleaned_data, language=get_language() or settings.LANGUAGE_CODE
+        )
     return HttpResponseRedirect(reverse("destination:thanks"), status=303)
 
 

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.localization import localized
 from campaign.models import Campaign, CampaignDonor, Designation, Tally
 
 from . import money, selectors, stripe_gateway
@@ -196,11 +197,13 @@ def checkout_session_params(*, gift: Gift) -> dict[str, Any]:
     """What the site asks Stripe Checkout for: always the server's amount, in cents."""
     from django.urls import reverse
 
-    name = _("Gift to %(campaign)s") % {"campaign": gift.campaign.title}
+    # Checkout shows the donor this line in the language they gave in (its own locale follows it too).
+    campaign_title = localized(gift.campaign, "title", language=gift.language)
+    name = _("Gift to %(campaign)s") % {"campaign": campaign_title}
     if gift.designation_id:
         name = _("Gift to %(campaign)s: %(designation)s") % {
-            "campaign": gift.campaign.title,
-            "designation": gift.designation.name,
+            "campaign": campaign_title,
+            "designation": localized(gift.designation, "name", language=gift.language),
         }
     product_data: dict[str, Any] = {"name": str(name)[:250]}
     if gift.fee_cents:
@@ -314,6 +317,7 @@ def _plan_for(gift: Gift, *, subscription_id: str) -> RecurringPlan:
             "currency": gift.currency,
             "donor_name": gift.donor_name,
             "donor_email": gift.donor_email,
+            "language": gift.language,
             "stripe_customer_id": gift.stripe_customer_id,
             "status": RecurringPlan.Status.INCOMPLETE,
         },
@@ -464,7 +468,7 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
             status=Gift.Status.PENDING,
             display_name=first.display_name if first else "",
             is_anonymous=first.is_anonymous if first else True,
-            language=first.language if first else settings.LANGUAGE_CODE,
+            language=plan.language if plan else first.language,
             donor_name=first.donor_name if first else "",
             donor_email=first.donor_email if first else "",
         )
