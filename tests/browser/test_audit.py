@@ -11,10 +11,11 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 
 from campaign import demo
 from tests.browser import audit
-from tests.browser.site_walk import PAGES, seed_public_pages, walk_public_pages
+from tests.browser.site_walk import PAGES, newest_update_with_image, seed_public_pages, walk_public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.audit]
 
@@ -80,10 +81,11 @@ def test_every_public_page_has_no_axe_violation_and_no_html_error(browser, live_
     check = PageAudit(page)
     try:
         walk_public_pages(page, live_server.url, check)
+        _walk_in_spanish(page, live_server.url, check)
     finally:
         context.close()
 
-    assert list(check.files) == PAGES  # every public page and state was reached and checked
+    assert list(check.files) == PAGES + SPANISH_PAGES  # every public page and state was reached and checked
     nu = audit.run_vnu(check.files)
     (audit.AUDIT_DIR / "axe.json").write_text(json.dumps(check.axe, indent=2))
     (audit.AUDIT_DIR / "nu.json").write_text(json.dumps(nu, indent=2))
@@ -95,6 +97,27 @@ def test_every_public_page_has_no_axe_violation_and_no_html_error(browser, live_
         for v in violations
     ] + [f"{name}: Nu line {e['line']}: {e['message']}" for name, errors in nu.items() for e in errors]
     assert problems == [], "\n".join(problems)
+
+
+SPANISH_PAGES = ["es-campaign", "es-update", "es-donate", "es-donate-errors", "es-destination"]
+
+
+def _walk_in_spanish(page, base: str, visit) -> None:
+    """The main pages again in Spanish (the language switch's cookie): the markup differs in length."""
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": base}])
+    page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    visit("es-campaign")
+    page.goto(base + newest_update_with_image().get_absolute_url())
+    visit("es-update")
+    page.goto(base + "/donate/")
+    visit("es-donate")
+    page.locator("form.gift-form button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("alert").count() >= 1
+    visit("es-donate-errors")
+    page.goto(base + "/destination-care/")
+    visit("es-destination")
 
 
 LIGHTHOUSE_PAGES = {
