@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -34,6 +35,14 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def csrf_failure(request, reason=""):
+    """
+    A form sent without a valid CSRF token (expired, cookies blocked): the site's own page, with
+    the request so the layout has its context, instead of Django's bare technical one.
+    """
+    return render(request, "403_csrf.html", status=403)
 
 
 def bare(request):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config import ratelimit
 
-from . import antifraud, demo, money, selectors, services, stripe_gateway, turnstile, webhooks
+from . import antifraud, demo, money, receipts, selectors, services, stripe_gateway, turnstile, webhooks
 from .forms import GiftForm, PlanManageForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
@@ -169,6 +169,8 @@ def gift_thanks(request):
         "amount": money.format_cents(gift.amount_cents) if own else "",
         "fee": money.format_cents(gift.fee_cents) if own and gift.fee_cents else "",
         "campaign": gift.campaign if own else None,
+        # What the printed page needs to serve as a receipt (the same facts as the emailed one).
+        "receipt": receipts.receipt_context(gift=gift) if own and _thanks_state(gift) == "received" else None,
     }
     return render(request, "donations/gift_thanks.html", context)
 

@@ -28,16 +28,28 @@
   }
   function update() {
     var amount = cents();
-    if (amount === null || amount <= 0) { total.hidden = true; return; }
+    if (amount === null || amount <= 0) { total.textContent = ""; return; }
     var added = cover && cover.checked ? fee(amount) : 0;
     var monthly = form.querySelector("input[name=frequency]:checked");
     var suffix = monthly && monthly.value === "monthly" ? " " + (total.dataset.monthly || "per month") : "";
     total.textContent = (total.dataset.label || "Total:") + " " + dollars(amount + added) + suffix +
       (added ? " (" + dollars(added) + " " + (total.dataset.fee || "covers the fee") + ")" : "");
-    total.hidden = false;
+  }
+  // The error summary's links put the focus in their field (a plain #link only scrolls to it).
+  var summary = document.getElementById("form-errors");
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) { return; }
+      event.preventDefault();
+      field.focus();
+      field.scrollIntoView({ block: "center" });
+    });
   }
   if (other && otherRadio) {
-    other.addEventListener("focus", function () { otherRadio.checked = true; update(); });
+    // Typing an amount chooses "Other amount"; merely passing through the field with Tab does not.
+    other.addEventListener("input", function () { if (other.value.trim()) { otherRadio.checked = true; } update(); });
   }
   form.addEventListener("input", update);
   form.addEventListener("change", update);

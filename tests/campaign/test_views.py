@@ -429,7 +429,9 @@ def test_update_detail_has_open_graph_canonical_twitter_and_a_call_to_give(clien
     assert '<meta property="og:title" content="We reached a milestone">' in text
     assert '<meta property="og:description" content="Thanks to you.">' in text
     assert '<meta property="og:url" content="https://give.example.org/updates/milestone/">' in text
-    assert '<meta name="twitter:card" content="summary">' in text
+    # No picture of its own nor the campaign's: the site's social image stands in.
+    assert '<meta name="twitter:card" content="summary_large_image">' in text
+    assert '<meta property="og:image" content="https://give.example.org/static/img/social.png">' in text
     assert '<meta name="twitter:title" content="We reached a milestone">' in text
     assert "<strong>Hooray</strong>" in text
     assert "<script>alert" not in text

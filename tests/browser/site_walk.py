@@ -1,0 +1,121 @@
+"""
+Every public page in every state a person meets it (empty, with errors, done), walked in one
+browser page: the audit suite (axe, Nu) and the phone checks (375 px) call `visit(name)` at each.
+"""
+
+import re
+from collections.abc import Callable
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from campaign import demo
+from campaign.models import Update
+
+PAGES = [
+    "home", "campaign", "embed", "updates", "update", "donate", "donate-errors", "demo-checkout", "thank-you",
+    "cancelled", "manage", "manage-errors", "manage-done", "destination-inquiry", "destination-referral",
+    "destination-errors", "destination-thanks", "404", "csrf-failure", "400", "500",
+]  # fmt: skip
+
+
+def seed_public_pages() -> None:
+    """The demo content (seed_demo): a campaign with everything, updates, Destination Care."""
+    with open("/dev/null", "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
+
+
+def newest_update_with_image() -> Update:
+    return (
+        Update.objects.filter(status=Update.Status.PUBLISHED, publish_at__lte=timezone.now())
+        .exclude(image="")
+        .order_by("-publish_at")
+        .first()
+    )
+
+
+def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
+    """
+    Needs DEMO_PAYMENTS on, seed_public_pages() done and ROOT_URLCONF "tests.browser.media_urls";
+    calls visit(name) for each of PAGES, in order.
+    """
+    update = newest_update_with_image()
+    page.goto(base + "/")
+    visit("home")
+    page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/")
+    visit("campaign")
+    page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/embed/")
+    visit("embed")
+    page.goto(base + "/updates/")
+    visit("updates")
+    page.goto(base + update.get_absolute_url())
+    visit("update")
+
+    page.goto(base + "/donate/")
+    visit("donate")
+    page.get_by_label("Other amount", exact=True).check()
+    page.get_by_label("Other amount (US dollars)").fill("1")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".is-invalid").count() >= 1
+    visit("donate-errors")
+    page.get_by_label("Other amount (US dollars)").fill("35")
+    page.get_by_label("Name on the donor wall").fill("The Audit Family")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url(re.compile(r"/donate/demo-checkout/"))
+    visit("demo-checkout")
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url(re.compile(r"/donate/thanks/"))
+    assert "has been received" in page.inner_text("h1")
+    visit("thank-you")
+    page.goto(base + "/donate/cancelled/")
+    visit("cancelled")
+
+    page.goto(base + "/donate/manage/")
+    visit("manage")
+    page.get_by_role("button", name="Email me a link").click()
+    page.wait_for_load_state("load")
+    visit("manage-errors")
+    page.get_by_label("Email").fill("donor@example.com")
+    page.get_by_role("button", name="Email me a link").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("status").count() == 1
+    visit("manage-done")
+
+    page.goto(base + "/destination-care/")
+    visit("destination-inquiry")
+    page.goto(base + "/destination-care/?form=referral")
+    visit("destination-referral")
+    page.goto(base + "/destination-care/?form=inquiry")
+    page.locator("#inquiry-panel").get_by_role("button", name="Send inquiry").click()
+    page.wait_for_load_state("load")
+    visit("destination-errors")
+    form = page.locator("#inquiry-panel form")
+    form.get_by_label("Your name (parent or guardian)").fill("Ana Pérez")
+    form.get_by_role("textbox", name="Email").fill("ana@example.com")
+    form.get_by_label("Country").select_option("MX")
+    form.get_by_label("Child's age").fill("6")
+    form.get_by_label("Specialty").select_option("cardiology")
+    form.get_by_label("How can we help?").fill("A second opinion, please.")
+    form.get_by_label("I agree that the Destination Care team", exact=False).check()
+    form.get_by_role("button", name="Send inquiry").click()
+    page.wait_for_url(re.compile(r"/destination-care/thanks/"))
+    visit("destination-thanks")
+
+    response = page.goto(base + "/no-such-page/")
+    assert response.status == 404
+    visit("404")
+
+    # A form sent after its CSRF cookie is gone (expired, or cookies blocked).
+    page.goto(base + "/donate/manage/")
+    page.context.clear_cookies()
+    page.get_by_label("Email").fill("donor@example.com")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Email me a link").click()
+    assert posted.value.status == 403
+    page.wait_for_load_state("load")
+    visit("csrf-failure")
+    for status in (400, 500):
+        response = page.goto(f"{base}/test-errors/{status}/")
+        assert response.status == status
+        visit(str(status))
