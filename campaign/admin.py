@@ -6,10 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from donations import money
 
+from .cache import pages_invalidate_on_commit
 from .models import Campaign, Designation, Division, Figure, Milestone, Update
 from .services import campaign_save, update_save
 
 CENTS_HELP = _("In cents: $5,000,000 is 500000000.")
+
+
+class PublicPagesAdminMixin:
+    """Saves go through the services, which invalidate the cached pages; so must deletions."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        pages_invalidate_on_commit(content=True)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        pages_invalidate_on_commit(content=True)
 
 
 class FigureInline(admin.TabularInline):
@@ -65,7 +78,7 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     form = CampaignForm
     list_display = ["title", "slug", "goal", "starts_on", "ends_on", "is_featured", "is_published"]
     list_filter = ["is_published", "is_featured"]
@@ -88,7 +101,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Update)
-class UpdateAdmin(admin.ModelAdmin):
+class UpdateAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ["title", "campaign", "status", "publish_at", "is_visible"]
     list_filter = ["status", "campaign"]
     search_fields = ["title", "summary", "body"]

@@ -11,6 +11,7 @@ from donations.models import Gift
 from donations.services import gift_counted_cents, gift_donor_key
 
 from . import images
+from .cache import pages_invalidate_on_commit
 from .models import Campaign, CampaignDonor, Tally, Update
 
 
@@ -34,6 +35,7 @@ def campaign_save(*, campaign: Campaign) -> Campaign:
         campaign.hero_renditions = renditions
         campaign.__dict__.pop("hero_picture", None)
         campaign.save(update_fields=["hero_renditions"])
+    pages_invalidate_on_commit(content=True)
     return campaign
 
 
@@ -46,6 +48,7 @@ def update_save(*, update: Update) -> Update:
         update.image_renditions = renditions
         update.__dict__.pop("picture", None)
         update.save(update_fields=["image_renditions"])
+    pages_invalidate_on_commit(content=True)
     return update
 
 
@@ -189,5 +192,7 @@ def tally_recompute(
         Gift.objects.bulk_update(gift_fixes, ["counted_cents", "counted_donor_key"], batch_size=chunk_size)
         CampaignDonor.objects.bulk_create(donor_creates, batch_size=chunk_size)
         CampaignDonor.objects.bulk_update(donor_updates, ["gift_count"], batch_size=chunk_size)
+        if report.has_drift:
+            pages_invalidate_on_commit(figures=True)
         # Donors with no counted gift left are kept at zero: gift_save treats a zero row as "not a donor".
     return report

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth and messages: a cached public page is served without touching them.
+    "campaign.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +136,10 @@ else:
             "TIMEOUT": 300,
         }
     }
+
+# How long a cached public page may live without any change (campaign.cache): what changes
+# with the clock alone (days left, an update whose publication time comes) shows within this.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # --- Background work ----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.cache import pages_invalidate_on_commit
 from campaign.models import Campaign, CampaignDonor, Designation, Tally
 
 from . import money, selectors, stripe_gateway
@@ -83,6 +84,16 @@ def _contribution(gift: Gift, counted: int) -> dict[str, int]:
     }
 
 
+def _public_view(gift: Gift, *, counted: int, donor_key: str) -> tuple | None:
+    """What the public pages show of a gift (meter, donor count, donor wall); None if it counts nothing."""
+    if counted <= 0:
+        return None
+    return (
+        *(gift.campaign_id, gift.designation_id, counted, donor_key, gift.source, gift.frequency),
+        *(gift.display_name, gift.is_anonymous, gift.message, gift.paid_at, gift.created_at),
+    )
+
+
 def _tally_targets(gift: Gift) -> list[tuple[int, int | None]]:
     """The tallies a gift counts in: its campaign's, and its designation's if it has one."""
     targets = [(gift.campaign_id, None)]
@@ -131,6 +142,12 @@ def gift_save(gift: Gift) -> Gift:
 
     for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         _tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
+
+    before = None
+    if previous is not None:
+        before = _public_view(previous, counted=previous.counted_cents, donor_key=previous.counted_donor_key)
+    if before != _public_view(gift, counted=counted, donor_key=donor_key):
+        pages_invalidate_on_commit(figures=True)
 
     gift.counted_cents = counted
     gift.counted_donor_key = donor_key
