@@ -149,6 +149,18 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
                 deltas[target][name] += value
         donor_moves.append((gift.campaign_id, donor_key, +1))
 
+    before = None
+    if previous is not None:
+        before = _public_view(previous, counted=previous.counted_cents, donor_key=previous.counted_donor_key)
+    if before != _public_view(gift, counted=counted, donor_key=donor_key):
+        pages_invalidate_on_commit(figures=True)
+
+    # The gift first, then its donor, then the campaign-wide tally: the tally row is the one every
+    # payment to the campaign locks, so it is locked last and held for the shortest time.
+    gift.counted_cents = counted
+    gift.counted_donor_key = donor_key
+    gift.save()
+
     # A gift whose donor and campaign stay the same keeps its place in the donor count.
     if len(donor_moves) == 2 and donor_moves[0][:2] == donor_moves[1][:2]:
         donor_moves = []
@@ -159,16 +171,6 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
 
     for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         _tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
-
-    before = None
-    if previous is not None:
-        before = _public_view(previous, counted=previous.counted_cents, donor_key=previous.counted_donor_key)
-    if before != _public_view(gift, counted=counted, donor_key=donor_key):
-        pages_invalidate_on_commit(figures=True)
-
-    gift.counted_cents = counted
-    gift.counted_donor_key = donor_key
-    gift.save()
     return gift
 
 
