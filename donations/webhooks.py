@@ -24,7 +24,8 @@ WEBHOOK_MAX_BYTES = 256 * 1024
 
 
 def _session_completed(obj: dict) -> None:
-    services.gift_fulfil_checkout_session(session=obj)
+    # Inside webhook_event_handle's transaction, which rolls back whole if this raises.
+    services.gift_fulfil_checkout_session(session=obj, savepoint=False)
 
 
 def _session_async_failed(obj: dict) -> None:
