@@ -444,7 +444,13 @@ def _gift_fulfil_checkout_session(session: dict) -> Gift | None:
     elif status == "expired" and gift.status == Gift.Status.PENDING:
         gift.status = Gift.Status.EXPIRED
         gift.failure_reason = "Checkout Session expired"
+    if _row_values(gift) == _row_values(locked):
+        return gift  # nothing new (a repeated or later event about a recorded session): no write
     return gift_save(gift, locked_previous=locked)
+
+
+def _row_values(gift: Gift) -> list:
+    return [getattr(gift, field.attname) for field in Gift._meta.concrete_fields]
 
 
 @transaction.atomic
