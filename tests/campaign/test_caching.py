@@ -295,3 +295,22 @@ def test_a_cache_outage_still_serves_the_page(client, campaign, monkeypatch):
 
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
+
+
+def test_forms_and_private_pages_are_never_cached(client, campaign):
+    for path in ("/donate/", "/donate/?campaign=infusion&amount=50", "/donate/manage/", "/healthz"):
+        client.get(path)
+        second = client.get(path)
+        assert "X-Page-Cache" not in second, path
+        assert "public" not in second.get("Cache-Control", ""), path
+    assert client.get("/donate/").cookies.get("csrftoken") is not None  # its own token, every time
+
+
+def test_a_head_request_is_answered_from_the_same_entry(client, campaign, django_assert_num_queries):
+    client.get("/campaigns/infusion/")
+
+    with django_assert_num_queries(0):
+        response = client.head("/campaigns/infusion/")
+
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
