@@ -14,7 +14,8 @@ before it starts).
 
 While one process re-renders a stale page, the others keep serving the stale copy (a lock per
 page), so a burst of gifts during a burst of readers costs one render per page at a time, not one
-per reader. Entries also expire after PAGE_CACHE_SECONDS, for what changes with the clock alone
+per reader; and if the re-render fails (a 5xx: the database overloaded or down), the stale copy
+is served rather than the error. Entries also expire after PAGE_CACHE_SECONDS, for what changes with the clock alone
 (days left, "3 minutes ago", an update whose publication time arrives).
 
 What is never served from or stored in the cache: anything but GET/HEAD, a request carrying a
@@ -30,6 +31,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
@@ -195,6 +197,8 @@ class PublicPageCacheMiddleware:
             key = _page_key(request, policy)
             found = cache.get_many([*(_VERSION_KEYS[name] for name in policy.depends_on), key])
             versions = _versions(found, policy)
+        except DisallowedHost:
+            return self.get_response(request)  # Django answers 400, as for any page
         except Exception:
             log.exception("Page cache unavailable; rendering %s", request.path)
             return self.get_response(request)
@@ -211,12 +215,16 @@ class PublicPageCacheMiddleware:
 
         response = self.get_response(request)
         try:
-            if _storable(request, response):
-                cache.set(key, _entry(versions, response), timeout=settings.PAGE_CACHE_SECONDS)
-            elif entry is not None:
-                cache.delete(key)  # unpublished, say: the stale copy must not be served again
             if locked:
                 cache.delete(key + ":lock")
+            if _storable(request, response):
+                cache.set(key, _entry(versions, response), timeout=settings.PAGE_CACHE_SECONDS)
+            elif entry is not None and response.status_code >= 500:
+                # The database is overloaded or down: the last good copy beats an error page.
+                log.warning("Serving a stale %s: rendering it answered %s", request.path, response.status_code)
+                return _response_from(entry, state="stale-error", request=request)
+            elif entry is not None:
+                cache.delete(key)  # unpublished, say: the stale copy must not be served again
         except Exception:
             log.exception("Could not store %s in the page cache", request.path)
         response[HEADER] = "miss"

@@ -314,3 +314,29 @@ def test_a_head_request_is_answered_from_the_same_entry(client, campaign, django
 
     assert response.status_code == 200
     assert response["X-Page-Cache"] == "hit"
+
+
+def test_a_stale_copy_is_served_when_the_render_fails(client, campaign, monkeypatch):
+    client.get("/campaigns/infusion/")
+    page_cache.pages_invalidate(figures=True)
+
+    def database_down(*args, **kwargs):
+        raise RuntimeError("connection refused")
+
+    monkeypatch.setattr("campaign.selectors.campaign_for_page", database_down)
+    client.raise_request_exception = False
+    response = client.get("/campaigns/infusion/")
+
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "stale-error"
+    assert "data-meter-raised>$100<" in response.content.decode()
+
+
+def test_an_unknown_host_is_refused_not_cached(client, campaign, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client.raise_request_exception = False
+
+    response = client.get("/campaigns/infusion/", headers={"Host": "evil.example"})
+
+    assert response.status_code == 400
+    assert "X-Page-Cache" not in response
