@@ -27,12 +27,14 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -116,11 +118,24 @@ def _policy_for(request) -> PagePolicy | None:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
+    return _policy_for_path(request.path_info)
+
+
+# URL resolution walks every pattern: remembered per path, it costs a hit nothing. Bounded, so
+# a crawler's endless made-up paths only push out older ones.
+@lru_cache(maxsize=4096)
+def _policy_for_path(path_info: str) -> PagePolicy | None:
     try:
-        match = resolve(request.path_info)
+        match = resolve(path_info)
     except Resolver404:
         return None
     return getattr(match.func, "page_policy", None)
+
+
+@receiver(setting_changed)
+def _forget_policies(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":  # tests that swap the URLconf, as Django's own URL caches do
+        _policy_for_path.cache_clear()
 
 
 def _page_key(request, policy: PagePolicy) -> str:
