@@ -25,6 +25,7 @@ cookie, is not `public`, or used the CSP nonce (a cached body must not carry a p
 
 import hashlib
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -63,7 +64,8 @@ def page_cache(*, depends_on: tuple[str, ...], query_params: tuple[str, ...] = (
     """
     Serve the view from the shared page cache (see the module docstring) and mark its 200s as
     cacheable by a CDN. `query_params` are the only query-string names the view reads (others,
-    such as utm_source, neither change the page nor split the cache).
+    such as utm_source, neither change the page nor split the cache); their values are cached
+    only when they are small numbers (?page=2), and rendered uncached otherwise.
     """
     unknown = set(depends_on) - set(_VERSION_KEYS)
     if unknown or not depends_on:
@@ -138,9 +140,18 @@ def _forget_policies(*, setting, **kwargs):
         _policy_for_path.cache_clear()
 
 
-def _page_key(request, policy: PagePolicy) -> str:
+# The query parameters a cached page may read are small numbers (page numbers): anything else
+# would let anyone fill the cache with one entry per made-up value.
+_CACHEABLE_PARAM = re.compile(r"^[0-9]{1,4}$")
+
+
+def _page_key(request, policy: PagePolicy) -> str | None:
+    """The page's cache key, or None when its query string is not one worth caching."""
+    values = [request.GET.get(name, "") for name in policy.query_params]
+    if any(value and not _CACHEABLE_PARAM.match(value) for value in values):
+        return None
     language = translation.get_language_from_request(request)
-    query = "&".join(f"{name}={request.GET.get(name, '')}" for name in policy.query_params)
+    query = "&".join(f"{name}={value}" for name, value in zip(policy.query_params, values, strict=True))
     basis = f"{request.get_host()}|{language}|{request.path}|{query}"
     return "page:" + hashlib.blake2b(basis.encode(), digest_size=16).hexdigest()
 
@@ -210,6 +221,8 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         try:
             key = _page_key(request, policy)
+            if key is None:
+                return self.get_response(request)
             found = cache.get_many([*(_VERSION_KEYS[name] for name in policy.depends_on), key])
             versions = _versions(found, policy)
         except DisallowedHost:

@@ -340,3 +340,12 @@ def test_an_unknown_host_is_refused_not_cached(client, campaign, settings):
 
     assert response.status_code == 400
     assert "X-Page-Cache" not in response
+
+
+def test_odd_page_numbers_are_rendered_but_never_fill_the_cache(client, campaign):
+    for query in ("?page=abc", "?page=123456789", "?page=1%20or%201"):
+        response = client.get("/updates/" + query)
+        assert response.status_code == 200, query
+        assert "X-Page-Cache" not in response, query
+    assert client.get("/updates/?page=1")["X-Page-Cache"] == "miss"
+    assert client.get("/updates/?page=1")["X-Page-Cache"] == "hit"
