@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MIN_PY := 3.12
 
-.PHONY: run test test-fast test-browser lint check-python install install-dev migrate demo serve clean bench bench-webhooks bench-scale
+.PHONY: run test test-fast test-browser lint check-python install install-dev migrate demo serve clean bench bench-webhooks bench-scale messages compilemessages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -64,6 +64,14 @@ bench-webhooks: install-dev
 ## make bench-scale: the campaign page with 100 and 1,000,000 gifts (DATABASE_URL=postgres://…/<own db>)
 bench-scale: install-dev
 	$(PY) scripts/seed_million.py $(BENCH_ARGS)
+
+## make messages: refresh locale/es/LC_MESSAGES/django.po from the code and templates (needs GNU gettext)
+messages: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es --add-location=file --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=artifacts
+
+## make compilemessages: rebuild the committed django.mo after translating (tests check it is current)
+compilemessages: install
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l es --ignore=.venv
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 media

@@ -11,6 +11,8 @@ from .models import Campaign, Designation, Division, Figure, Milestone, Update
 from .services import campaign_save, update_save
 
 CENTS_HELP = _("In cents: $5,000,000 is 500000000.")
+SPANISH_HEADING = _("Spanish (optional: where blank, Spanish readers see the English)")
+SPANISH_CAMPAIGN_FIELDS = ["title_es", "tagline_es", "story_es", "hero_image_alt_es"]
 
 
 class PublicPagesAdminMixin:
@@ -28,26 +30,26 @@ class PublicPagesAdminMixin:
 class FigureInline(admin.TabularInline):
     model = Figure
     extra = 0
-    fields = ["value", "label", "position"]
+    fields = ["value", "label", "value_es", "label_es", "position"]
 
 
 class DivisionInline(admin.TabularInline):
     model = Division
     extra = 0
-    fields = ["name", "position"]
+    fields = ["name", "name_es", "position"]
 
 
 class DesignationInline(admin.TabularInline):
     model = Designation
     extra = 0
-    fields = ["name", "slug", "description", "is_default", "position"]
+    fields = ["name", "slug", "description", "name_es", "description_es", "is_default", "position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["amount_cents", "label"]
+        fields = ["amount_cents", "label", "label_es"]
         help_texts = {"amount_cents": CENTS_HELP}
 
 
@@ -73,6 +75,7 @@ class CampaignForm(forms.ModelForm):
             "preset_amounts",
             "is_published",
             "is_featured",
+            *SPANISH_CAMPAIGN_FIELDS,
         ]
         help_texts = {"goal_cents": CENTS_HELP}
 
@@ -90,6 +93,7 @@ class CampaignAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
         (_("Hero image"), {"fields": ["hero_image", "hero_image_alt"]}),
         (_("Goal and dates"), {"fields": ["goal_cents", "starts_on", "ends_on", "preset_amounts"]}),
         (_("Visibility"), {"fields": ["is_published", "is_featured"]}),
+        (SPANISH_HEADING, {"fields": SPANISH_CAMPAIGN_FIELDS, "classes": ["collapse"]}),
     ]
 
     @admin.display(description=_("goal"), ordering="goal_cents")
@@ -118,6 +122,10 @@ class UpdateAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
         "author_name",
         "status",
         "publish_at",
+        "title_es",
+        "summary_es",
+        "body_es",
+        "image_alt_es",
     ]
 
     @admin.display(description=_("visible to the public"), boolean=True)

@@ -39,6 +39,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,9 @@ def page_cache(*, depends_on: tuple[str, ...], query_params: tuple[str, ...] = (
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.has_header("Cache-Control"):
                 response["Cache-Control"] = cache_control
+                # A CDN must keep the Spanish and English copies apart: the language comes from
+                # the language cookie, else Accept-Language (LocaleMiddleware adds that one).
+                patch_vary_headers(response, ("Cookie",))
             return response
 
         wrapper.page_policy = PagePolicy(depends_on=tuple(depends_on), query_params=tuple(query_params))

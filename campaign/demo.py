@@ -365,3 +365,179 @@ def _draw_scene() -> Image.Image:
         draw.rectangle((tx - 8 * s, ty, tx + 8 * s, ty + 70 * s), fill=(120, 85, 60))
         draw.ellipse((tx - 55 * s, ty - 90 * s, tx + 55 * s, ty + 20 * s), fill=(70, 150, 100))
     return image
+
+
+# --- Spanish (US Spanish, "usted"): what seed_demo puts in the `_es` fields -----------------------
+
+CAMPAIGN_ES = {
+    "title": "Centros de Infusión y de Diálisis Ambulatoria",
+    "tagline": (
+        "Un Centro de Infusión más amplio y pensado para los niños, y el primer Centro de Diálisis "
+        "Ambulatoria pediátrica del estado, para que los niños reciban atención de primer nivel cerca de casa."
+    ),
+    "hero_image_alt": (
+        "Ilustración del hospital infantil sobre una colina verde bajo un cálido sol de la mañana, "
+        "con un corazón en la fachada."
+    ),
+}
+
+STORY_ES = """\
+**Cada año se realizan más de 3,000 infusiones en el Connecticut Children’s Medical Center.**
+Aunque son muchos los niños que necesitan infusiones intravenosas (IV) con regularidad, la sala
+donde las reciben es pequeña.
+
+## Una sala que a nuestros pacientes ya les queda chica
+
+Construida en la División de Gastroenterología en 1996, nuestra sala de infusión mide apenas
+**363 pies cuadrados** y tiene solo **seis sillones de infusión**. Todavía funciona, pero a menudo
+está llena y ofrece poca privacidad a los pacientes y sus familias. Cuando no hay lugar, algunos
+niños reciben sus infusiones en rincones apartados del hospital, lo que suma estrés y ansiedad a
+un día que ya es difícil.
+
+Los pacientes muy enfermos también reciben infusiones en los pisos de hospitalización, en la
+Clínica de Hematología y Oncología o en el Departamento de Emergencias. Si un niño con cáncer
+necesita una infusión con urgencia y no hay un sillón libre, lo envían al Departamento de
+Emergencias, algo que ocurre al menos dos veces al mes. Es un entorno estresante para un niño, y
+ocupa un espacio que el Departamento de Emergencias necesita.
+
+## La diálisis no debería significar un viaje a otro estado
+
+Los niños que necesitan diálisis ambulatoria deben viajar a Boston, Nueva York o Filadelfia.
+Cuando una familia no puede hacer ese viaje, los niños, algunos de apenas 15 meses que necesitan
+diálisis para vivir, no tienen otra opción que acudir a un centro de diálisis para adultos en
+Connecticut.
+
+**Con su ayuda, podemos cambiar todo eso.**
+
+## Centros de primera, atención de primer nivel
+
+Con su donación construiremos un nuevo y más amplio **Centro de Infusión**, donde los niños reciban
+sus infusiones con comodidad y privacidad, y el primer y único **Centro de Diálisis Ambulatoria**
+pediátrica del estado: dos instalaciones de primera donde niños de todo el estado y de la región
+puedan recibir atención de primer nivel cerca de casa.
+
+- Los sillones de infusión pasarán **de seis a doce**, en cubículos de tratamiento privados con
+  espacio suficiente para que la familia permanezca unida.
+- Un espacio abierto y pensado para los niños les dará lugar para recuperarse y encontrar alivio
+  entre un procedimiento y otro.
+- El Centro de Diálisis ofrecerá un servicio que no existe en ningún otro lugar del estado.
+- Ambos centros contarán con equipos de última generación y, por supuesto, con el personal más
+  dedicado y cariñoso.
+
+## ¿Qué es la terapia de infusión?
+
+Una infusión administra un medicamento o tratamiento directamente en una vena cuando la
+enfermedad de un niño es demasiado grave para tratarla con medicamentos por boca o con
+inyecciones. Para algunos niños basta con una visita. Para otros, como los niños con enfermedad
+de Crohn, las infusiones son continuas: visitas semanales o mensuales que pueden durar todo el día
+y prolongarse durante años. Una sola infusión puede tardar entre 30 minutos y ocho horas.
+
+Atendemos a bebés, niños y adolescentes con trastornos gastrointestinales, artritis idiopática
+juvenil, enfermedades infecciosas, inmunodeficiencias, trastornos endocrinos y más. Para muchos de
+ellos, las infusiones comienzan a temprana edad y forman parte de una “nueva normalidad”. Queremos
+que esa normalidad se sienta tan segura y acogedora como sea posible.
+
+## Únase a nosotros
+
+Desde niños con enfermedad inflamatoria intestinal hasta niños con enfermedades neurológicas de
+origen inmunitario y enfermedades óseas graves, los nuevos centros mejorarán en gran medida la
+atención que reciben nuestros pacientes, y darán a los niños y sus familias la oportunidad de
+conocerse, hacer amigos y apoyarse mutuamente durante el tratamiento.
+
+Acompáñenos a construir los nuevos Centros de Infusión y de Diálisis Ambulatoria.
+"""
+
+# Parallel to FIGURES, DIVISIONS and MILESTONES; DESIGNATIONS_ES by slug.
+FIGURES_ES = [
+    ("3,000+", "infusiones al año"),
+    ("6 → 12", "sillones de infusión"),
+    ("1.er", "centro de diálisis ambulatoria pediátrica del estado"),
+    ("363", "pies cuadrados: la sala de infusión hoy"),
+]
+
+DIVISIONS_ES = [
+    "Gastroenterología",
+    "Reumatología",
+    "Enfermedades Infecciosas",
+    "Endocrinología",
+    "Genética",
+    "Neurología",
+    "Cardiología",
+    "Neumología",
+    "Urología y Nefrología",
+]
+
+DESIGNATIONS_ES = {
+    "infusion-center": {
+        "name": "Centro de Infusión",
+        "description": "Doce sillones de infusión en cubículos privados, con lugar para toda la familia.",
+    },
+    "dialysis-center": {
+        "name": "Centro de Diálisis",
+        "description": "El primer centro de diálisis ambulatoria pediátrica del estado.",
+    },
+    "greatest-need": {
+        "name": "Donde más se necesite",
+        "description": "Donde los dos centros más lo necesiten.",
+    },
+}
+
+MILESTONES_ES = [
+    "Diseño terminado, comienza la construcción",
+    "Doce sillones de infusión en cubículos privados",
+    "Estaciones de diálisis y sistema de tratamiento de agua instalados",
+    "Ambos centros abren sus puertas a los niños",
+]
+
+UPDATE_IMAGE_ALT = "An illustration of the children’s hospital at sunrise."
+UPDATE_IMAGE_ALT_ES = "Ilustración del hospital infantil al amanecer."
+
+# By slug: (title, summary, body). The draft stays English-only: staff translate it when it is ready.
+UPDATES_ES = {
+    "campaign-launch": (
+        "La campaña está en marcha",
+        "Lanzamos la campaña para los nuevos Centros de Infusión y de Diálisis Ambulatoria.",
+        """\
+Hoy lanzamos nuestra campaña para construir dos centros de primera en Connecticut Children’s: un
+**Centro de Infusión** más amplio y el primer **Centro de Diálisis Ambulatoria** pediátrica del estado.
+
+Gracias a las familias, los médicos y las enfermeras que compartieron sus historias con nosotros
+mientras hacíamos los planes. Cada donación, de cualquier monto, acerca estos centros.
+
+[Lea la historia completa](/) y siga nuestro progreso aquí.
+""",
+    ),
+    "meet-the-infusion-team": (
+        "Conozca a las enfermeras de la sala de infusión",
+        "Seis sillones, 363 pies cuadrados y un equipo que cada día la hace sentir más grande.",
+        """\
+Nuestras enfermeras de infusión cuidan a niños que vuelven semana tras semana, a veces durante años.
+Saben qué niño prefiere el asiento junto a la ventana, quién necesita una manta calientita y cuál
+es la película favorita que se repite una y otra vez.
+
+> “Los niños merecen un espacio tan grande como su valentía.” (una de nuestras enfermeras de infusión)
+
+En el nuevo Centro de Infusión, cada familia tendrá un cubículo privado con lugar para que uno de
+los padres se quede cerca, y el equipo por fin tendrá el espacio para hacer lo que mejor sabe hacer.
+""",
+    ),
+    "first-milestone-reached": (
+        "Primera meta alcanzada: comienza la construcción",
+        "Gracias a usted, el diseño está terminado y puede comenzar la construcción de los nuevos centros.",
+        """\
+Alcanzamos nuestra primera meta: **el diseño está terminado y comienza la construcción**.
+
+Los arquitectos trabajaron con pacientes, familias y personal clínico para planear cubículos de
+tratamiento luminosos y privados, un rincón de juegos y una sala para las familias. Lo siguiente:
+los doce sillones de infusión.
+""",
+    ),
+    "dialysis-center-design-preview": (
+        "Un primer vistazo al Centro de Diálisis",
+        "Los planos del primer centro de diálisis ambulatoria pediátrica del estado.",
+        """\
+Un primer vistazo a los planos del Centro de Diálisis: cuatro estaciones de diálisis, un rincón
+escolar para que los niños no se atrasen en clase y una sala tranquila para las familias.
+""",
+    ),
+}

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .markdown import render_markdown
@@ -17,9 +19,22 @@ def absolute(path: str) -> str:
 
 
 class UpdatesRssFeed(Feed):
+    """
+    In English, whatever the reader's Accept-Language or language cookie: a feed URL has one
+    language (feed readers keep no cookies, and caches key on the URL), and the posts' Spanish
+    versions are optional. The Spanish site links the same feeds.
+    """
+
     feed_type = Rss201rev2Feed
+    language = settings.LANGUAGE_CODE
     title = _("Campaign updates")
     description = _("News from the foundation's campaigns: construction, milestones and the children they serve.")
+
+    def __call__(self, request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            response = super().__call__(request, *args, **kwargs)
+        response["Content-Language"] = settings.LANGUAGE_CODE
+        return response
 
     def link(self):
         return absolute(reverse("campaign:update_list"))
@@ -73,7 +88,9 @@ class UpdatesAtomFeed(UpdatesRssFeed):
         return absolute(reverse("campaign:update_feed"))
 
     def item_description(self, item):
-        return item.summary or None
+        # Atom's <summary> is written with type="html"; the summary is plain text, so escape it
+        # (a "<script>" typed in it is shown as those characters, never run by a feed reader).
+        return escape(item.summary) if item.summary else None
 
     def item_extra_kwargs(self, item):
         return {"content": str(render_markdown(item.body))}

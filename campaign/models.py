@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from campaign.images import Picture, validate_image_upload
+from campaign.localization import LocalizedContent
 from donations import money
 
 
@@ -27,11 +28,14 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class Campaign(models.Model):
+class Campaign(LocalizedContent, models.Model):
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    tagline_es = models.CharField(_("tagline (Spanish)"), max_length=300, blank=True)
     story = models.TextField(_("story"), blank=True, help_text=_("Markdown. Scripts and unsafe HTML are removed."))
+    story_es = models.TextField(_("story (Spanish)"), blank=True)
     hero_image = models.ImageField(
         _("hero image"),
         upload_to="campaigns/",
@@ -40,6 +44,7 @@ class Campaign(models.Model):
         help_text=_("A wide photo (at least 1,600 pixels wide), JPEG, PNG or WebP, up to 10 MB."),
     )
     hero_image_alt = models.CharField(_("hero image description"), max_length=300, blank=True)
+    hero_image_alt_es = models.CharField(_("hero image description (Spanish)"), max_length=300, blank=True)
     # Web-sized renditions of hero_image, {width: storage name}, written when the image changes.
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     goal_cents = models.PositiveBigIntegerField(_("goal (cents)"), validators=[MinValueValidator(100)])
@@ -117,12 +122,14 @@ class Campaign(models.Model):
         ]
 
 
-class Figure(models.Model):
+class Figure(LocalizedContent, models.Model):
     """A big number on the campaign page: "3,000+" / "infusions a year"."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="figures")
     value = models.CharField(_("value"), max_length=40)
+    value_es = models.CharField(_("value (Spanish)"), max_length=40, blank=True)
     label = models.CharField(_("label"), max_length=120)
+    label_es = models.CharField(_("label (Spanish)"), max_length=120, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -134,11 +141,12 @@ class Figure(models.Model):
         return f"{self.value} {self.label}"
 
 
-class Division(models.Model):
+class Division(LocalizedContent, models.Model):
     """A clinical division whose patients the campaign's centers serve."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="divisions")
     name = models.CharField(_("name"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -150,13 +158,15 @@ class Division(models.Model):
         return self.name
 
 
-class Designation(models.Model):
+class Designation(LocalizedContent, models.Model):
     """Where a donor can direct a gift within a campaign (Infusion Center, Greatest need…)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="designations")
     name = models.CharField(_("name"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=100)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    description_es = models.CharField(_("description (Spanish)"), max_length=300, blank=True)
     is_default = models.BooleanField(_("default choice"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -175,12 +185,13 @@ class Designation(models.Model):
         return self.campaign.donate_url(designation=self.slug)
 
 
-class Milestone(models.Model):
+class Milestone(LocalizedContent, models.Model):
     """A mark on the progress meter ("First infusion chairs ordered" at $250,000)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
     amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
     label = models.CharField(_("label"), max_length=160)
+    label_es = models.CharField(_("label (Spanish)"), max_length=160, blank=True)
 
     class Meta:
         verbose_name = _("milestone")
@@ -255,7 +266,7 @@ class UpdateQuerySet(models.QuerySet):
         return self.filter(status=Update.Status.PUBLISHED, publish_at__lte=now or timezone.now())
 
 
-class Update(models.Model):
+class Update(LocalizedContent, models.Model):
     """A campaign update: a post on the blog, in the feeds and on the campaign page."""
 
     class Status(models.TextChoices):
@@ -264,9 +275,12 @@ class Update(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="updates")
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    summary_es = models.CharField(_("summary (Spanish)"), max_length=300, blank=True)
     body = models.TextField(_("body"), help_text=_("Markdown. Scripts and unsafe HTML are removed."))
+    body_es = models.TextField(_("body (Spanish)"), blank=True)
     image = models.ImageField(
         _("image"),
         upload_to="updates/",
@@ -275,6 +289,7 @@ class Update(models.Model):
         help_text=_("JPEG, PNG or WebP, up to 10 MB. Shown on the update and when it is shared."),
     )
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
+    image_alt_es = models.CharField(_("image description (Spanish)"), max_length=300, blank=True)
     image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from donations.models import Frequency, Gift
 
+from .localization import LocalizedContent
 from .models import Campaign, Milestone, Tally, Update
 
 # What a gift must be to appear on the donor wall: the statuses that count toward the total.
@@ -15,12 +16,14 @@ WALL_STATUSES = (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED)
 
 
 @dataclass(frozen=True)
-class MilestoneMark:
+class MilestoneMark(LocalizedContent):
     label: str
     amount_cents: int
     passed: bool
     # Where the mark sits on the bar, 0-100 (a milestone beyond the goal sits at the end).
     position: int
+    # Both languages' labels, so a Progress is the same whatever language it is shown in.
+    label_es: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
     milestones = tuple(
         MilestoneMark(
             label=milestone.label,
+            label_es=milestone.label_es,
             amount_cents=milestone.amount_cents,
             passed=raised >= milestone.amount_cents,
             position=min(100, _percent(milestone.amount_cents, goal)),

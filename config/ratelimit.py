@@ -27,19 +27,23 @@ def client_ip(request) -> str:
 def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
     """
     Count one attempt for (scope, key) in the current window; return True while within `limit`.
+    """
+    return hit_count(scope=scope, key=key, window_seconds=window_seconds) <= limit
 
-    `cache.add` then `cache.incr` is atomic on Redis and on the local-memory cache, so concurrent
-    requests cannot both slip under the limit.
+
+def hit_count(*, scope: str, key: str, window_seconds: int) -> int:
+    """
+    Count one attempt for (scope, key) in the current window and return the count so far (1 for
+    the first). `cache.add` then `cache.incr` is atomic on Redis and on the local-memory cache, so
+    concurrent requests cannot both slip under a limit.
     """
     window = int(time.time() // window_seconds)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no raw address or email in cache keys
     cache_key = f"rl:{scope}:{window}:{digest}"
     if cache.add(cache_key, 1, timeout=window_seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # the key expired between add and incr: a new window has begun
-            cache.add(cache_key, 1, timeout=window_seconds + 1)
-            count = 1
-    return count <= limit
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # the key expired between add and incr: a new window has begun
+        cache.add(cache_key, 1, timeout=window_seconds + 1)
+        return 1

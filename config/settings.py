@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -207,11 +209,38 @@ GIFT_MIN_CENTS = env.int("GIFT_MIN_CENTS", default=500)
 GIFT_MAX_CENTS = env.int("GIFT_MAX_CENTS", default=2_500_000)
 GIFT_CURRENCY = "usd"
 
+# Card-testing defenses on the gift form's POST (donations/antifraud.py; README, "Security").
+# A donor creates one or two Checkout Sessions; a card tester creates hundreds.
+GIFT_SESSIONS_PER_ADDRESS = env.int("GIFT_SESSIONS_PER_ADDRESS", default=5)
+GIFT_ADDRESS_WINDOW_SECONDS = env.int("GIFT_ADDRESS_WINDOW_SECONDS", default=600)
+GIFT_SESSIONS_PER_ADDRESS_MAX = env.int("GIFT_SESSIONS_PER_ADDRESS_MAX", default=20)
+GIFT_SESSIONS_GLOBAL_PER_MINUTE = env.int("GIFT_SESSIONS_GLOBAL_PER_MINUTE", default=10)
+GIFT_SESSIONS_GLOBAL_PER_HOUR = env.int("GIFT_SESSIONS_GLOBAL_PER_HOUR", default=200)
+GIFT_CHALLENGE_SECONDS = env.int("GIFT_CHALLENGE_SECONDS", default=600)
+# Cloudflare Turnstile, asked for only when a limit trips. Both keys or neither.
+TURNSTILE_SITE_KEY = env.str("TURNSTILE_SITE_KEY", default="")
+TURNSTILE_SECRET_KEY = env.str("TURNSTILE_SECRET_KEY", default="")
+if bool(TURNSTILE_SITE_KEY) != bool(TURNSTILE_SECRET_KEY):
+    raise ImproperlyConfigured("Set both TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY, or neither.")
+# Off (the default): when Cloudflare cannot be reached, a challenged donor is asked to try again
+# in a minute. On: they are let through unchecked, trading protection for availability.
+TURNSTILE_FAIL_OPEN = env.bool("TURNSTILE_FAIL_OPEN", default=False)
+TURNSTILE_TIMEOUT_SECONDS = env.float("TURNSTILE_TIMEOUT_SECONDS", default=5.0)
+
 # The receipt's legal wording: a tax office needs the legal name and tax id.
 ORG_LEGAL_NAME = env.str("ORG_LEGAL_NAME", default="Children's Hospital Foundation, Inc.")
 ORG_TAX_ID = env.str("ORG_TAX_ID", default="00-0000000")
 ORG_ADDRESS = env.str("ORG_ADDRESS", default="282 Washington Street, Hartford, CT 06106")
 ORG_NAME = env.str("ORG_NAME", default="Children's Hospital Foundation")
+
+# --- Destination Care ---------------------------------------------------------------------
+
+# Who is told (by a link, never the details) that a new inquiry or referral arrived.
+DESTINATION_NOTIFY_EMAILS = env.list("DESTINATION_NOTIFY_EMAILS", default=[])
+# Days after a request is closed or declined before purge_inquiries erases it.
+INQUIRY_RETENTION_DAYS = env.int("INQUIRY_RETENTION_DAYS", default=180)
+# Inquiries and referrals accepted per client address per hour.
+DESTINATION_RATE_LIMIT_PER_HOUR = env.int("DESTINATION_RATE_LIMIT_PER_HOUR", default=5)
 
 # --- Auth ---------------------------------------------------------------------------------
 
@@ -226,6 +255,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a sign-in lands when its ?next= is missing or refused as off-site (not Django's /accounts/profile/).
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -239,6 +270,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# The language switch's cookie is read by the server only (its SameSite and age: see Internationalisation).
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # --- Security headers -----------------------------------------------------------------------
 
@@ -265,6 +298,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = not TESTING
     CSRF_COOKIE_SECURE = not TESTING
+    LANGUAGE_COOKIE_SECURE = not TESTING
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -275,6 +309,11 @@ if not DEBUG:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "es" here is US Spanish: Django's Spanish dates, US number and dollar formats (config/formats/es).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The language switch's choice is remembered for a year (Django's default lasts the browser session).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -310,19 +349,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging ------------------------------------------------------------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-    },
-}
+# One JSON object a line in production (LOG_FORMAT=json), plain lines in development; both
+# redacted (emails, card-like numbers, secrets) by config.logging.RedactingFilter.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG or TESTING else "json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
 
 # --- Rate limits --------------------------------------------------------------------------
 

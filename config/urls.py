@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("bare/", views.bare, name="bare"),
+    # Django's set_language (django.conf.urls.i18n), without a CSRF token: see config.views.
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("donations.urls")),
     path("", include("destination.urls")),

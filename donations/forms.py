@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from campaign.localization import localized
 from campaign.models import Campaign
 
 from . import money
@@ -71,6 +72,15 @@ class GiftForm(forms.Form):
         error_messages={"max_length": _("Keep your message to %(limit_value)d characters (it has %(show_value)d).")},
     )
 
+    # A field a person never sees (off-screen, skipped by the keyboard and by screen readers);
+    # a bot that fills every input gives itself away (donations.antifraud refuses it).
+    leave_blank = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign_obj = campaign
@@ -79,7 +89,7 @@ class GiftForm(forms.Form):
         self.designations = {d.slug: d for d in campaign.designations.all()}
         default = next((d for d in self.designations.values() if d.is_default), None)
         self.fields["designation"].choices = [("", _("Where it is needed most"))] + [
-            (slug, d.name) for slug, d in self.designations.items()
+            (slug, localized(d, "name")) for slug, d in self.designations.items()
         ]
         if default is not None:
             self.fields["designation"].initial = default.slug
@@ -155,9 +165,12 @@ class GiftForm(forms.Form):
     def amount_choices(self) -> list[tuple[str, str]]:
         return [(str(d), money.format_cents(d * 100, whole=True)) for d in self.preset_dollars]
 
-    def fee_examples(self) -> list[tuple[int, str]]:
-        """(dollars, fee) for each preset: the exact amount the fee box adds, shown without JavaScript."""
-        return [(d, money.format_cents(money.fee_cents(d * 100))) for d in self.preset_dollars]
+    def fee_examples(self) -> list[tuple[str, str]]:
+        """(amount, fee) for each preset, formatted: the exact amount the fee box adds, shown without JavaScript."""
+        return [
+            (money.format_cents(d * 100, whole=True), money.format_cents(money.fee_cents(d * 100)))
+            for d in self.preset_dollars
+        ]
 
 
 class PlanManageForm(forms.Form):

@@ -26,6 +26,9 @@ class RecurringPlan(models.Model):
     currency = models.CharField(max_length=3, default="usd")
     donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
     donor_email = models.EmailField(_("donor email"), blank=True)
+    # The language the donor gave in (from the plan's first gift): later months' receipts and the
+    # management-link email are written in it.
+    language = models.CharField(_("language"), max_length=8, default="en")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.INCOMPLETE)
     stripe_subscription_id = models.CharField(max_length=255, unique=True)
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -152,7 +155,7 @@ class Gift(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status", "-paid_at"], name="gift_wall_idx"),
             models.Index(fields=["donor_email"], name="gift_donor_email_idx"),
-            # And on PostgreSQL, gift_wall_recent_idx (migration 0003): SQLite cannot index NULLS LAST.
+            # And on PostgreSQL, gift_wall_recent_idx (migration 0004): SQLite cannot index NULLS LAST.
         ]
 
     def __str__(self):

@@ -59,10 +59,12 @@ def dedication_notice_send(*, gift: Gift) -> None:
 
 
 def plan_manage_link_send(*, plan, url: str) -> None:
-    context = {
-        "plan": plan,
-        "url": url,
-        "amount": money.format_cents(plan.amount_cents + plan.fee_cents),
-        "org_name": settings.ORG_NAME,
-    }
-    _send(template="plan_manage_link", subject=_("Manage your monthly gift"), to=plan.donor_email, context=context)
+    with translation.override(plan.language or settings.LANGUAGE_CODE):
+        context = {
+            "plan": plan,
+            "url": url,
+            "amount": money.format_cents(plan.amount_cents + plan.fee_cents),
+            "org_name": settings.ORG_NAME,
+        }
+        subject = _("Manage your monthly gift")
+        _send(template="plan_manage_link", subject=subject, to=plan.donor_email, context=context)

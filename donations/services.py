@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.cache import pages_invalidate_on_commit
+from campaign.localization import localized
 from campaign.models import Campaign, Designation, Tally
 
 from . import money, selectors, stripe_gateway
@@ -232,11 +233,13 @@ def checkout_session_params(*, gift: Gift) -> dict[str, Any]:
     """What the site asks Stripe Checkout for: always the server's amount, in cents."""
     from django.urls import reverse
 
-    name = _("Gift to %(campaign)s") % {"campaign": gift.campaign.title}
+    # Checkout shows the donor this line in the language they gave in (its own locale follows it too).
+    campaign_title = localized(gift.campaign, "title", language=gift.language)
+    name = _("Gift to %(campaign)s") % {"campaign": campaign_title}
     if gift.designation_id:
         name = _("Gift to %(campaign)s: %(designation)s") % {
-            "campaign": gift.campaign.title,
-            "designation": gift.designation.name,
+            "campaign": campaign_title,
+            "designation": localized(gift.designation, "name", language=gift.language),
         }
     product_data: dict[str, Any] = {"name": str(name)[:250]}
     if gift.fee_cents:
@@ -366,6 +369,7 @@ def _plan_for(gift: Gift, *, subscription_id: str) -> RecurringPlan:
             "currency": gift.currency,
             "donor_name": gift.donor_name,
             "donor_email": gift.donor_email,
+            "language": gift.language,
             "stripe_customer_id": gift.stripe_customer_id,
             "status": RecurringPlan.Status.INCOMPLETE,
         },
@@ -419,7 +423,8 @@ def _gift_fulfil_checkout_session(session: dict) -> Gift | None:
     status = session.get("status")
     if status == "complete":
         amount_total = session.get("amount_total")
-        if amount_total != gift.total_cents:
+        # type(): Stripe's amounts are integers; 5000.0 or True is not an amount, even if it compares equal.
+        if type(amount_total) is not int or amount_total != gift.total_cents:
             raise EventRejected(
                 f"Session {session.get('id')} charged {amount_total!r}, gift {gift.pk} is {gift.total_cents}"
             )
@@ -530,7 +535,7 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
             status=Gift.Status.PENDING,
             display_name=first.display_name if first else "",
             is_anonymous=first.is_anonymous if first else True,
-            language=first.language if first else settings.LANGUAGE_CODE,
+            language=plan.language if plan else first.language,
             donor_name=first.donor_name if first else "",
             donor_email=first.donor_email if first else "",
         )
@@ -635,7 +640,10 @@ DEFER_UNKNOWN_FOR = datetime.timedelta(hours=24)
 
 def _defer_if_recent(obj: dict, message: str) -> None:
     created = obj.get("created")
-    if not isinstance(created, int) or timezone.now().timestamp() - created < DEFER_UNKNOWN_FOR.total_seconds():
+    if not isinstance(created, int) or isinstance(created, bool):
+        # Every Stripe object has its creation time; without one this is no Stripe object.
+        raise EventRejected(f"{message}; and it has no creation time")
+    if timezone.now().timestamp() - created < DEFER_UNKNOWN_FOR.total_seconds():
         raise EventDeferred(message)
     log.warning("%s; created over a day ago, so not one of ours: acknowledged without effect", message)
 
@@ -725,7 +733,7 @@ def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) 
         # max(): the charge.refunded webhook may already have applied this refund (absolute).
         locked.refunded_cents = max(locked.refunded_cents, refunded_before + amount_cents)
         locked.status = _settled_status(locked)
-        log.info("Gift %s refunded %s by %s (%s)", locked.pk, amount_cents, actor, reason)
+        log.info("Gift %s refunded %s by user %s (%s)", locked.pk, amount_cents, getattr(actor, "pk", None), reason)
         return gift_save(locked)
 
 
@@ -762,7 +770,14 @@ def gift_receipt_send(*, gift_id: int) -> str:
             try:
                 receipts.receipt_send(gift=gift)
             except Exception as error:
-                log.warning("Receipt for gift %s failed (attempt %s): %s", gift.pk, gift.receipt_attempts + 1, error)
+                # The error's text can quote the donor's address (SMTP refusals do): log its type only;
+                # the admin shows the whole error, with the gift.
+                log.warning(
+                    "Receipt for gift %s failed (attempt %s): %s",
+                    gift.pk,
+                    gift.receipt_attempts + 1,
+                    type(error).__name__,
+                )
                 gift.receipt_attempts += 1
                 gift.receipt_error = f"{type(error).__name__}: {error}"[:2000]
                 gift_save(gift)
@@ -776,7 +791,7 @@ def gift_receipt_send(*, gift_id: int) -> str:
                 receipts.dedication_notice_send(gift=gift)
                 gift.dedication_notice_sent_at = timezone.now()
             except Exception as error:
-                log.warning("Dedication notice for gift %s failed: %s", gift.pk, error)
+                log.warning("Dedication notice for gift %s failed: %s", gift.pk, type(error).__name__)
         gift_save(gift)
         return outcome
 
@@ -810,13 +825,17 @@ def plan_manage_link_send(*, plan_id: int) -> None:
 
 def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
     """
-    Re-read recent Checkout Sessions and every subscription and apply them with the webhook's own
-    idempotent functions, repairing whatever webhooks missed. Raises PaymentError if Stripe is unreachable.
+    Re-read recent Checkout Sessions, recent paid invoices and every subscription, and apply them
+    with the webhook's own idempotent functions, repairing whatever webhooks missed: a gift paid
+    on Checkout, a later month of a plan, a cancelled plan. Running it twice changes nothing the
+    second time. Raises PaymentError if Stripe is unreachable.
     """
     since = int((timezone.now() - datetime.timedelta(days=days)).timestamp())
     sessions = stripe_gateway.checkout_session_list(created_gte=since)
+    invoices = stripe_gateway.invoice_list(created_gte=since)
     subscriptions = stripe_gateway.subscription_list()
-    report: dict = {"sessions": 0, "plans": 0, "rejected": []}
+    report: dict = {"sessions": 0, "invoices": 0, "plans": 0, "rejected": []}
+    say = progress or (lambda line: None)
     for index, session in enumerate(sessions, start=1):
         if session.get("status") not in ("complete", "expired"):
             continue
@@ -827,10 +846,21 @@ def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
             continue
         if gift is not None:
             report["sessions"] += 1
-            if progress:
-                progress(f"[{index}/{len(sessions)}] {session['id']}: gift {gift.pk} {gift.status}")
+            say(f"[session {index}/{len(sessions)}] {session['id']}: gift {gift.pk} {gift.status}")
+    for index, invoice in enumerate(invoices, start=1):
+        try:
+            gift = gift_record_invoice_paid(invoice=invoice)
+        except EventRejected as error:
+            report["rejected"].append(f"{invoice.get('id')}: not applied: {error}")
+            continue
+        except EventDeferred:
+            continue  # a subscription this site has no plan or gift for: not one of ours
+        if gift is not None:
+            report["invoices"] += 1
+            say(f"[invoice {index}/{len(invoices)}] {invoice['id']}: gift {gift.pk} {gift.status}")
     for subscription in subscriptions:
         deleted = subscription.get("status") == "canceled"
         if plan_record_subscription(subscription=subscription, deleted=deleted) is not None:
             report["plans"] += 1
+    say(f"{len(subscriptions)} subscription(s) read, {report['plans']} of them ours.")
     return report

@@ -163,6 +163,14 @@ def subscription_list(*, status: str = "all", limit: int = 100) -> list[dict[str
     return _list_all(_client().v1.subscriptions.list, {"status": status, "limit": limit})
 
 
+def invoice_list(*, created_gte: int, status: str = "paid", limit: int = 100) -> list[dict[str, Any]]:
+    """GET /v1/invoices, every page (for reconciliation: the months whose invoice.paid was lost)."""
+    if settings.DEMO_PAYMENTS:
+        return []
+    params = {"status": status, "created": {"gte": created_gte}, "limit": limit}
+    return _list_all(_client().v1.invoices.list, params)
+
+
 def _list_all(method, params: dict[str, Any]) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
     params = dict(params)
@@ -219,6 +227,8 @@ def event_construct(*, payload: bytes, signature_header: str | None) -> dict[str
         raise WebhookSignatureInvalid(str(error)) from error
     except (ValueError, UnicodeDecodeError) as error:  # signed, but not JSON (or not UTF-8)
         raise WebhookSignatureInvalid(f"Body is not JSON: {error}") from error
+    except RecursionError as error:  # JSON nested deeper than the parser goes ([[[[…]]]])
+        raise WebhookSignatureInvalid("Body is nested too deeply to be a Stripe event.") from error
     except (AttributeError, TypeError) as error:  # signed JSON, but not an object ("a string", [])
         raise WebhookSignatureInvalid("Body is not a JSON object.") from error
     data = event.to_dict(for_json=True)

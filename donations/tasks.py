@@ -19,4 +19,9 @@ def plan_send_manage_link(plan_id: int) -> None:
 def stripe_reconcile_recent(days: int = 3) -> dict:
     """The reconcile job, for a scheduler (cron, or a periodic enqueue) to run every few hours."""
     report = services.stripe_reconcile(days=days)
-    return {"sessions": report["sessions"], "plans": report["plans"], "rejected": len(report["rejected"])}
+    return {
+        "sessions": report["sessions"],
+        "invoices": report["invoices"],
+        "plans": report["plans"],
+        "rejected": len(report["rejected"]),
+    }

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config import ratelimit
 
-from . import demo, money, selectors, services, stripe_gateway, webhooks
+from . import antifraud, demo, money, selectors, services, stripe_gateway, turnstile, webhooks
 from .forms import GiftForm, PlanManageForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
@@ -47,13 +48,20 @@ def gift_form(request):
 
     if request.method == "GET":
         form = GiftForm(initial=GiftForm.initial_from_query(request.GET, campaign=campaign), campaign=campaign)
-        return render(request, "donations/gift_form.html", {"form": form, "campaign": campaign})
+        return _gift_form_page(request, form=form, campaign=campaign, challenge=antifraud.challenge_required())
 
     form = GiftForm(request.POST, campaign=campaign)
     if not form.is_valid():
-        return render(request, "donations/gift_form.html", {"form": form, "campaign": campaign}, status=400)
-    if not ratelimit.hit(scope="donate", key=ratelimit.client_ip(request), limit=30, window_seconds=600):
-        return render(request, "donations/gift_checkout_error.html", {"rate_limited": True}, status=429)
+        challenge = antifraud.challenge_required()
+        return _gift_form_page(request, form=form, campaign=campaign, challenge=challenge, status=400)
+    decision = antifraud.gift_attempt_check(request=request, honeypot=form.cleaned_data[antifraud.HONEYPOT_FIELD])
+    if decision.verdict == antifraud.Verdict.CHALLENGE:
+        status = 400 if decision.reason == "captcha-failed" else 429
+        return _gift_form_page(
+            request, form=form, campaign=campaign, challenge=True, challenge_reason=decision.reason, status=status
+        )
+    if decision.verdict != antifraud.Verdict.ALLOW:
+        return _held_back_page(request, decision=decision, campaign=campaign)
 
     data = form.cleaned_data
     gift = services.gift_create_pending(
@@ -84,6 +92,44 @@ def gift_form(request):
     request.session[BROWSER_SESSIONS_KEY] = [*started[-9:], gift.stripe_checkout_session_id]
     response = HttpResponseRedirect(url)
     response.status_code = 303
+    return response
+
+
+def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reason: str = "", status: int = 200):
+    """The gift form; with `challenge`, the CAPTCHA too (and the CSP that lets its script and frame load)."""
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "challenge": challenge,
+        "challenge_reason": challenge_reason,
+        "turnstile_site_key": settings.TURNSTILE_SITE_KEY if challenge else "",
+        "turnstile_script": turnstile.SCRIPT_URL,
+        "turnstile_action": turnstile.ACTION,
+    }
+    response = render(request, "donations/gift_form.html", context, status=status)
+    if challenge:
+        response._csp_config = turnstile.csp_config()
+    return response
+
+
+def _held_back_page(request, *, decision, campaign):
+    """Template: donations/gift_held_back.html (context: reason, campaign, retry_minutes). Nothing was recorded."""
+    if decision.verdict == antifraud.Verdict.UNAVAILABLE:
+        status, retry_seconds = 503, 60
+    elif decision.reason == "honeypot":
+        status, retry_seconds = 400, 0
+    elif decision.reason == "global":
+        status, retry_seconds = 429, settings.GIFT_CHALLENGE_SECONDS
+    else:
+        status, retry_seconds = 429, settings.GIFT_ADDRESS_WINDOW_SECONDS
+    context = {
+        "reason": decision.reason,
+        "campaign": campaign,
+        "retry_minutes": max(1, -(-retry_seconds // 60)),
+    }
+    response = render(request, "donations/gift_held_back.html", context, status=status)
+    if retry_seconds:
+        response["Retry-After"] = str(retry_seconds)
     return response
 
 
@@ -185,9 +231,10 @@ def demo_checkout(request, session_id: str):
 
 def _local(url: str) -> str:
     """The path of one of our own absolute URLs, so the demo works on whatever host it is served."""
-    if url.startswith(settings.SITE_URL):
-        return url[len(settings.SITE_URL) :] or "/"
-    return url if url.startswith("/") else "/"
+    if url.startswith(settings.SITE_URL + "/"):
+        url = url[len(settings.SITE_URL) :]
+    # Only a path on this site: never "//host", "/\\host" or a scheme, whatever the session holds.
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=set()) and url.startswith("/") else "/"
 
 
 # --- Managing a monthly gift -----------------------------------------------------------------------

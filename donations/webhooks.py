@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from . import services, stripe_gateway
@@ -101,6 +101,14 @@ def event_validate(event: Any) -> dict:
     obj = data.get("object") if isinstance(data, dict) else None
     if not isinstance(obj, dict):
         raise EventMalformed("The event has no data.object.")
+    try:
+        # What the database's JSON column cannot store (NaN, lone surrogates, NUL) is no Stripe event.
+        text = json.dumps(event, allow_nan=False, ensure_ascii=False)
+        text.encode("utf-8")
+    except (ValueError, UnicodeEncodeError) as error:
+        raise EventMalformed("The event holds values JSON or the database cannot store.") from error
+    if "\x00" in text or "\\u0000" in text:
+        raise EventMalformed("The event holds a NUL character.")
     if event_type in HANDLERS:
         kind = next(k for k, prefixes in _EXPECTED_OBJECT.items() if event_type.startswith(prefixes))
         if obj.get("object") != kind or not isinstance(obj.get("id"), str) or not obj.get("id"):
@@ -209,6 +217,13 @@ def webhook_receive(*, payload: bytes, signature_header: str | None) -> tuple[in
         outcome = webhook_event_handle(event=event)
     except services.EventRejected as error:
         log.error("Stripe event %s rejected: %s", event["id"], error)
+        webhook_event_record_failure(event=event, error=error)
+        return 400, {"error": "Event could not be applied."}
+    except (TypeError, AttributeError, KeyError, ValueError, OverflowError, DataError) as error:
+        # Signed, but not shaped as Stripe documents it (a list where an object belongs, a
+        # string for an amount, a number beyond any column): the same bytes would fail on every
+        # retry, so 400, and the event is kept, failed, for replay_webhook_events.
+        log.error("Stripe event %s (%s) not applicable as sent: %s", event["id"], event["type"], type(error).__name__)
         webhook_event_record_failure(event=event, error=error)
         return 400, {"error": "Event could not be applied."}
     except services.EventDeferred as error:

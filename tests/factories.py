@@ -60,3 +60,24 @@ class GiftFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return gift_save(model_class(*args, **kwargs))
+
+
+class CareRequestFactory(factory.django.DjangoModelFactory):
+    """A Destination Care inquiry (use kind=CareRequest.Kind.REFERRAL and its fields for a referral)."""
+
+    class Meta:
+        model = "destination.CareRequest"
+
+    kind = "inquiry"
+    reference = factory.Sequence(lambda n: f"DC-TEST{n:06d}")
+    contact_name = factory.Sequence(lambda n: f"Parent {n}")
+    email = factory.Sequence(lambda n: f"family{n}@example.com")
+    phone = "+12025550143"
+    country = "NG"
+    preferred_contact = "email"
+    preferred_language = "en"
+    age_value = 4
+    age_unit = "years"
+    specialty = "cardiology"
+    details = "A second opinion on a heart murmur."
+    consented_at = factory.LazyFunction(timezone.now)

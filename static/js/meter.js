@@ -8,9 +8,10 @@
   var meters = document.querySelectorAll("[data-meter][data-progress-url]");
   if (!meters.length || !window.fetch) { return; }
 
-  var lang = document.documentElement.lang || "en";
-  var dollars = new Intl.NumberFormat(lang, { style: "currency", currency: "USD", maximumFractionDigits: 0 });
-  var count = new Intl.NumberFormat(lang);
+  // US formats in every language, as the server writes them (config/formats/es): "$1,234,567",
+  // never Intl's Spanish "1.234.567 US$".
+  var dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
+  var count = new Intl.NumberFormat("en-US");
 
   function setText(meter, selector, text) {
     var node = meter.querySelector(selector);

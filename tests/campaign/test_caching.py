@@ -349,3 +349,17 @@ def test_odd_page_numbers_are_rendered_but_never_fill_the_cache(client, campaign
         assert "X-Page-Cache" not in response, query
     assert client.get("/updates/?page=1")["X-Page-Cache"] == "miss"
     assert client.get("/updates/?page=1")["X-Page-Cache"] == "hit"
+
+
+def test_the_language_cookie_has_its_own_entry_and_every_page_varies_on_it(client, campaign, settings):
+    english = client.get("/campaigns/infusion/")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+
+    spanish = client.get("/campaigns/infusion/")
+
+    assert spanish["X-Page-Cache"] == "miss"
+    assert spanish["Content-Language"] == "es"
+    assert client.get("/campaigns/infusion/")["X-Page-Cache"] == "hit"
+    for response in (english, spanish):
+        vary = {value.strip().lower() for value in response["Vary"].split(",")}
+        assert {"cookie", "accept-language"} <= vary

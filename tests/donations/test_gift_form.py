@@ -177,12 +177,12 @@ def test_fee_amounts_are_shown_without_javascript(client, fake_stripe):
 
 def test_posting_too_often_is_limited_before_stripe_is_called(client, fake_stripe, settings):
     campaign = CampaignFactory()
-    for _ in range(30):
+    for _ in range(settings.GIFT_SESSIONS_PER_ADDRESS):
         assert client.post("/donate/", form_data(campaign)).status_code == 303
     response = client.post("/donate/", form_data(campaign))
     assert response.status_code == 429
-    assert Gift.objects.count() == 30
-    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 30
+    assert Gift.objects.count() == settings.GIFT_SESSIONS_PER_ADDRESS
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == settings.GIFT_SESSIONS_PER_ADDRESS
 
 
 def test_the_form_page_costs_a_fixed_number_of_queries(client, fake_stripe, django_assert_num_queries):

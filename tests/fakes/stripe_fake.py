@@ -88,6 +88,7 @@ class FakeStripe(stripe.HTTPClient):
         self.events: list[dict] = []
         self._idempotent: dict[str, tuple[str, int, dict]] = {}
         self._failures: list[dict] = []
+        self._lost_responses = 0
         self._ids = itertools.count(1)
 
     # --- stripe.HTTPClient ---------------------------------------------------------------------
@@ -104,11 +105,16 @@ class FakeStripe(stripe.HTTPClient):
             body = {"error": {"type": failure["type"], "message": failure["message"], "code": failure["code"]}}
             return json.dumps(body), failure["status"], {"request-id": "req_fake", "stripe-should-retry": "false"}
         if method == "post" and key and key in self._idempotent:
-            return self._idempotent[key]
-        status, body = self._route(method.upper(), parts.path, params)
-        response = (json.dumps(body), status, {"request-id": f"req_fake_{len(self.requests)}"})
-        if method == "post" and key and status < 500:
-            self._idempotent[key] = response
+            response = self._idempotent[key]
+        else:
+            status, body = self._route(method.upper(), parts.path, params)
+            response = (json.dumps(body), status, {"request-id": f"req_fake_{len(self.requests)}"})
+            if method == "post" and key and status < 500:
+                self._idempotent[key] = response
+        if self._lost_responses:
+            self._lost_responses -= 1
+            # Stripe did the work, but its answer never reached us (a read timeout).
+            raise stripe.APIConnectionError("Read timed out after the request was sent (fake)", should_retry=True)
         return response
 
     def request_stream(self, method, url, headers, post_data=None, *, _usage=None):  # pragma: no cover
@@ -134,6 +140,10 @@ class FakeStripe(stripe.HTTPClient):
     def timeout_next(self, *, times: int = 1, should_retry: bool = True) -> None:
         for _ in range(times):
             self._failures.append({"kind": "timeout", "should_retry": should_retry})
+
+    def lose_response_next(self, *, times: int = 1) -> None:
+        """Carry out the next requests but time out before answering, as when a response is lost."""
+        self._lost_responses += times
 
     # --- Queries for tests -----------------------------------------------------------------------
 
@@ -171,6 +181,9 @@ class FakeStripe(stripe.HTTPClient):
                 return (200, sub) if sub else self._missing("subscription", segments[2])
             if method == "GET" and len(segments) == 2:
                 return 200, self._list(list(self.subscriptions.values()), path, params)
+        if segments == ["v1", "invoices"] and method == "GET":
+            invoices = [i for i in self.invoices.values() if params.get("status") in (None, i["status"])]
+            return 200, self._list(invoices, path, params)
         if segments == ["v1", "billing_portal", "sessions"] and method == "POST":
             portal = fixture("billing_portal.session")
             portal.update(id=self._new_id("bps"), customer=params["customer"], return_url=params.get("return_url"))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign import demo
+from campaign.localization import translation_fill
 from campaign.models import Campaign, Designation, Division, Figure, Milestone, Update
 from campaign.services import campaign_save, update_save
 from destination.seed import seed_destination_content
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         now = timezone.now()
         campaign = self.seed_campaign(today=timezone.localdate())
         self.seed_updates(campaign=campaign, now=now)
+        self.seed_spanish(campaign=campaign)
         self.seed_gifts(campaign=campaign, now=now)
         seed_destination_content(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {campaign.get_absolute_url()}"))
@@ -83,10 +85,56 @@ class Command(BaseCommand):
             )
             if has_image:
                 update.image.save(f"{slug}.jpg", ContentFile(demo.draw_hero(width=1200, height=630)), save=False)
-                update.image_alt = "An illustration of the children’s hospital at sunrise."
+                update.image_alt = demo.UPDATE_IMAGE_ALT
             update_save(update=update)
             created += 1
         self.stdout.write(f"Updates: {created} created, {len(demo.UPDATES) - created} already there.")
+
+    @transaction.atomic
+    def seed_spanish(self, *, campaign: Campaign) -> None:
+        """
+        The Spanish versions of the demo content, wherever the English is still the seed's and the
+        Spanish is blank: a second run changes nothing, and staff edits and translations stay.
+        """
+        changed = 0
+        original = {field: demo.CAMPAIGN[field] for field in demo.CAMPAIGN_ES} | {"story": demo.STORY}
+        fields = translation_fill(campaign, original=original, translated=demo.CAMPAIGN_ES | {"story": demo.STORY_ES})
+        if fields:
+            campaign.save(update_fields=fields)
+            changed += 1
+        rows = [
+            (campaign.figures.all(), [{"value": v, "label": label} for v, label in demo.FIGURES], demo.FIGURES_ES),
+            (campaign.divisions.all(), [{"name": name} for name in demo.DIVISIONS], demo.DIVISIONS_ES),
+            (campaign.milestones.all(), [{"label": label} for _cents, label in demo.MILESTONES], demo.MILESTONES_ES),
+        ]
+        for objects, originals, translations in rows:
+            for obj in objects:
+                for english, spanish in zip(originals, translations, strict=True):
+                    spanish = dict(zip(english, spanish if isinstance(spanish, tuple) else (spanish,), strict=True))
+                    fields = translation_fill(obj, original=english, translated=spanish)
+                    if fields:
+                        obj.save(update_fields=fields)
+                        changed += 1
+        for designation in campaign.designations.all():
+            seeded = next((d for d in demo.DESIGNATIONS if d["slug"] == designation.slug), None)
+            if seeded is not None:
+                fields = translation_fill(
+                    designation, original=seeded, translated=demo.DESIGNATIONS_ES[designation.slug]
+                )
+                if fields:
+                    designation.save(update_fields=fields)
+                    changed += 1
+        seeded_updates = {slug: (title, summary, body) for slug, title, summary, body, *_rest in demo.UPDATES}
+        for update in Update.objects.filter(slug__in=demo.UPDATES_ES):
+            title, summary, body = seeded_updates[update.slug]
+            spanish = dict(zip(("title", "summary", "body"), demo.UPDATES_ES[update.slug], strict=True))
+            spanish["image_alt"] = demo.UPDATE_IMAGE_ALT_ES
+            original = {"title": title, "summary": summary, "body": body, "image_alt": demo.UPDATE_IMAGE_ALT}
+            fields = translation_fill(update, original=original, translated=spanish)
+            if fields:
+                update.save(update_fields=fields)
+                changed += 1
+        self.stdout.write(f"Spanish versions added to {changed} demo items (blank ones only).")
 
     def seed_gifts(self, *, campaign: Campaign, now: datetime.datetime) -> None:
         existing = set(

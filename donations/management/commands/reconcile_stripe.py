@@ -10,10 +10,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=3, help="How far back to read Checkout Sessions (default 3).")
+        parser.add_argument(
+            "--days", type=int, default=3, help="How far back to read Checkout Sessions and invoices (default 3)."
+        )
 
     def handle(self, *args, days: int, **options):
-        self.stdout.write(f"Reading the last {days} day(s) of Checkout Sessions and every subscription from Stripe…")
+        self.stdout.write(
+            f"Reading the last {days} day(s) of Checkout Sessions and paid invoices, "
+            "and every subscription, from Stripe…"
+        )
         try:
             report = services.stripe_reconcile(days=days, progress=self.stdout.write)
         except stripe_gateway.PaymentError as error:
@@ -22,7 +27,8 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Done: {report['sessions']} session(s) checked against their gifts, {report['plans']} plan(s) updated."
+                f"Done: {report['sessions']} session(s) and {report['invoices']} invoice(s) checked against "
+                f"their gifts, {report['plans']} plan(s) updated."
             )
         )
         if report["rejected"]:

@@ -27,7 +27,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("donations", "0002_gift_receipts_refunds_webhook_events"),
+        ("donations", "0003_plan_language"),
     ]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
