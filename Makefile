@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MIN_PY := 3.12
 
-.PHONY: run test test-fast test-browser lint check-python install install-dev migrate demo serve clean bench bench-webhooks messages compilemessages
+.PHONY: run test test-fast test-browser lint check-python install install-dev migrate demo serve clean bench bench-webhooks bench-scale messages compilemessages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -53,12 +53,17 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## make bench: public pages against /bare/ under gunicorn (DATABASE_URL=postgres://…, REDIS_URL=redis://…)
 bench: install-dev
 	$(PY) scripts/bench_http.py
 
 ## make bench-webhooks: webhook events/s and exactly-once under gunicorn (DATABASE_URL=postgres://…)
 bench-webhooks: install-dev
 	$(PY) scripts/bench_webhooks.py $(BENCH_ARGS)
+
+## make bench-scale: the campaign page with 100 and 1,000,000 gifts (DATABASE_URL=postgres://…/<own db>)
+bench-scale: install-dev
+	$(PY) scripts/seed_million.py $(BENCH_ARGS)
 
 ## make messages: refresh locale/es/LC_MESSAGES/django.po from the code and templates (needs GNU gettext)
 messages: install

@@ -18,12 +18,32 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from donations import money
 
+from .cache import pages_invalidate_on_commit
 from .models import Campaign, Designation, Division, Figure, Milestone, Update
 from .services import campaign_save, update_save
 
 CENTS_HELP = _("In cents: $5,000,000 is 500000000.")
 SPANISH_HEADING = _("Spanish (optional: where blank, Spanish readers see the English)")
 SPANISH_CAMPAIGN_FIELDS = ["title_es", "tagline_es", "story_es", "hero_image_alt_es"]
+
+
+class PublicPagesAdminMixin:
+    """
+    Anything edited here shows on cached public pages: saves and deletions make them stale.
+    (Campaign and update saves go through their services, which do the same.)
+    """
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        pages_invalidate_on_commit(content=True)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        pages_invalidate_on_commit(content=True)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        pages_invalidate_on_commit(content=True)
 
 
 class FigureInline(admin.TabularInline):
@@ -80,7 +100,7 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(PublicPagesAdminMixin, SimpleHistoryAdmin):
     form = CampaignForm
     list_display = ["title", "slug", "goal", "starts_on", "ends_on", "is_featured", "is_published", "preview_link"]
     list_filter = ["is_published", "is_featured"]
@@ -181,7 +201,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Update)
-class UpdateAdmin(SimpleHistoryAdmin):
+class UpdateAdmin(PublicPagesAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "campaign", "state", "publish_at", "is_visible", "preview_link"]
     list_select_related = ["campaign"]
     list_filter = ["status", "campaign"]
@@ -235,7 +255,7 @@ class UpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
+class DesignationAdmin(PublicPagesAdminMixin, SimpleHistoryAdmin):
     """Designations are edited inline on their campaign; this list gives each its history."""
 
     list_display = ["name", "campaign", "slug", "is_default", "position"]
@@ -246,7 +266,7 @@ class DesignationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(PublicPagesAdminMixin, SimpleHistoryAdmin):
     """Milestones are edited inline on their campaign; this list gives each its history."""
 
     form = MilestoneForm

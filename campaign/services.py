@@ -11,6 +11,7 @@ from donations.models import Gift
 from donations.services import gift_counted_cents, gift_donor_key
 
 from . import images
+from .cache import pages_invalidate_on_commit
 from .models import Campaign, CampaignDonor, Tally, Update
 
 
@@ -34,6 +35,7 @@ def campaign_save(*, campaign: Campaign) -> Campaign:
         campaign.hero_renditions = renditions
         campaign.__dict__.pop("hero_picture", None)
         campaign.save(update_fields=["hero_renditions"])
+    pages_invalidate_on_commit(content=True)
     return campaign
 
 
@@ -46,6 +48,7 @@ def update_save(*, update: Update) -> Update:
         update.image_renditions = renditions
         update.__dict__.pop("picture", None)
         update.save(update_fields=["image_renditions"])
+    pages_invalidate_on_commit(content=True)
     return update
 
 
@@ -158,20 +161,21 @@ def tally_recompute(
                     )
                 )
 
+        # Plain tuples, not model instances: a campaign with a million gifts has hundreds of
+        # thousands of donors, and an instance each would cost several hundred megabytes.
         stored_donors = {
-            donor.donor_key: donor
-            for donor in CampaignDonor.objects.select_for_update().filter(campaign=campaign).order_by("pk")
+            key: (pk, count)
+            for pk, key, count in CampaignDonor.objects.select_for_update()
+            .filter(campaign=campaign)
+            .order_by("pk")
+            .values_list("pk", "donor_key", "gift_count")
         }
-        donor_creates = [
-            CampaignDonor(campaign=campaign, donor_key=key, gift_count=count)
-            for key, count in donor_gifts.items()
-            if key not in stored_donors
+        donor_creates = [(key, count) for key, count in donor_gifts.items() if key not in stored_donors]
+        donor_updates = [
+            CampaignDonor(pk=pk, gift_count=donor_gifts.get(key, 0))
+            for key, (pk, count) in stored_donors.items()
+            if count != donor_gifts.get(key, 0)
         ]
-        donor_updates = []
-        for key, donor in stored_donors.items():
-            if donor.gift_count != donor_gifts.get(key, 0):
-                donor.gift_count = donor_gifts.get(key, 0)
-                donor_updates.append(donor)
         report.donors_fixed = len(donor_creates) + len(donor_updates)
 
         if not fix:
@@ -187,7 +191,13 @@ def tally_recompute(
             else:
                 Tally.objects.filter(pk=row.pk).update(updated_at=now, **drift.new)
         Gift.objects.bulk_update(gift_fixes, ["counted_cents", "counted_donor_key"], batch_size=chunk_size)
-        CampaignDonor.objects.bulk_create(donor_creates, batch_size=chunk_size)
+        for start in range(0, len(donor_creates), chunk_size):
+            CampaignDonor.objects.bulk_create(
+                CampaignDonor(campaign=campaign, donor_key=key, gift_count=count)
+                for key, count in donor_creates[start : start + chunk_size]
+            )
         CampaignDonor.objects.bulk_update(donor_updates, ["gift_count"], batch_size=chunk_size)
+        if report.has_drift:
+            pages_invalidate_on_commit(figures=True)
         # Donors with no counted gift left are kept at zero: gift_save treats a zero row as "not a donor".
     return report

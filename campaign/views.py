@@ -2,16 +2,15 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from . import selectors
+from .cache import CONTENT, FIGURES, JSON_CACHE_CONTROL, page_cache
 
 # The embed is meant for other sites' iframes: same policy as everywhere, but any ancestor.
 EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
-PUBLIC_SHORT_CACHE = "public, max-age=60"
 UPDATES_PER_PAGE = 10
 
 
@@ -25,6 +24,7 @@ def _campaign_context(campaign) -> dict:
     }
 
 
+@page_cache(depends_on=(CONTENT, FIGURES))
 @require_safe
 def campaign_home(request):
     """
@@ -39,6 +39,7 @@ def campaign_home(request):
     return render(request, "campaign/campaign_detail.html", {**_campaign_context(campaign), "is_home": True})
 
 
+@page_cache(depends_on=(CONTENT, FIGURES))
 @require_safe
 def campaign_detail(request, slug):
     """
@@ -54,6 +55,7 @@ def campaign_detail(request, slug):
     return render(request, "campaign/campaign_detail.html", _campaign_context(campaign))
 
 
+@page_cache(depends_on=(CONTENT, FIGURES))
 @require_safe
 @xframe_options_exempt
 @csp_override(EMBED_CSP)
@@ -66,18 +68,14 @@ def campaign_embed(request, slug):
     campaign = selectors.campaign_for_meter(slug=slug)
     if campaign is None:
         raise Http404("No such campaign")
-    response = render(
+    return render(
         request,
         "campaign/campaign_embed.html",
         {"campaign": campaign, "progress": selectors.campaign_progress(campaign=campaign)},
     )
-    response["Cache-Control"] = PUBLIC_SHORT_CACHE
-    # Shared caches must keep the Spanish and English copies apart: the language comes from the
-    # language cookie, else Accept-Language (LocaleMiddleware adds that one).
-    patch_vary_headers(response, ("Cookie",))
-    return response
 
 
+@page_cache(depends_on=(CONTENT, FIGURES), cache_control=JSON_CACHE_CONTROL)
 @require_safe
 def campaign_progress_json(request, slug):
     """The meter's figures as JSON, for partner sites and the page's own live refresh."""
@@ -86,12 +84,12 @@ def campaign_progress_json(request, slug):
         response = JsonResponse({"error": "not_found", "detail": "No published campaign has this slug."}, status=404)
     else:
         response = JsonResponse(selectors.progress_as_json(selectors.campaign_progress(campaign=campaign)))
-        response["Cache-Control"] = "public, max-age=30"
     # Public, read-only figures: any site may read them from a browser.
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
+@page_cache(depends_on=(CONTENT,), query_params=("page",))
 @require_safe
 def update_list(request):
     """
@@ -109,6 +107,7 @@ def update_list(request):
     )
 
 
+@page_cache(depends_on=(CONTENT,))
 @require_safe
 def update_detail(request, slug):
     """

@@ -171,6 +171,7 @@ class Gift(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status", "-paid_at"], name="gift_wall_idx"),
             models.Index(fields=["donor_email"], name="gift_donor_email_idx"),
+            # And on PostgreSQL, gift_wall_recent_idx (migration 0004): SQLite cannot index NULLS LAST.
         ]
 
     def __str__(self):

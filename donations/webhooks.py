@@ -24,7 +24,8 @@ WEBHOOK_MAX_BYTES = 256 * 1024
 
 
 def _session_completed(obj: dict) -> None:
-    services.gift_fulfil_checkout_session(session=obj)
+    # Inside webhook_event_handle's transaction, which rolls back whole if this raises.
+    services.gift_fulfil_checkout_session(session=obj, savepoint=False)
 
 
 def _session_async_failed(obj: dict) -> None:
@@ -131,28 +132,38 @@ def webhook_event_handle(*, event: dict) -> str:
         return "duplicate"  # the common redelivery, answered without a write
     handler = HANDLERS.get(event_type)
     status = WebhookEvent.Status.PROCESSED if handler else WebhookEvent.Status.IGNORED
+    # A first delivery inserts its row straight away (no read first, no savepoint): the unique
+    # event id makes a concurrent delivery of the same event wait here, then fail, and go the
+    # slower way below. Only an IntegrityError from this insert means "seen before".
+    inserted = False
+    try:
+        with transaction.atomic():
+            WebhookEvent.objects.create(
+                stripe_event_id=event_id,
+                type=event_type,
+                status=status,
+                payload=event,
+                livemode=bool(event.get("livemode")),
+                stripe_created_at=_stripe_time(event.get("created")),
+                attempts=1,
+                processed_at=timezone.now(),
+            )
+            inserted = True
+            if handler:
+                handler(event["data"]["object"])
+        return status
+    except IntegrityError:
+        if inserted:
+            raise
     with transaction.atomic():
-        row, created = WebhookEvent.objects.get_or_create(
-            stripe_event_id=event_id,
-            defaults={
-                "type": event_type,
-                "status": status,
-                "payload": event,
-                "livemode": bool(event.get("livemode")),
-                "stripe_created_at": _stripe_time(event.get("created")),
-                "attempts": 1,
-                "processed_at": timezone.now(),
-            },
-        )
-        if not created:
-            # Another delivery of this event: wait for it (row lock), and apply it only if the
-            # earlier attempt failed.
-            row = WebhookEvent.objects.select_for_update().get(pk=row.pk)
-            if row.status in done:
-                return "duplicate"
-            row.status, row.error, row.processed_at = status, "", timezone.now()
-            row.attempts += 1
-            row.save(update_fields=["status", "error", "processed_at", "attempts", "updated_at"])
+        # Another delivery of this event: wait for it (row lock), and apply it only if the
+        # earlier attempt failed.
+        row = WebhookEvent.objects.select_for_update().get(stripe_event_id=event_id)
+        if row.status in done:
+            return "duplicate"
+        row.status, row.error, row.processed_at = status, "", timezone.now()
+        row.attempts += 1
+        row.save(update_fields=["status", "error", "processed_at", "attempts", "updated_at"])
         if handler:
             handler(event["data"]["object"])
     return status

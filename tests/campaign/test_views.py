@@ -201,7 +201,7 @@ def test_embed_can_be_framed_anywhere_and_renders_the_same_meter(client, campaig
     assert "X-Frame-Options" not in response.headers
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
-    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert response.headers["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
     meter = re.search(r'<section class="meter".*?</section>', page_text(response)).group(0)
     assert meter == re.search(r'<section class="meter".*?</section>', page_text(page)).group(0)
     assert "$123,456" in meter
@@ -225,7 +225,7 @@ def test_progress_json_shape_values_cors_and_caching(client, campaign):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert response.headers["Cache-Control"] == "public, max-age=30"
+    assert response.headers["Cache-Control"] == "public, max-age=15, stale-while-revalidate=60"
     assert response.json() == {
         "raised_cents": 1_500_010_00,
         "goal_cents": 1_000_000_00,
