@@ -25,7 +25,7 @@ SMALL_TAP_TARGETS = """() => {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     return box.width > 1 && box.height > 1 && style.visibility !== 'hidden'
-      && !el.closest('[hidden], .dc-hp, .visually-hidden, .visually-hidden-focusable');
+      && !el.closest('[hidden], .honeypot, .visually-hidden, .visually-hidden-focusable');
   };
   const inSentence = el => {
     const block = el.closest('p, li, dd, td, blockquote, address');

@@ -264,7 +264,7 @@ def test_a_bot_filling_the_honeypot_and_nothing_else_is_not_told_about_errors(cl
 
 def test_the_honeypot_is_hidden_from_people_and_the_keyboard(client):
     html = client.get(PAGE).content.decode()
-    assert '<div class="dc-hp" aria-hidden="true">' in html
+    assert '<div class="honeypot" aria-hidden="true">' in html
     assert 'name="leave_blank" tabindex="-1" autocomplete="off"' in html
 
 
