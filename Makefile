@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MIN_PY := 3.12
 
-.PHONY: run test test-fast test-browser lint check-python install install-dev migrate demo serve clean bench bench-webhooks bench-scale messages compilemessages
+.PHONY: superuser run test lint check-python install install-dev migrate demo clean bench bench-webhooks bench-scale messages compilemessages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
