@@ -131,10 +131,9 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     previous = locked_previous
     if gift.pk and previous is None:
         previous = Gift.objects.select_for_update().filter(pk=gift.pk).first()
-    if previous is None and gift.pk is None:
-        gift.save()  # a pk first: an anonymous offline gift's donor key is derived from it
-
     counted = gift_counted_cents(gift)
+    if gift.pk is None and counted > 0 and not (gift.donor_email or gift.donor_name):
+        gift.save()  # a pk first: a nameless gift's donor key is derived from it
     donor_key = gift_donor_key(gift) if counted > 0 else ""
 
     deltas: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))

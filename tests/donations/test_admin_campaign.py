@@ -98,9 +98,12 @@ def test_a_draft_update_links_to_its_marked_preview(dev_client):
 
 def test_gift_and_offline_gift_history_pages(dev_client):
     from donations.models import Gift
+    from donations.services import gift_save
 
     online = GiftFactory()
     check = GiftFactory(source=Gift.Source.CHECK, reference="9")
+    check.reference = "1042"
+    gift_save(check)  # a real second change: two history rows
     assert dev_client.get(f"/admin/donations/gift/{online.pk}/history/").status_code == 200
     page = dev_client.get(f"/admin/donations/offlinegift/{check.pk}/history/")
     assert page.status_code == 200

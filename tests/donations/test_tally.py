@@ -85,3 +85,18 @@ def test_pledges_and_offline_gifts_are_counted_in_their_own_columns():
         10_000_00,
         0,
     )
+
+
+def test_a_new_gift_is_written_once_with_one_history_row():
+    campaign = CampaignFactory()
+    gift = GiftFactory(campaign=campaign, status=Gift.Status.PENDING)
+
+    assert gift.history.count() == 1
+
+
+def test_a_nameless_offline_gift_counts_as_its_own_donor():
+    campaign = CampaignFactory()
+    for _ in range(2):
+        GiftFactory(campaign=campaign, source=Gift.Source.CASH, donor_email="", donor_name="", display_name="")
+
+    assert (tally(campaign).gift_count, tally(campaign).donor_count) == (2, 2)
