@@ -12,20 +12,22 @@ from django.db import transaction
 
 from . import stripe_gateway, webhooks
 from .models import DemoCheckoutSession, RecurringPlan
+from .stripe_fixtures import fixture
 
 
 def _event(event_type: str, obj: dict) -> dict:
-    return {
-        "id": "evt_demo_" + secrets.token_hex(12),
-        "object": "event",
-        "api_version": "2025-09-30.clover",
-        "created": int(time.time()),
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": event_type,
-        "data": {"object": obj},
-    }
+    event = fixture("event")
+    event.update(
+        id="evt_demo_" + secrets.token_hex(12),
+        api_version=stripe_gateway.STRIPE_API_VERSION,
+        created=int(time.time()),
+        livemode=False,
+        pending_webhooks=1,
+        request={"id": None, "idempotency_key": None},
+        type=event_type,
+        data={"object": obj},
+    )
+    return event
 
 
 def _deliver(event: dict) -> tuple[int, dict]:
@@ -34,30 +36,35 @@ def _deliver(event: dict) -> tuple[int, dict]:
 
 
 def _invoice(session: dict, *, subscription_id: str, customer_id: str) -> dict:
-    return {
-        "id": "in_demo_" + secrets.token_hex(12),
-        "object": "invoice",
-        "billing_reason": "subscription_create",
-        "status": "paid",
-        "currency": session["currency"],
-        "amount_due": session["amount_total"],
-        "amount_paid": session["amount_total"],
-        "customer": customer_id,
-        "customer_email": (session.get("customer_details") or {}).get("email"),
-        "customer_name": (session.get("customer_details") or {}).get("name"),
-        "parent": {
+    """
+    The first invoice of the demo subscription, as Stripe's webhook carries it: no payment named
+    (the gateway's demo Invoice Payments API answers with the payment intent derived from its id).
+    """
+    now = int(time.time())
+    details = session.get("customer_details") or {}
+    invoice = fixture("invoice")
+    invoice.update(
+        id="in_demo_" + secrets.token_hex(12),
+        billing_reason="subscription_create",
+        status="paid",
+        currency=session["currency"],
+        amount_due=session["amount_total"],
+        amount_paid=session["amount_total"],
+        amount_remaining=0,
+        customer=customer_id,
+        customer_email=details.get("email"),
+        customer_name=details.get("name"),
+        livemode=False,
+        metadata={},
+        parent={
             "type": "subscription_details",
-            "subscription_details": {
-                "subscription": subscription_id,
-                "metadata": (session.get("subscription_data") or {}).get("metadata") or session.get("metadata") or {},
-            },
+            "quote_details": None,
+            "subscription_details": {"subscription": subscription_id, "metadata": session.get("metadata") or {}},
         },
-        "payments": {
-            "object": "list",
-            "data": [{"payment": {"type": "payment_intent", "payment_intent": "pi_demo_" + secrets.token_hex(12)}}],
-        },
-        "created": int(time.time()),
-    }
+        created=now,
+    )
+    invoice["status_transitions"].update(finalized_at=now, paid_at=now)
+    return invoice
 
 
 def demo_checkout_pay(*, session_id: str, email: str, name: str) -> list[tuple[int, dict]]:
@@ -68,12 +75,9 @@ def demo_checkout_pay(*, session_id: str, email: str, name: str) -> list[tuple[i
         if session["status"] != "open":
             return []
         customer_id = "cus_demo_" + secrets.token_hex(8)
-        session.update(
-            status="complete",
-            payment_status="paid",
-            customer=customer_id,
-            customer_details={"email": email, "name": name},
-        )
+        details = fixture("checkout.session")["customer_details"]
+        details.update(email=email, name=name)
+        session.update(status="complete", payment_status="paid", customer=customer_id, customer_details=details)
         invoice = None
         if session["mode"] == "subscription":
             subscription_id = "sub_demo_" + secrets.token_hex(12)
@@ -104,12 +108,16 @@ def demo_checkout_decline(*, session_id: str) -> list[tuple[int, dict]]:
 
 def demo_plan_cancel(*, plan: RecurringPlan) -> tuple[int, dict]:
     """What the Customer Portal would do: cancel the subscription, which Stripe reports by webhook."""
-    subscription = {
-        "id": plan.stripe_subscription_id,
-        "object": "subscription",
-        "status": "canceled",
-        "customer": plan.stripe_customer_id,
-        "canceled_at": int(time.time()),
-        "ended_at": int(time.time()),
-    }
+    subscription = fixture("subscription")
+    subscription.update(
+        id=plan.stripe_subscription_id,
+        status="canceled",
+        customer=plan.stripe_customer_id,
+        canceled_at=int(time.time()),
+        ended_at=int(time.time()),
+        livemode=False,
+        metadata={},
+    )
+    # The demo keeps no prices: the subscription's item (the example's) says nothing of the plan.
+    subscription["items"]["data"] = []
     return _deliver(_event("customer.subscription.deleted", subscription))
