@@ -27,14 +27,14 @@ COUNTED_STATUSES = frozenset({Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUN
 
 def gift_counted_cents(gift: Gift) -> int:
     """
-    What a gift contributes to its campaign's total: the gift net of refunds, without the fee
-    the donor covered (a refund is taken from the covered fee first). Pending, failed, expired,
-    fully refunded and disputed gifts count nothing.
+    What a gift contributes to its campaign's total, the one rule for it: the gift net of refunds
+    (a refund comes out of the gift), never below zero; the fee the donor covered is never
+    counted, before or after a refund. A $100 gift with a $3.30 covered fee, refunded $40,
+    counts $60. Pending, failed, expired, fully refunded and disputed gifts count nothing.
     """
     if gift.status not in COUNTED_STATUSES:
         return 0
-    refunded_beyond_fee = max(0, gift.refunded_cents - gift.fee_cents)
-    return max(0, gift.amount_cents - refunded_beyond_fee)
+    return max(0, gift.amount_cents - gift.refunded_cents)
 
 
 def gift_donor_key(gift: Gift) -> str:
@@ -116,6 +116,26 @@ def _tally_targets(gift: Gift) -> list[tuple[int, int | None]]:
     return targets
 
 
+# The year's next receipt serial in one statement (the row lock is held to the end of the
+# transaction, so serials are given in commit order and a rolled-back payment gives its back).
+_RECEIPT_NEXT_SQL = (
+    "INSERT INTO donations_receiptsequence (year, last) VALUES (%s, 1) "
+    "ON CONFLICT (year) DO UPDATE SET last = donations_receiptsequence.last + 1 RETURNING last"
+)
+
+
+def _receipt_number_assign(gift: Gift) -> None:
+    """A gift paid for the first time takes the next number of its year: never at checkout, never twice."""
+    if gift.receipt_serial or gift.paid_at is None or gift.is_pledge:
+        return
+    if gift.status not in (*COUNTED_STATUSES, Gift.Status.REFUNDED, Gift.Status.DISPUTED):
+        return
+    year = timezone.localtime(gift.paid_at).year
+    with connection.cursor() as cursor:
+        cursor.execute(_RECEIPT_NEXT_SQL, [year])
+        gift.receipt_year, gift.receipt_serial = year, cursor.fetchone()[0]
+
+
 # No savepoint: nothing catches an error from here and carries on in the same transaction, and
 # this runs for every payment (a savepoint is two more round trips to the database).
 @transaction.atomic(savepoint=False)
@@ -155,6 +175,7 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     if before != _public_view(gift, counted=counted, donor_key=donor_key):
         pages_invalidate_on_commit(figures=True)
 
+    _receipt_number_assign(gift)
     # The gift first, then its donor, then the campaign-wide tally: the tally row is the one every
     # payment to the campaign locks, so it is locked last and held for the shortest time.
     gift.counted_cents = counted
@@ -471,13 +492,15 @@ def _invoice_subscription(invoice: dict) -> tuple[str, dict]:
     return (subscription if isinstance(subscription, str) else ""), metadata
 
 
-def _invoice_payment_intent(invoice: dict) -> str:
-    for payment in ((invoice.get("payments") or {}).get("data")) or []:
-        intent = (payment.get("payment") or {}).get("payment_intent")
-        if isinstance(intent, str) and intent:
-            return intent
-    intent = invoice.get("payment_intent")
-    return intent if isinstance(intent, str) else ""
+def _invoice_payment_intent(invoice_id: str) -> str:
+    """
+    The payment intent that paid an invoice. Since 2025-03-31 an invoice names no payment intent,
+    and webhooks never expand its `payments`: only the Invoice Payments API links the two. Asked
+    only while the invoice's gift has no payment intent yet (once a month, per plan).
+    """
+    if Gift.objects.filter(stripe_invoice_id=invoice_id).exclude(stripe_payment_intent_id="").exists():
+        return ""
+    return stripe_gateway.invoice_payment_intent(invoice_id=invoice_id)
 
 
 @transaction.atomic
@@ -492,8 +515,14 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
     if not invoice_id or not subscription_id:
         return None  # not a subscription invoice: nothing of ours
     amount_paid = invoice.get("amount_paid")
-    if not isinstance(amount_paid, int) or amount_paid <= 0:
-        raise EventRejected(f"Invoice {invoice_id} has no positive amount_paid ({amount_paid!r})")
+    if type(amount_paid) is not int or amount_paid < 0:
+        raise EventRejected(f"Invoice {invoice_id} has no amount_paid ({amount_paid!r})")
+    if amount_paid == 0:
+        # A $0 invoice (a credit balance or a coupon paid it): no money, so no gift; acknowledged.
+        log.info("Invoice %s of subscription %s paid $0: recorded as nothing", invoice_id, subscription_id)
+        return None
+    # Before any row is locked: a request to Stripe while holding the plan's rows would hold them long.
+    payment_intent_id = _invoice_payment_intent(invoice_id)
 
     origin_id = _gift_id_from(metadata.get("gift_id"))
     origin = Gift.objects.select_for_update().filter(pk=origin_id, frequency=Frequency.MONTHLY).first()
@@ -528,7 +557,7 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
         gift.amount_cents = amount_paid - gift.fee_cents
     gift.stripe_invoice_id = invoice_id
     gift.stripe_subscription_id = subscription_id
-    gift.stripe_payment_intent_id = gift.stripe_payment_intent_id or _invoice_payment_intent(invoice)
+    gift.stripe_payment_intent_id = gift.stripe_payment_intent_id or payment_intent_id
     _apply_customer_details(gift, invoice)
     if gift.pk is None:
         gift = gift_save(gift)
@@ -612,6 +641,24 @@ def _gift_for_charge(*, charge_id: str, payment_intent_id: str, metadata: dict) 
             return None  # metadata naming a gift that another payment paid: not this charge's
         if gift is not None and payment_intent_id:
             gift.stripe_payment_intent_id = payment_intent_id
+    if gift is None and payment_intent_id:
+        gift = _gift_for_invoice_payment(payment_intent_id)
+    return gift
+
+
+def _gift_for_invoice_payment(payment_intent_id: str) -> Gift | None:
+    """
+    A month of a plan whose payment intent is not linked yet (its invoice.paid has not arrived, or
+    it was recorded before the site asked the Invoice Payments API): a charge names no invoice,
+    so ask Stripe which invoice this payment paid, and link the gift of that invoice.
+    """
+    invoice_id = stripe_gateway.invoice_for_payment_intent(payment_intent_id=payment_intent_id)
+    if not invoice_id:
+        return None
+    gift = Gift.objects.select_for_update().filter(stripe_invoice_id=invoice_id).first()
+    if gift is None or gift.stripe_payment_intent_id not in ("", payment_intent_id):
+        return None
+    gift.stripe_payment_intent_id = payment_intent_id
     return gift
 
 
@@ -637,15 +684,53 @@ def _as_id(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-@transaction.atomic
+def _charge_now(charge: dict) -> dict:
+    """
+    The charge as Stripe has it now: refund events arrive in any order and a refund can fail or
+    be cancelled after its charge.refunded, so the charge's current `amount_refunded` is applied,
+    not the one a (possibly older) event carries. Falls back on the event's copy if Stripe does
+    not know the charge.
+    """
+    charge_id = _as_id(charge.get("id"))
+    if not charge_id:
+        return charge
+    try:
+        return stripe_gateway.charge_retrieve(charge_id)
+    except stripe_gateway.PaymentNotFound:
+        return charge
+
+
 def gift_record_charge_refunded(*, charge: dict) -> Gift | None:
+    """charge.refunded: apply the charge's refunded total (absolute, so nothing is counted twice)."""
+    current = _charge_now(charge)
+    return _gift_apply_refunded_total(charge=current if current.get("id") == charge.get("id") else charge)
+
+
+def gift_record_refund(*, refund: dict) -> Gift | None:
     """
-    Stripe's charge says how much of it is refunded in all (`amount_refunded`): apply that
-    absolute amount, so a Finance refund recorded first, a repeated event or events in any order
-    never count a refund twice.
+    refund.created, refund.updated, refund.failed: whatever happened to one refund (made, failed,
+    cancelled), its charge's refunded total now says what went back; a failed or cancelled
+    refund thereby moves refunded_cents, the meter and the receipt back.
     """
+    charge_id = _as_id(refund.get("charge"))
+    if not charge_id:
+        # A refund not (yet) tied to a charge moves no money we count.
+        log.info("Refund %s names no charge: nothing to apply", refund.get("id"))
+        return None
+    try:
+        charge = stripe_gateway.charge_retrieve(charge_id)
+    except stripe_gateway.PaymentNotFound:
+        log.warning(
+            "Refund %s: Stripe does not know its charge %s; acknowledged without effect", refund.get("id"), charge_id
+        )
+        return None
+    return _gift_apply_refunded_total(charge=charge)
+
+
+@transaction.atomic
+def _gift_apply_refunded_total(*, charge: dict) -> Gift | None:
     amount_refunded = charge.get("amount_refunded")
-    if not isinstance(amount_refunded, int) or amount_refunded < 0:
+    if type(amount_refunded) is not int or amount_refunded < 0:
         raise EventRejected(f"Charge {charge.get('id')!r} has no amount_refunded")
     gift = _gift_for_charge(
         charge_id=_as_id(charge.get("id")),
@@ -655,16 +740,40 @@ def gift_record_charge_refunded(*, charge: dict) -> Gift | None:
     if gift is None:
         _defer_if_recent(charge, f"Charge {charge.get('id')}: its gift is not recorded yet")
         return None
+    before = copy.copy(gift)
     gift.stripe_charge_id = gift.stripe_charge_id or _as_id(charge.get("id"))
-    gift.refunded_cents = max(gift.refunded_cents, min(amount_refunded, gift.total_cents))
+    gift.refunded_cents = min(amount_refunded, gift.total_cents)
     if gift.status in (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED, Gift.Status.REFUNDED):
         gift.status = _settled_status(gift)
-    return gift_save(gift)
+    gift_save(gift)
+    _donor_notice_if_deductible_fell(before=before, after=gift)
+    return gift
+
+
+# Every dispute status of the pinned API version, each on purpose. An inquiry (warning_*) takes
+# no money: the gift keeps counting. A chargeback (needs_response, under_review, and the appeal
+# statuses) has taken the money back: off the meter until won. Won: back. Lost: stays off.
+# Prevented: the dispute was stopped by refunding the payment, which the refund events apply.
+_DISPUTE_COUNTS = {
+    "warning_needs_response": True,
+    "warning_under_review": True,
+    "warning_closed": True,
+    "needs_response": False,
+    "under_review": False,
+    "appeal_needs_response": False,
+    "appeal_under_review": False,
+    "won": True,
+    "lost": False,
+    "prevented": True,
+}
 
 
 @transaction.atomic
-def gift_record_dispute(*, dispute: dict, closed: bool) -> Gift | None:
-    """A dispute takes the gift off the meter; a won dispute puts it back, a lost one leaves it off."""
+def gift_record_dispute(*, dispute: dict) -> Gift | None:
+    """charge.dispute.*: the gift leaves or rejoins the meter by the dispute's status (above)."""
+    status = dispute.get("status")
+    if status not in _DISPUTE_COUNTS:
+        raise EventRejected(f"Dispute {dispute.get('id')} has a status this site does not know: {status!r}")
     gift = _gift_for_charge(
         charge_id=_as_id(dispute.get("charge")),
         payment_intent_id=_as_id(dispute.get("payment_intent")),
@@ -673,13 +782,27 @@ def gift_record_dispute(*, dispute: dict, closed: bool) -> Gift | None:
     if gift is None:
         _defer_if_recent(dispute, f"Dispute {dispute.get('id')}: its gift is not recorded yet")
         return None
+    before = copy.copy(gift)
     gift.stripe_charge_id = gift.stripe_charge_id or _as_id(dispute.get("charge"))
-    if not closed:
+    if not _DISPUTE_COUNTS[status]:
         if gift.status in (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED, Gift.Status.PENDING):
             gift.status = Gift.Status.DISPUTED
-    elif dispute.get("status") in ("won", "warning_closed") and gift.status == Gift.Status.DISPUTED:
+    elif gift.status == Gift.Status.DISPUTED:
         gift.status = _settled_status(gift)
-    return gift_save(gift)
+    gift_save(gift)
+    _donor_notice_if_deductible_fell(before=before, after=gift)
+    return gift
+
+
+def _donor_notice_if_deductible_fell(*, before: Gift, after: Gift) -> None:
+    """A refund or a dispute lowered what the donor may deduct: tell them, once the change commits."""
+    from .receipts import deductible_cents
+
+    if before.paid_at is None or not after.donor_email or after.source != Gift.Source.ONLINE:
+        return
+    if deductible_cents(after) < deductible_cents(before):
+        gift_id = after.pk
+        _enqueue_after_commit(lambda: gift_refund_notice_enqueue(gift_id=gift_id))
 
 
 def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) -> Gift:
@@ -690,8 +813,10 @@ def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) 
     """
     if not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
         raise ValueError(_("Enter the refund amount in cents."))
+    gift_link_invoice_payment(gift=gift)  # a month of a plan recorded before it was linked
     with transaction.atomic():
         locked = Gift.objects.select_for_update().get(pk=gift.pk)
+        before = copy.copy(locked)
         if locked.source != Gift.Source.ONLINE or not locked.stripe_payment_intent_id:
             raise ValueError(_("Only online gifts paid through Stripe can be refunded here."))
         if locked.status not in (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED):
@@ -717,7 +842,29 @@ def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) 
         locked.refunded_cents = max(locked.refunded_cents, refunded_before + amount_cents)
         locked.status = _settled_status(locked)
         log.info("Gift %s refunded %s by user %s (%s)", locked.pk, amount_cents, getattr(actor, "pk", None), reason)
-        return gift_save(locked)
+        gift_save(locked)
+        _donor_notice_if_deductible_fell(before=before, after=locked)
+        return locked
+
+
+def gift_link_invoice_payment(*, gift: Gift) -> Gift:
+    """
+    Link a month of a plan to the payment intent that paid its invoice, if it has none (gifts
+    recorded before the site asked the Invoice Payments API): refunds and disputes name only it.
+    Raises PaymentError if Stripe cannot be asked.
+    """
+    if gift.stripe_payment_intent_id or not gift.stripe_invoice_id:
+        return gift
+    payment_intent_id = stripe_gateway.invoice_payment_intent(invoice_id=gift.stripe_invoice_id)
+    if not payment_intent_id:
+        return gift
+    with transaction.atomic():
+        locked = Gift.objects.select_for_update().get(pk=gift.pk)
+        if not locked.stripe_payment_intent_id:
+            locked.stripe_payment_intent_id = payment_intent_id
+            gift_save(locked, locked_previous=copy.copy(locked))
+        gift.stripe_payment_intent_id = locked.stripe_payment_intent_id
+    return gift
 
 
 # --- Receipts --------------------------------------------------------------------------------------
@@ -727,6 +874,27 @@ def gift_receipt_enqueue(*, gift_id: int) -> None:
     from .tasks import gift_send_receipt
 
     gift_send_receipt.enqueue(gift_id=gift_id)
+
+
+def gift_refund_notice_enqueue(*, gift_id: int) -> None:
+    from .tasks import gift_send_refund_notice
+
+    gift_send_refund_notice.enqueue(gift_id=gift_id)
+
+
+def gift_refund_notice_send(*, gift_id: int) -> str:
+    """The donor's notice of a refund or dispute, with the new deductible amount (as the gift is now)."""
+    from . import receipts
+
+    gift = Gift.objects.select_related("campaign", "designation").filter(pk=gift_id).first()
+    if gift is None or not gift.donor_email:
+        return "no email"
+    try:
+        receipts.refund_notice_send(gift=gift)
+    except Exception as error:
+        log.warning("Refund notice for gift %s failed: %s", gift.pk, type(error).__name__)
+        return "failed"
+    return "sent"
 
 
 def gift_receipt_send(*, gift_id: int) -> str:
@@ -806,19 +974,39 @@ def plan_manage_link_send(*, plan_id: int) -> None:
 # --- Reconciliation ----------------------------------------------------------------------------------
 
 
+# Stripe retries a failed subscription payment for up to two months (the longest retry schedule
+# its settings offer), so a month paid today may belong to an invoice created that long ago.
+INVOICE_RETRY_WINDOW = datetime.timedelta(days=62)
+# Old months of plans with no payment intent linked, repaired per run (a few Stripe calls each run).
+LINK_REPAIRS_PER_RUN = 100
+
+
 def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
     """
-    Re-read recent Checkout Sessions, recent paid invoices and every subscription, and apply them
-    with the webhook's own idempotent functions, repairing whatever webhooks missed: a gift paid
-    on Checkout, a later month of a plan, a cancelled plan. Running it twice changes nothing the
-    second time. Raises PaymentError if Stripe is unreachable.
+    Re-read recent Checkout Sessions, invoices paid recently (by when they were paid, not when
+    they were created: a retried month is paid days after its invoice) and every subscription,
+    and apply them with the webhook's own idempotent functions, repairing whatever webhooks
+    missed; then link old months of plans that have no payment intent. Each list is read on its
+    own: one that fails is reported in `errors` (which call, what to do) and the others are still
+    applied. Running it twice changes nothing the second time.
     """
-    since = int((timezone.now() - datetime.timedelta(days=days)).timestamp())
-    sessions = stripe_gateway.checkout_session_list(created_gte=since)
-    invoices = stripe_gateway.invoice_list(created_gte=since)
-    subscriptions = stripe_gateway.subscription_list()
-    report: dict = {"sessions": 0, "invoices": 0, "plans": 0, "rejected": []}
+    now = timezone.now()
+    since = int((now - datetime.timedelta(days=days)).timestamp())
+    report: dict = {"sessions": 0, "invoices": 0, "plans": 0, "linked": 0, "rejected": [], "errors": []}
     say = progress or (lambda line: None)
+
+    def read(call: str, fetch: Callable[[], list[dict]], advice: str) -> list[dict]:
+        try:
+            return fetch()
+        except stripe_gateway.PaymentError as error:
+            report["errors"].append(f"{call} failed: {error}. {advice}")
+            return []
+
+    sessions = read(
+        "GET /v1/checkout/sessions",
+        lambda: stripe_gateway.checkout_session_list(created_gte=since),
+        "One-time gifts were not checked; the key needs Checkout Sessions: read. Run again later.",
+    )
     for index, session in enumerate(sessions, start=1):
         if session.get("status") not in ("complete", "expired"):
             continue
@@ -830,7 +1018,17 @@ def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
         if gift is not None:
             report["sessions"] += 1
             say(f"[session {index}/{len(sessions)}] {session['id']}: gift {gift.pk} {gift.status}")
+
+    window = int((now - datetime.timedelta(days=days) - INVOICE_RETRY_WINDOW).timestamp())
+    invoices = read(
+        "GET /v1/invoices",
+        lambda: stripe_gateway.invoice_list(created_gte=window),
+        "Monthly payments were not checked; the key needs Invoices: read. Run again later.",
+    )
     for index, invoice in enumerate(invoices, start=1):
+        paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
+        if not isinstance(paid_at, int) or paid_at < since:
+            continue  # paid before the period read (or not paid): its webhook had days to arrive
         try:
             gift = gift_record_invoice_paid(invoice=invoice)
         except EventRejected as error:
@@ -838,14 +1036,45 @@ def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
             continue
         except EventDeferred:
             continue  # a subscription this site has no plan or gift for: not one of ours
+        except stripe_gateway.PaymentError as error:
+            report["errors"].append(
+                f"GET /v1/invoice_payments?invoice={invoice.get('id')} failed: {error}. "
+                "That month was not recorded; the key needs Invoice Payments: read. Run again later."
+            )
+            continue
         if gift is not None:
             report["invoices"] += 1
             say(f"[invoice {index}/{len(invoices)}] {invoice['id']}: gift {gift.pk} {gift.status}")
+
+    subscriptions = read(
+        "GET /v1/subscriptions",
+        stripe_gateway.subscription_list,
+        "Plans were not checked; the key needs Subscriptions: read. Run again later.",
+    )
     for subscription in subscriptions:
         deleted = subscription.get("status") == "canceled"
         if plan_record_subscription(subscription=subscription, deleted=deleted) is not None:
             report["plans"] += 1
     say(f"{len(subscriptions)} subscription(s) read, {report['plans']} of them ours.")
+
+    unlinked = (
+        Gift.objects.filter(source=Gift.Source.ONLINE, stripe_payment_intent_id="", status__in=SETTLED_STATUSES)
+        .exclude(stripe_invoice_id="")
+        .order_by("pk")[:LINK_REPAIRS_PER_RUN]
+    )
+    for gift in unlinked:
+        try:
+            if gift_link_invoice_payment(gift=gift).stripe_payment_intent_id:
+                report["linked"] += 1
+        except stripe_gateway.PaymentError as error:
+            report["errors"].append(
+                f"GET /v1/invoice_payments?invoice={gift.stripe_invoice_id} failed: {error}. "
+                "Older monthly gifts were not linked to their payments; the key needs Invoice Payments: read. "
+                "Run again later."
+            )
+            break
+    if report["linked"]:
+        say(f"{report['linked']} older monthly gift(s) linked to their payment.")
     return report
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from stripe._base_address import BaseAddresses
     from stripe.params import (
+        ChargeRetrieveParams,
         InvoiceListParams,
         InvoicePaymentListParams,
         RefundCreateParams,
@@ -304,6 +305,33 @@ def invoice_payment_intent(*, invoice_id: str) -> str:
         if payment.get("status") == "paid" and isinstance(intent, str) and intent:
             return intent
     return ""
+
+
+def invoice_for_payment_intent(*, payment_intent_id: str) -> str:
+    """
+    GET /v1/invoice_payments?payment[type]=payment_intent&payment[payment_intent]=…: the invoice
+    a payment paid ("" if it paid none). A charge, refund or dispute names no invoice.
+    """
+    if settings.DEMO_PAYMENTS:
+        return ""
+    params: InvoicePaymentListParams = {
+        "payment": {"type": "payment_intent", "payment_intent": payment_intent_id},
+        "limit": 1,
+    }
+    page = _call(_client().v1.invoice_payments.list, params)
+    for payment in page.get("data") or []:
+        invoice = payment.get("invoice")
+        if isinstance(invoice, str) and invoice:
+            return invoice
+    return ""
+
+
+def charge_retrieve(charge_id: str) -> dict[str, Any]:
+    """GET /v1/charges/:id: a charge as it is now (what has been refunded of it, in all)."""
+    if settings.DEMO_PAYMENTS:
+        raise PaymentNotFound("Demo payments have no charges at Stripe.")
+    params: ChargeRetrieveParams = {}
+    return _call(_client().v1.charges.retrieve, charge_id, params)
 
 
 def _list_all(page: Callable[[str | None], Any]) -> list[dict[str, Any]]:

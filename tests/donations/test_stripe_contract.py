@@ -42,7 +42,6 @@ def monthly(fake_stripe, start_gift, deliver):
     return make
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_a_month_of_a_plan_is_linked_to_its_payment_intent_through_invoice_payments(fake_stripe, monthly):
     month2, invoice = monthly(CampaignFactory())
 
@@ -50,7 +49,6 @@ def test_a_month_of_a_plan_is_linked_to_its_payment_intent_through_invoice_payme
     assert fake_stripe.calls("GET", "/v1/invoice_payments")[-1].params == {"invoice": invoice["id"], "limit": "100"}
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_a_monthly_payment_refunded_from_the_dashboard_leaves_the_meter(fake_stripe, monthly, deliver):
     campaign = CampaignFactory()
     month2, invoice = monthly(campaign)
@@ -66,7 +64,6 @@ def test_a_monthly_payment_refunded_from_the_dashboard_leaves_the_meter(fake_str
     assert raised(campaign) == (25_00, 1, 1)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_finance_refunds_a_monthly_payment(fake_stripe, monthly, deliver):
     campaign = CampaignFactory()
     month2, invoice = monthly(campaign)
@@ -86,7 +83,6 @@ def test_finance_refunds_a_monthly_payment(fake_stripe, monthly, deliver):
     assert raised(campaign) == (40_00, 2, 1)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_a_monthly_payment_disputed_and_won_leaves_and_comes_back(fake_stripe, monthly, deliver):
     campaign = CampaignFactory()
     month2, invoice = monthly(campaign)
@@ -102,7 +98,6 @@ def test_a_monthly_payment_disputed_and_won_leaves_and_comes_back(fake_stripe, m
     assert (month2.status, raised(campaign)) == (Gift.Status.SUCCEEDED, (50_00, 2, 1))
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_a_refund_arriving_before_the_invoice_event_finds_its_gift(fake_stripe, start_gift, deliver):
     campaign = CampaignFactory()
     gift = start_gift(campaign, frequency="monthly", amount="25")
@@ -124,7 +119,6 @@ def test_a_refund_arriving_before_the_invoice_event_finds_its_gift(fake_stripe, 
     assert raised(campaign) == (20_00, 1, 1)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_reconcile_finds_a_retried_invoice_paid_five_days_after_it_was_created(fake_stripe, start_gift, deliver):
     campaign = CampaignFactory()
     gift = start_gift(campaign, frequency="monthly", amount="25")
@@ -145,7 +139,6 @@ def test_reconcile_finds_a_retried_invoice_paid_five_days_after_it_was_created(f
     assert raised(campaign) == (50_00, 2, 1)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_a_zero_dollar_invoice_is_acknowledged_and_recorded_as_nothing(fake_stripe, start_gift, deliver, capsys):
     campaign = CampaignFactory()
     gift = start_gift(campaign, frequency="monthly", amount="25")
@@ -162,7 +155,6 @@ def test_a_zero_dollar_invoice_is_acknowledged_and_recorded_as_nothing(fake_stri
     assert "rejected" not in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 @pytest.mark.parametrize(("event_type", "status"), [("refund.failed", "failed"), ("refund.updated", "canceled")])
 def test_a_failed_or_cancelled_refund_puts_the_gift_back(fake_stripe, paid_gift, deliver, event_type, status):
     campaign = CampaignFactory()
@@ -177,7 +169,6 @@ def test_a_failed_or_cancelled_refund_puts_the_gift_back(fake_stripe, paid_gift,
     assert (gift.status, gift.refunded_cents, raised(campaign)) == (Gift.Status.SUCCEEDED, 0, (100_00, 1, 1))
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_a_refund_comes_out_of_the_gift_not_the_covered_fee(fake_stripe, paid_gift, deliver):
     campaign = CampaignFactory()
     gift = paid_gift(campaign, amount="100", cover_fee="on")
@@ -193,7 +184,6 @@ def test_a_refund_comes_out_of_the_gift_not_the_covered_fee(fake_stripe, paid_gi
     assert (gift.status, gift.counted_cents, raised(campaign)) == (Gift.Status.REFUNDED, 0, (0, 0, 0))
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 @pytest.mark.parametrize(
     ("language", "subject", "line"),
     [
@@ -225,7 +215,6 @@ def test_the_donor_is_told_of_a_refund_and_the_receipt_is_corrected(
     assert (context["refunded"], context["deductible"]) == ("$40.00", "$63.30")
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 def test_receipt_numbers_are_unbroken_across_abandoned_checkouts(fake_stripe, start_gift, deliver):
     campaign = CampaignFactory()
     numbers = []

@@ -85,7 +85,21 @@ def test_every_object_and_event_of_the_fake_is_shaped_like_stripes_examples(fake
 def test_every_request_names_the_pinned_api_version(fake_stripe, start_gift, deliver):
     _everything_the_site_meets(fake_stripe, start_gift, deliver)
 
-    assert len(fake_stripe.requests) == 7  # two sessions, four lists, a portal session
+    assert [
+        (r.method, r.path.rsplit("/", 1)[0] if "/charges/" in r.path else r.path) for r in fake_stripe.requests
+    ] == [
+        ("POST", "/v1/checkout/sessions"),
+        ("GET", "/v1/charges"),  # refund.created: the charge as it is now
+        ("GET", "/v1/charges"),  # charge.refunded: likewise
+        ("POST", "/v1/checkout/sessions"),
+        ("GET", "/v1/invoice_payments"),  # invoice.paid: the payment of the first month
+        ("GET", "/v1/invoice_payments"),  # and of the second
+        ("GET", "/v1/checkout/sessions"),
+        ("GET", "/v1/subscriptions"),
+        ("GET", "/v1/invoices"),
+        ("GET", "/v1/invoice_payments"),
+        ("POST", "/v1/billing_portal/sessions"),
+    ]
     assert {r.headers["Stripe-Version"] for r in fake_stripe.requests} == {"2026-10-28.endive"}
     assert stripe_gateway.STRIPE_API_VERSION == "2026-10-28.endive"
 

@@ -114,6 +114,7 @@ def _unknown_parameter(params: Any, schema: dict[str, Any] | None, prefix: str =
 
 def _schemas() -> dict[tuple[str, str], dict[str, Any]]:
     from stripe.params import (
+        ChargeRetrieveParams,
         InvoiceListParams,
         InvoicePaymentListParams,
         InvoiceRetrieveParams,
@@ -133,6 +134,7 @@ def _schemas() -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "invoices"): _schema(InvoiceListParams),
         ("GET", "invoice"): _schema(InvoiceRetrieveParams),
         ("GET", "invoice_payments"): _schema(InvoicePaymentListParams),
+        ("GET", "charge"): _schema(ChargeRetrieveParams),
         ("POST", "billing_portal.sessions"): _schema(PortalSessionCreateParams),
         ("POST", "refunds"): _schema(RefundCreateParams),
     }
@@ -314,7 +316,12 @@ class FakeStripe(stripe.HTTPClient):
                 return 200, self._portal_create(params)
             return self._refund_create(params)
         if rest:
-            store = {"checkout.session": self.sessions, "subscription": self.subscriptions, "invoice": self.invoices}
+            store = {
+                "checkout.session": self.sessions,
+                "subscription": self.subscriptions,
+                "invoice": self.invoices,
+                "charge": self.charges,
+            }
             obj = store[kind].get(rest[0])
             return (200, obj) if obj else self._missing(kind, rest[0])
         objects = {
@@ -660,8 +667,12 @@ class FakeStripe(stripe.HTTPClient):
 
     # --- Events ----------------------------------------------------------------------------------
 
-    def event(self, type: str, obj: dict, *, event_id: str | None = None) -> dict:
-        """An event of the pinned API version, as Stripe sends it: data holds the object alone."""
+    def event(self, type: str, obj: dict, *, event_id: str | None = None, hostile: bool = False) -> dict:
+        """
+        An event of the pinned API version, as Stripe sends it: data holds the object alone.
+        hostile=True: a signed payload that is deliberately not Stripe's shape (tests of bad
+        input); its object is not checked against the examples, and it is not kept in `returned`.
+        """
         event = fixture("event")
         event.update(
             id=event_id or self._new_id("evt"),
@@ -672,8 +683,9 @@ class FakeStripe(stripe.HTTPClient):
             pending_webhooks=1,
             api_version=STRIPE_API_VERSION,
         )
-        assert_fixture_shaped(event)
-        self.returned.append(copy.deepcopy(event))
+        if not hostile:
+            assert_fixture_shaped(event)
+            self.returned.append(copy.deepcopy(event))
         self.events.append(event)
         return event
 
