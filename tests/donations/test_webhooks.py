@@ -485,9 +485,9 @@ def test_a_first_delivery_costs_a_fixed_number_of_queries(
     )
     # The duplicate check; the event row (inserted first, no read); the gift's lock; the receipt
     # number (one upsert); the gift update, its audit-history row, the donor upsert, the tally
-    # update. (The test runs inside a transaction, so BEGIN and COMMIT are a savepoint and its release here; the history middleware
-    # reads this test client's session to name the user, which Stripe's requests do not carry; the
-    # immediate task backend enqueues the receipt after commit.) A change here changes what every
-    # payment costs.
+    # update. (The test runs inside a transaction, so BEGIN and COMMIT are a savepoint and its
+    # release here; the history middleware reads this test client's session to name the user,
+    # which Stripe's requests do not carry; the immediate task backend enqueues the receipt after
+    # commit.) A change here changes what every payment costs.
     with django_assert_num_queries(11):
         assert fake_stripe.post(client, event).status_code == 200
