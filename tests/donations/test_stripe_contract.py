@@ -229,3 +229,69 @@ def test_receipt_numbers_are_unbroken_across_abandoned_checkouts(fake_stripe, st
     year = timezone.localdate().year
     assert numbers == [f"R{year}-0000001", f"R{year}-0000002", f"R{year}-0000003"]
     assert [g.receipt_number for g in Gift.objects.filter(status=Gift.Status.PENDING)] == ["", ""]
+
+
+def test_reconcile_links_older_monthly_gifts_that_have_no_payment_intent(fake_stripe, monthly):
+    campaign = CampaignFactory()
+    month2, invoice = monthly(campaign)
+    # As recorded before the site asked the Invoice Payments API: no payment intent.
+    Gift.objects.filter(pk=month2.pk).update(stripe_payment_intent_id="")
+    fake_stripe.requests.clear()
+
+    call_command("reconcile_stripe", "--days", "1")
+
+    month2.refresh_from_db()
+    assert month2.stripe_payment_intent_id == fake_stripe.invoice_payment_intent(invoice["id"])
+    assert ("GET", "/v1/invoice_payments", {"invoice": invoice["id"], "limit": "100"}) in [
+        (r.method, r.path, r.params) for r in fake_stripe.requests
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "counted"),
+    [
+        ("warning_needs_response", True),  # an inquiry: no money has moved
+        ("warning_under_review", True),
+        ("warning_closed", True),
+        ("needs_response", False),  # a chargeback: the bank took the money back
+        ("under_review", False),
+        ("appeal_needs_response", False),
+        ("appeal_under_review", False),
+        ("lost", False),
+        ("won", True),
+        ("prevented", True),
+    ],
+)
+def test_every_dispute_status_of_the_pinned_version_is_handled_on_purpose(
+    fake_stripe, paid_gift, deliver, status, counted
+):
+    campaign = CampaignFactory()
+    gift = paid_gift(campaign, amount="100")
+    dispute = fake_stripe.dispute(gift.stripe_payment_intent_id, status="needs_response")
+    deliver("charge.dispute.created", dispute)
+    assert raised(campaign) == (0, 0, 0)
+
+    assert deliver("charge.dispute.updated", fake_stripe.close_dispute(dispute["id"], status=status)).status_code == 200
+
+    gift.refresh_from_db()
+    assert (gift.status == Gift.Status.SUCCEEDED, raised(campaign)[0]) == (counted, 100_00 if counted else 0)
+
+
+def test_a_dispute_status_this_site_does_not_know_is_kept_for_replay(fake_stripe, paid_gift, deliver):
+    gift = paid_gift(CampaignFactory(), amount="100")
+    dispute = fake_stripe.dispute(gift.stripe_payment_intent_id, status="reversed_by_network")
+    assert deliver("charge.dispute.created", dispute).status_code == 400
+    gift.refresh_from_db()
+    assert gift.status == Gift.Status.SUCCEEDED
+
+
+def test_the_donor_is_told_when_a_bank_dispute_takes_the_gift_back(fake_stripe, paid_gift, deliver):
+    gift = paid_gift(CampaignFactory(), amount="100")
+    mail.outbox.clear()
+    deliver("charge.dispute.created", fake_stripe.dispute(gift.stripe_payment_intent_id))
+    gift.refresh_from_db()
+
+    [notice] = mail.outbox
+    assert notice.subject == f"A dispute of your gift {gift.receipt_number}"
+    assert "New deductible amount: $0.00" in notice.body
+    assert "Your bank has told us that you disputed this payment" in notice.body
