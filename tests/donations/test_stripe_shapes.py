@@ -15,6 +15,7 @@ from donations.stripe_fixtures import fields_not_in_fixture, fixture
 from tests.factories import CampaignFactory
 
 from .conftest import form_data
+from .test_stripe_gateway import CHECKOUT
 
 pytestmark = pytest.mark.django_db
 
@@ -153,18 +154,7 @@ def test_the_fake_refuses_unknown_parameters_like_stripe(fake_stripe):
 
 
 def test_an_idempotency_key_reused_with_other_parameters_is_refused(fake_stripe):
-    request = stripe_gateway.CheckoutRequest(
-        monthly=False,
-        amount_cents=500,
-        currency="usd",
-        name="Gift",
-        description="",
-        client_reference_id="7",
-        metadata={"gift_id": "7"},
-        locale="en",
-        success_url="https://x/",
-        cancel_url="https://x/",
-    )
+    request = CHECKOUT
     first = stripe_gateway.checkout_session_create(request=request, idempotency_key="gift-7-checkout")
     again = stripe_gateway.checkout_session_create(request=request, idempotency_key="gift-7-checkout")
     assert again["id"] == first["id"]
