@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from campaign.images import Picture, validate_image_upload
-from campaign.localization import LocalizedContent
-from donations import money
+from core import money
+from core.localization import LocalizedContent
 
 
 def validate_preset_amounts(value: str) -> None:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
+from core.localization import LocalizedContent
 from donations.models import Frequency, Gift
 
-from .localization import LocalizedContent
 from .models import Campaign, Milestone, Tally, Update
 
 # What a gift must be to appear on the donor wall: the statuses that count toward the total.

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from core.cache import pages_invalidate_on_commit
 from donations.models import Gift
 from donations.services import gift_counted_cents, gift_donor_key
 
 from . import images
-from .cache import pages_invalidate_on_commit
 from .models import Campaign, CampaignDonor, Tally, Update
 
 

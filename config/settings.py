@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth and messages: a cached public page is served without touching them.
-    "campaign.cache.PublicPageCacheMiddleware",
+    "core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,7 +126,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache_backends.ReusingRedisCache",
+            "BACKEND": "core.cache_backends.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="campaign"),
             "TIMEOUT": 300,
@@ -141,7 +141,7 @@ else:
         }
     }
 
-# How long a cached public page may live without any change (campaign.cache): what changes
+# How long a cached public page may live without any change (core.cache): what changes
 # with the clock alone (days left, an update whose publication time comes) shows within this.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 

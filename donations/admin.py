@@ -35,8 +35,9 @@ from simple_history import utils as history_utils
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaign.models import Campaign
+from core import money
 
-from . import exports, money, services, stripe_gateway
+from . import exports, services, stripe_gateway
 from .models import Gift, OfflineGift, RecurringPlan, WebhookEvent
 
 log = logging.getLogger(__name__)

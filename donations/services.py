@@ -15,11 +15,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.cache import pages_invalidate_on_commit
-from campaign.localization import localized
 from campaign.models import Campaign, Designation, Tally
+from core import money
+from core.cache import pages_invalidate_on_commit
+from core.localization import localized
 
-from . import money, selectors, stripe_gateway
+from . import selectors, stripe_gateway
 from .models import Frequency, Gift, RecurringPlan
 
 COUNTED_STATUSES = frozenset({Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED})

@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config import ratelimit
+from core import money, ratelimit
 
-from . import antifraud, demo, money, receipts, selectors, services, stripe_gateway, turnstile, webhooks
+from . import antifraud, demo, receipts, selectors, services, stripe_gateway, turnstile, webhooks
 from .forms import GiftForm, PlanManageForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 

@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from campaign.localization import localized
 from campaign.models import Figure, Milestone
-from donations import money
+from core import money
+from core.localization import localized
 from tests.factories import CampaignFactory, DesignationFactory, GiftFactory, UpdateFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from campaign.models import Campaign
 from campaign.services import tally_recompute
-from donations import money
+from core import money
 
 MONEY_FIELDS = {"raised_cents", "online_cents", "offline_cents", "pledged_cents"}
 
