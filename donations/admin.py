@@ -472,7 +472,7 @@ class GiftAdmin(GiftAdminMixin, SimpleHistoryAdmin):
                         % {"error": error},
                         messages.ERROR,
                     )
-                except ValueError as error:
+                except services.RefundError as error:
                     self.message_user(request, str(error), messages.ERROR)
                 else:
                     message = _("Refunded %(amount)s: %(reason)s") % {

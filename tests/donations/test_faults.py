@@ -17,8 +17,8 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from campaign.models import CampaignDonor, Tally
-from donations import services
 from donations.models import Gift, WebhookEvent
+from donations.services import tallies as services
 from tests.donations.conftest import form_data
 from tests.factories import CampaignFactory
 

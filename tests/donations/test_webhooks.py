@@ -427,7 +427,7 @@ def test_failed_invoice_puts_the_plan_past_due_and_updates_and_deletion_follow_s
 
 
 def test_a_failing_handler_rolls_back_records_the_error_and_answers_500(client, fake_stripe, start_gift, monkeypatch):
-    from donations import services
+    from donations.services import checkout as services
 
     gift = start_gift(CampaignFactory())
     session = fake_stripe.complete_session(gift.stripe_checkout_session_id)
