@@ -43,8 +43,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 INSTALLED_APPS = [
-    # Django's admin with two-factor sign-in and the staff dashboard (config/admin.py, config/apps.py).
-    "config.apps.StaffAdminConfig",
+    # Django's admin with two-factor sign-in and the staff dashboard (staff/site.py, staff/apps.py).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "campaign",
     "donations",
     "destination",
+    # Homes for coming capabilities (see README, "Architecture"): no models yet.
+    "recognition",
+    "fundraisers",
+    "donors",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +148,9 @@ else:
 # How long a cached public page may live without any change (core.cache): what changes
 # with the clock alone (days left, an update whose publication time comes) shows within this.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+
+# /bare/, the benchmark's constant-response yardstick, exists only when this is on (bench scripts set it).
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 
 # --- Background work ----------------------------------------------------------------------
 

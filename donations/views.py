@@ -136,7 +136,7 @@ def _held_back_page(request, *, decision, campaign):
 def _thanks_state(gift: Gift | None) -> str:
     if gift is None:
         return "unknown"
-    if gift.status in services.SETTLED_STATUSES:
+    if gift.status in Gift.SETTLED_STATUSES:
         return "received"
     if gift.status == Gift.Status.PENDING:
         return "processing"

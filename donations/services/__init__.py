@@ -15,7 +15,7 @@ Other code imports from this package; the names below are its public surface.
 """
 
 from .checkout import gift_checkout_start, gift_create_pending, gift_fail_checkout_session, gift_fulfil_checkout_session
-from .offline import OFFLINE_SOURCES, offline_gift_save
+from .offline import offline_gift_save
 from .plans import (
     gift_record_invoice_paid,
     plan_manage_link_send,
@@ -27,13 +27,10 @@ from .receipts import MAX_RECEIPT_ATTEMPTS, gift_receipt_enqueue, gift_receipt_r
 from .reconcile import stripe_reconcile
 from .refunds import RefundError, gift_record_charge_refunded, gift_record_dispute, gift_refund
 from .stripe_events import EventDeferred, EventRejected
-from .tallies import COUNTED_STATUSES, SETTLED_STATUSES, gift_counted_cents, gift_donor_key, gift_save
+from .tallies import gift_counted_cents, gift_donor_key, gift_save
 
 __all__ = [
-    "COUNTED_STATUSES",
     "MAX_RECEIPT_ATTEMPTS",
-    "OFFLINE_SOURCES",
-    "SETTLED_STATUSES",
     "EventDeferred",
     "EventRejected",
     "RefundError",

@@ -15,11 +15,6 @@ from .tallies import gift_save
 log = logging.getLogger(__name__)
 
 
-OFFLINE_SOURCES = frozenset(
-    {Gift.Source.CHECK, Gift.Source.CASH, Gift.Source.WIRE, Gift.Source.STOCK, Gift.Source.PLEDGE}
-)
-
-
 def offline_gift_save(*, gift: Gift, actor=None, send_receipt: bool = True) -> Gift:
     """
     Record (or correct) a gift staff received by hand: a check, cash, a wire, stock or a pledge.
@@ -29,7 +24,7 @@ def offline_gift_save(*, gift: Gift, actor=None, send_receipt: bool = True) -> G
     acknowledgement for a pledge) after the transaction commits, when they have an email and
     `send_receipt` is on; a pledge that is later marked paid gets its tax receipt then.
     """
-    if gift.source not in OFFLINE_SOURCES:
+    if gift.source not in Gift.OFFLINE_SOURCES:
         raise ValueError(_("Offline gifts are checks, cash, wires, stock or pledges."))
     if gift.source == Gift.Source.PLEDGE and gift.expected_on is None:
         raise ValueError(_("A pledge needs the date the money is expected."))

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Gift
-from .tallies import COUNTED_STATUSES, SETTLED_STATUSES, gift_save
+from .tallies import gift_save
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def gift_receipt_send(*, gift_id: int) -> str:
             .first()
         )
         # A gift refunded in full (or disputed) before its receipt went out gets none.
-        if gift is None or gift.status not in COUNTED_STATUSES:
+        if gift is None or gift.status not in Gift.COUNTED_STATUSES:
             return "not paid"
         outcome = "already sent"
         if gift.receipt_sent_at is None:
@@ -84,7 +84,7 @@ def gift_receipt_resend(*, gift_id: int, actor=None) -> str:
             .filter(pk=gift_id)
             .first()
         )
-        if gift is None or gift.status not in SETTLED_STATUSES or gift.status == Gift.Status.DISPUTED:
+        if gift is None or gift.status not in Gift.SETTLED_STATUSES or gift.status == Gift.Status.DISPUTED:
             return "not paid"
         if not gift.donor_email:
             return "no email"

@@ -62,7 +62,7 @@ def gift_record_charge_refunded(*, charge: dict) -> Gift | None:
         return None
     gift.stripe_charge_id = gift.stripe_charge_id or _as_id(charge.get("id"))
     gift.refunded_cents = max(gift.refunded_cents, min(amount_refunded, gift.total_cents))
-    if gift.status in (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED, Gift.Status.REFUNDED):
+    if gift.status in Gift.SETTLED_STATUSES - {Gift.Status.DISPUTED}:
         gift.status = _settled_status(gift)
     return gift_save(gift)
 
@@ -80,7 +80,7 @@ def gift_record_dispute(*, dispute: dict, closed: bool) -> Gift | None:
         return None
     gift.stripe_charge_id = gift.stripe_charge_id or _as_id(dispute.get("charge"))
     if not closed:
-        if gift.status in (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED, Gift.Status.PENDING):
+        if gift.status in Gift.COUNTED_STATUSES | {Gift.Status.PENDING}:
             gift.status = Gift.Status.DISPUTED
     elif dispute.get("status") in ("won", "warning_closed") and gift.status == Gift.Status.DISPUTED:
         gift.status = _settled_status(gift)
@@ -99,7 +99,7 @@ def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) 
         locked = Gift.objects.select_for_update().get(pk=gift.pk)
         if locked.source != Gift.Source.ONLINE or not locked.stripe_payment_intent_id:
             raise RefundError(_("Only online gifts paid through Stripe can be refunded here."))
-        if locked.status not in (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED):
+        if locked.status not in Gift.COUNTED_STATUSES:
             raise RefundError(
                 _("A gift that is %(status)s cannot be refunded.") % {"status": locked.get_status_display().lower()}
             )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..models import Gift
 from .receipts import gift_receipt_enqueue
-from .tallies import SETTLED_STATUSES, _settled_status
+from .tallies import _settled_status
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class EventRejected(Exception):
 
 def _gift_mark_paid(gift: Gift) -> bool:
     """Pending (or failed/expired, if Stripe now says paid) → paid; returns whether it changed."""
-    if gift.status in SETTLED_STATUSES:
+    if gift.status in Gift.SETTLED_STATUSES:
         return False
     gift.status = _settled_status(gift)
     gift.paid_at = gift.paid_at or timezone.now()

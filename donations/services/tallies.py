@@ -5,17 +5,16 @@ change to a gift that can move the meter goes through it) and the rebuild from t
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import transaction
 
-from campaign.models import Tally
+from campaign import tallies
+from campaign.models import Campaign, CampaignDonor, Tally
 from core.cache import pages_invalidate_on_commit
 
 from ..models import Gift
-
-COUNTED_STATUSES = frozenset({Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED})
 
 
 def gift_counted_cents(gift: Gift) -> int:
@@ -24,7 +23,7 @@ def gift_counted_cents(gift: Gift) -> int:
     the donor covered (a refund is taken from the covered fee first). Pending, failed, expired,
     fully refunded and disputed gifts count nothing.
     """
-    if gift.status not in COUNTED_STATUSES:
+    if gift.status not in Gift.COUNTED_STATUSES:
         return 0
     refunded_beyond_fee = max(0, gift.refunded_cents - gift.fee_cents)
     return max(0, gift.amount_cents - refunded_beyond_fee)
@@ -39,48 +38,6 @@ def gift_donor_key(gift: Gift) -> str:
     else:
         basis = f"gift:{gift.pk}"
     return hashlib.sha256(basis.encode()).hexdigest()
-
-
-def _tally_add(*, campaign_id: int, designation_id: int | None, deltas: dict[str, int]) -> None:
-    if not any(deltas.values()):
-        return
-    updates = {name: F(name) + value for name, value in deltas.items() if value}
-    updates["updated_at"] = timezone.now()
-    rows = Tally.objects.filter(campaign_id=campaign_id, designation_id=designation_id)
-    if rows.update(**updates):
-        return
-    try:
-        with transaction.atomic():
-            Tally.objects.create(campaign_id=campaign_id, designation_id=designation_id)
-    except IntegrityError:
-        pass  # another transaction created it first; the update below waits for its lock
-    rows.update(**updates)
-
-
-# One statement each way (an upsert, a guarded decrement), each taking the row lock itself:
-# this runs for every payment, and a round trip saved here is one saved per gift.
-# (PostgreSQL and SQLite alike; the table is CampaignDonor's.)
-_DONOR_ADD_SQL = (
-    "INSERT INTO campaign_campaigndonor (campaign_id, donor_key, gift_count) VALUES (%s, %s, 1) "
-    "ON CONFLICT (campaign_id, donor_key) DO UPDATE SET gift_count = campaign_campaigndonor.gift_count + 1 "
-    "RETURNING gift_count"
-)
-
-
-_DONOR_REMOVE_SQL = (
-    "UPDATE campaign_campaigndonor SET gift_count = gift_count - 1 "
-    "WHERE campaign_id = %s AND donor_key = %s AND gift_count > 0 RETURNING gift_count"
-)
-
-
-def _donor_delta(*, campaign_id: int, donor_key: str, change: int) -> int:
-    """Count the donor's gifts in the campaign up or down; return how donor_count moves (-1, 0, +1)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_DONOR_ADD_SQL if change > 0 else _DONOR_REMOVE_SQL, [campaign_id, donor_key])
-        row = cursor.fetchone()
-    if change > 0:
-        return 1 if row[0] == 1 else 0
-    return -1 if row is not None and row[0] == 0 else 0
 
 
 def _contribution(gift: Gift, counted: int) -> dict[str, int]:
@@ -160,18 +117,13 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     if len(donor_moves) == 2 and donor_moves[0][:2] == donor_moves[1][:2]:
         donor_moves = []
     for campaign_id, key, change in donor_moves:
-        deltas[(campaign_id, None)]["donor_count"] += _donor_delta(
+        deltas[(campaign_id, None)]["donor_count"] += tallies.donor_count_move(
             campaign_id=campaign_id, donor_key=key, change=change
         )
 
     for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
-        _tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
+        tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
     return gift
-
-
-SETTLED_STATUSES = frozenset(
-    {Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED, Gift.Status.REFUNDED, Gift.Status.DISPUTED}
-)
 
 
 def _settled_status(gift: Gift) -> str:
@@ -180,3 +132,140 @@ def _settled_status(gift: Gift) -> str:
     if gift.refunded_cents >= gift.total_cents:
         return Gift.Status.REFUNDED
     return Gift.Status.PARTIALLY_REFUNDED
+
+
+# --- The rebuild from the gifts --------------------------------------------------------------------------------
+
+TALLY_FIELDS = ("raised_cents", "online_cents", "offline_cents", "pledged_cents", "gift_count", "donor_count")
+
+
+@dataclass
+class TallyDrift:
+    campaign_id: int
+    campaign_title: str
+    designation_id: int | None
+    designation_name: str
+    old: dict[str, int]
+    new: dict[str, int]
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [name for name in TALLY_FIELDS if self.old.get(name, 0) != self.new.get(name, 0)]
+
+
+@dataclass
+class TallyReport:
+    gifts_read: int = 0
+    gifts_fixed: int = 0  # gifts whose recorded contribution (counted_cents / donor key) was wrong
+    donors_fixed: int = 0  # CampaignDonor rows created, corrected or removed
+    drifts: list[TallyDrift] = field(default_factory=list)
+
+    @property
+    def has_drift(self) -> bool:
+        return bool(self.drifts or self.gifts_fixed or self.donors_fixed)
+
+
+def tally_recompute(
+    *,
+    campaign: Campaign,
+    fix: bool,
+    chunk_size: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> TallyReport:
+    """
+    Recompute a campaign's Tally and CampaignDonor rows from its gifts, using the same rules
+    as gift_save (gift_counted_cents / gift_donor_key), and report every
+    difference from what is stored. With fix=True, store the recomputed values.
+
+    The campaign's tally rows are locked first (and the whole rebuild is one transaction), so a
+    gift saved meanwhile either commits before the gifts are read, or waits and then adds its
+    change on top of the rebuilt totals: nothing is lost or counted twice.
+    """
+    report = TallyReport()
+    with transaction.atomic():
+        stored = {
+            tally.designation_id: tally
+            for tally in Tally.objects.select_for_update().filter(campaign=campaign).order_by("pk")
+        }
+        totals: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TALLY_FIELDS, 0))
+        donor_gifts: dict[str, int] = defaultdict(int)
+        gift_fixes: list[Gift] = []
+
+        gifts = Gift.objects.filter(campaign=campaign).order_by("pk")
+        total = gifts.count()
+        fields = ["pk", "campaign_id", "designation_id", "amount_cents", "fee_cents", "refunded_cents", "status"]
+        fields += ["source", "donor_email", "donor_name", "counted_cents", "counted_donor_key"]
+        for gift in gifts.only(*fields).iterator(chunk_size=chunk_size):
+            report.gifts_read += 1
+            counted = gift_counted_cents(gift)
+            donor_key = gift_donor_key(gift) if counted > 0 else ""
+            if counted > 0:
+                for _campaign_id, target in _tally_targets(gift):
+                    for name, value in _contribution(gift, counted).items():
+                        totals[target][name] += value
+                donor_gifts[donor_key] += 1
+            if (gift.counted_cents, gift.counted_donor_key) != (counted, donor_key):
+                gift.counted_cents, gift.counted_donor_key = counted, donor_key
+                gift_fixes.append(gift)
+            if progress and report.gifts_read % chunk_size == 0:
+                progress(report.gifts_read, total)
+        if progress:
+            progress(report.gifts_read, total)
+        totals[None]["donor_count"] = len(donor_gifts)
+
+        report.gifts_fixed = len(gift_fixes)
+        names = dict(campaign.designations.values_list("pk", "name"))
+        for designation_id in sorted(set(totals) | set(stored), key=lambda key: (key is not None, key or 0)):
+            new = dict(totals.get(designation_id) or dict.fromkeys(TALLY_FIELDS, 0))
+            row = stored.get(designation_id)
+            old = {name: getattr(row, name) for name in TALLY_FIELDS} if row else dict.fromkeys(TALLY_FIELDS, 0)
+            if old != new:
+                report.drifts.append(
+                    TallyDrift(
+                        campaign_id=campaign.pk,
+                        campaign_title=campaign.title,
+                        designation_id=designation_id,
+                        designation_name=names.get(designation_id, "") if designation_id else "",
+                        old=old,
+                        new=new,
+                    )
+                )
+
+        # Plain tuples, not model instances: a campaign with a million gifts has hundreds of
+        # thousands of donors, and an instance each would cost several hundred megabytes.
+        stored_donors = {
+            key: (pk, count)
+            for pk, key, count in CampaignDonor.objects.select_for_update()
+            .filter(campaign=campaign)
+            .order_by("pk")
+            .values_list("pk", "donor_key", "gift_count")
+        }
+        donor_creates = [(key, count) for key, count in donor_gifts.items() if key not in stored_donors]
+        donor_updates = [
+            (pk, donor_gifts.get(key, 0))
+            for key, (pk, count) in stored_donors.items()
+            if count != donor_gifts.get(key, 0)
+        ]
+        report.donors_fixed = len(donor_creates) + len(donor_updates)
+
+        if not fix:
+            return report
+
+        tallies.tallies_store(
+            campaign_id=campaign.pk,
+            rows={
+                drift.designation_id: (getattr(stored.get(drift.designation_id), "pk", None), drift.new)
+                for drift in report.drifts
+            },
+        )
+        Gift.objects.bulk_update(gift_fixes, ["counted_cents", "counted_donor_key"], batch_size=chunk_size)
+        tallies.donors_store(
+            campaign_id=campaign.pk,
+            creates=donor_creates,
+            updates=donor_updates,
+            chunk_size=chunk_size,
+        )
+        if report.has_drift:
+            pages_invalidate_on_commit(figures=True)
+        # Donors with no counted gift left are kept at zero: gift_save treats a zero row as "not a donor".
+    return report
