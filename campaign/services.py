@@ -19,27 +19,25 @@ def _refresh_renditions(*, file_field, current: dict) -> dict | None:
     return images.renditions_build(source_name=name, storage=file_field.storage)
 
 
+def _save_with_renditions(obj, *, image: str, renditions: str, picture: str):
+    """Save; when the image field changed, store its new web sizes and forget the cached picture."""
+    obj.save()
+    refreshed = _refresh_renditions(file_field=getattr(obj, image), current=getattr(obj, renditions))
+    if refreshed is not None:
+        setattr(obj, renditions, refreshed)
+        obj.__dict__.pop(picture, None)
+        obj.save(update_fields=[renditions])
+    pages_invalidate_on_commit(content=True)
+    return obj
+
+
 @transaction.atomic
 def campaign_save(*, campaign: Campaign) -> Campaign:
     """Save a campaign; write its hero image's web sizes when the image changed."""
-    campaign.save()
-    renditions = _refresh_renditions(file_field=campaign.hero_image, current=campaign.hero_renditions)
-    if renditions is not None:
-        campaign.hero_renditions = renditions
-        campaign.__dict__.pop("hero_picture", None)
-        campaign.save(update_fields=["hero_renditions"])
-    pages_invalidate_on_commit(content=True)
-    return campaign
+    return _save_with_renditions(campaign, image="hero_image", renditions="hero_renditions", picture="hero_picture")
 
 
 @transaction.atomic
 def update_save(*, update: Update) -> Update:
     """Save an update (blog post); write its image's web sizes when the image changed."""
-    update.save()
-    renditions = _refresh_renditions(file_field=update.image, current=update.image_renditions)
-    if renditions is not None:
-        update.image_renditions = renditions
-        update.__dict__.pop("picture", None)
-        update.save(update_fields=["image_renditions"])
-    pages_invalidate_on_commit(content=True)
-    return update
+    return _save_with_renditions(update, image="image", renditions="image_renditions", picture="picture")

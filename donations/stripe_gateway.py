@@ -247,6 +247,36 @@ def event_sign(payload: str, *, timestamp: int | None = None) -> str:
 # --- Demo payments -----------------------------------------------------------------------------
 
 
+# --- Reading Stripe's objects: their field names and API-version quirks, in this file only ----------
+
+
+def invoice_subscription(invoice: dict) -> tuple[str, dict]:
+    """(subscription id, subscription metadata) from an invoice, in the current and older API shapes."""
+    details = ((invoice.get("parent") or {}).get("subscription_details")) or {}
+    subscription = details.get("subscription") or invoice.get("subscription") or ""
+    if isinstance(subscription, dict):
+        subscription = subscription.get("id", "")
+    metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get("metadata") or {}
+    return (subscription if isinstance(subscription, str) else ""), metadata
+
+
+def invoice_payment_intent(invoice: dict) -> str:
+    """The payment intent that paid an invoice, in the current and older API shapes ('' if none)."""
+    for payment in ((invoice.get("payments") or {}).get("data")) or []:
+        intent = (payment.get("payment") or {}).get("payment_intent")
+        if isinstance(intent, str) and intent:
+            return intent
+    intent = invoice.get("payment_intent")
+    return intent if isinstance(intent, str) else ""
+
+
+def object_id(value: Any) -> str:
+    """An expandable field's id: Stripe sends either the id or the expanded object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""
+
+
 def _demo_checkout_session_create(params: dict[str, Any]) -> dict[str, Any]:
     from django.urls import reverse
 

@@ -7,7 +7,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from .. import selectors
+from .. import selectors, stripe_gateway
 from ..models import Frequency, Gift, RecurringPlan
 from .stripe_events import EventRejected, _apply_customer_details, _defer_if_recent, _gift_id_from, _gift_mark_paid
 from .tallies import gift_save
@@ -47,25 +47,6 @@ def _plan_activate(plan: RecurringPlan) -> None:
         plan.save()
 
 
-def _invoice_subscription(invoice: dict) -> tuple[str, dict]:
-    """(subscription id, subscription metadata) from an invoice, in the current and older API shapes."""
-    details = ((invoice.get("parent") or {}).get("subscription_details")) or {}
-    subscription = details.get("subscription") or invoice.get("subscription") or ""
-    if isinstance(subscription, dict):
-        subscription = subscription.get("id", "")
-    metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get("metadata") or {}
-    return (subscription if isinstance(subscription, str) else ""), metadata
-
-
-def _invoice_payment_intent(invoice: dict) -> str:
-    for payment in ((invoice.get("payments") or {}).get("data")) or []:
-        intent = (payment.get("payment") or {}).get("payment_intent")
-        if isinstance(intent, str) and intent:
-            return intent
-    intent = invoice.get("payment_intent")
-    return intent if isinstance(intent, str) else ""
-
-
 @transaction.atomic
 def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
     """
@@ -74,7 +55,7 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
     arrived yet); every later invoice is a new gift. The invoice id is unique on gifts.
     """
     invoice_id = invoice.get("id") or ""
-    subscription_id, metadata = _invoice_subscription(invoice)
+    subscription_id, metadata = stripe_gateway.invoice_subscription(invoice)
     if not invoice_id or not subscription_id:
         return None  # not a subscription invoice: nothing of ours
     amount_paid = invoice.get("amount_paid")
@@ -114,7 +95,7 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
         gift.amount_cents = amount_paid - gift.fee_cents
     gift.stripe_invoice_id = invoice_id
     gift.stripe_subscription_id = subscription_id
-    gift.stripe_payment_intent_id = gift.stripe_payment_intent_id or _invoice_payment_intent(invoice)
+    gift.stripe_payment_intent_id = gift.stripe_payment_intent_id or stripe_gateway.invoice_payment_intent(invoice)
     _apply_customer_details(gift, invoice)
     if gift.pk is None:
         gift = gift_save(gift)
@@ -126,7 +107,7 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
 
 @transaction.atomic
 def plan_record_invoice_failed(*, invoice: dict) -> RecurringPlan | None:
-    subscription_id, _metadata = _invoice_subscription(invoice)
+    subscription_id, _metadata = stripe_gateway.invoice_subscription(invoice)
     plan = RecurringPlan.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
     gift = Gift.objects.select_for_update().filter(stripe_invoice_id=invoice.get("id") or "-").first()
     if gift is not None and gift.status == Gift.Status.PENDING:

@@ -10,7 +10,7 @@ from core import money
 
 from .. import stripe_gateway
 from ..models import Gift
-from .stripe_events import EventRejected, _as_id, _defer_if_recent, _gift_id_from
+from .stripe_events import EventRejected, _defer_if_recent, _gift_id_from
 from .tallies import _settled_status, gift_save
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,20 @@ def _gift_for_charge(*, charge_id: str, payment_intent_id: str, metadata: dict) 
     return gift
 
 
+def _gift_for_stripe_object(obj: dict, *, charge_id: str, kind: str) -> Gift | None:
+    """The locked gift a charge or dispute is about, its charge id noted; None (deferred if recent) if unknown."""
+    gift = _gift_for_charge(
+        charge_id=charge_id,
+        payment_intent_id=stripe_gateway.object_id(obj.get("payment_intent")),
+        metadata=obj.get("metadata") or {},
+    )
+    if gift is None:
+        _defer_if_recent(obj, f"{kind} {obj.get('id')}: its gift is not recorded yet")
+        return None
+    gift.stripe_charge_id = gift.stripe_charge_id or charge_id
+    return gift
+
+
 @transaction.atomic
 def gift_record_charge_refunded(*, charge: dict) -> Gift | None:
     """
@@ -52,15 +66,9 @@ def gift_record_charge_refunded(*, charge: dict) -> Gift | None:
     amount_refunded = charge.get("amount_refunded")
     if not isinstance(amount_refunded, int) or amount_refunded < 0:
         raise EventRejected(f"Charge {charge.get('id')!r} has no amount_refunded")
-    gift = _gift_for_charge(
-        charge_id=_as_id(charge.get("id")),
-        payment_intent_id=_as_id(charge.get("payment_intent")),
-        metadata=charge.get("metadata") or {},
-    )
+    gift = _gift_for_stripe_object(charge, charge_id=stripe_gateway.object_id(charge.get("id")), kind="Charge")
     if gift is None:
-        _defer_if_recent(charge, f"Charge {charge.get('id')}: its gift is not recorded yet")
         return None
-    gift.stripe_charge_id = gift.stripe_charge_id or _as_id(charge.get("id"))
     gift.refunded_cents = max(gift.refunded_cents, min(amount_refunded, gift.total_cents))
     if gift.status in Gift.SETTLED_STATUSES - {Gift.Status.DISPUTED}:
         gift.status = _settled_status(gift)
@@ -70,15 +78,9 @@ def gift_record_charge_refunded(*, charge: dict) -> Gift | None:
 @transaction.atomic
 def gift_record_dispute(*, dispute: dict, closed: bool) -> Gift | None:
     """A dispute takes the gift off the meter; a won dispute puts it back, a lost one leaves it off."""
-    gift = _gift_for_charge(
-        charge_id=_as_id(dispute.get("charge")),
-        payment_intent_id=_as_id(dispute.get("payment_intent")),
-        metadata=dispute.get("metadata") or {},
-    )
+    gift = _gift_for_stripe_object(dispute, charge_id=stripe_gateway.object_id(dispute.get("charge")), kind="Dispute")
     if gift is None:
-        _defer_if_recent(dispute, f"Dispute {dispute.get('id')}: its gift is not recorded yet")
         return None
-    gift.stripe_charge_id = gift.stripe_charge_id or _as_id(dispute.get("charge"))
     if not closed:
         if gift.status in Gift.COUNTED_STATUSES | {Gift.Status.PENDING}:
             gift.status = Gift.Status.DISPUTED

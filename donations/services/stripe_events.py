@@ -83,9 +83,3 @@ def _defer_if_recent(obj: dict, message: str) -> None:
     if timezone.now().timestamp() - created < DEFER_UNKNOWN_FOR.total_seconds():
         raise EventDeferred(message)
     log.warning("%s; created over a day ago, so not one of ours: acknowledged without effect", message)
-
-
-def _as_id(value: Any) -> str:
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) else ""
