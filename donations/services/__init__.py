@@ -14,12 +14,19 @@ through tallies.gift_save().
 Other code imports from this package; the names below are its public surface.
 """
 
-from .checkout import gift_checkout_start, gift_create_pending, gift_fail_checkout_session, gift_fulfil_checkout_session
+from .checkout import (
+    gift_checkout_start,
+    gift_create_pending,
+    gift_fail_checkout_session,
+    gift_fulfil_checkout_session,
+    gift_fulfil_checkout_session_id,
+)
 from .offline import offline_gift_save
 from .plans import (
     gift_record_invoice_paid,
     plan_manage_link_send,
     plan_manage_links_send,
+    plan_portal_url,
     plan_record_invoice_failed,
     plan_record_subscription,
 )
@@ -40,6 +47,7 @@ __all__ = [
     "gift_donor_key",
     "gift_fail_checkout_session",
     "gift_fulfil_checkout_session",
+    "gift_fulfil_checkout_session_id",
     "gift_receipt_enqueue",
     "gift_receipt_resend",
     "gift_receipt_send",
@@ -51,6 +59,7 @@ __all__ = [
     "offline_gift_save",
     "plan_manage_link_send",
     "plan_manage_links_send",
+    "plan_portal_url",
     "plan_record_invoice_failed",
     "plan_record_subscription",
     "stripe_reconcile",

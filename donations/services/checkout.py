@@ -194,6 +194,11 @@ def _gift_fulfil_checkout_session(session: dict) -> Gift | None:
     return gift_save(gift, locked_previous=locked)
 
 
+def gift_fulfil_checkout_session_id(*, session_id: str) -> Gift | None:
+    """Re-read a Checkout Session from Stripe and fulfil it (the thank-you page's path). Raises PaymentError."""
+    return gift_fulfil_checkout_session(session=stripe_gateway.checkout_session_retrieve(session_id))
+
+
 def _row_values(gift: Gift) -> list:
     return [getattr(gift, field.attname) for field in Gift._meta.concrete_fields]
 

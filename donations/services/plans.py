@@ -176,3 +176,9 @@ def plan_manage_link_send(*, plan_id: int) -> None:
     token = signing.TimestampSigner(salt=selectors.PLAN_LINK_SALT).sign(str(plan.pk))
     url = settings.SITE_URL + reverse("donations:manage_link", kwargs={"token": token})
     receipts.plan_manage_link_send(plan=plan, url=url)
+
+
+def plan_portal_url(*, plan: RecurringPlan, return_url: str) -> str:
+    """A Stripe Customer Portal address where the plan's donor manages it. Raises PaymentError."""
+    portal = stripe_gateway.billing_portal_session_create(customer_id=plan.stripe_customer_id, return_url=return_url)
+    return portal["url"]
