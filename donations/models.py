@@ -125,7 +125,7 @@ class Gift(models.Model):
     stripe_customer_id = models.CharField(max_length=255, blank=True)
 
     # What this gift currently contributes to its campaign's Tally; kept in step by
-    # donations.services.gift_sync_tally in the same transaction as any change to the gift.
+    # donations.services.gift_save in the same transaction as any change to the gift.
     counted_cents = models.BigIntegerField(default=0, editable=False)
     counted_donor_key = models.CharField(max_length=64, blank=True, editable=False)
 
