@@ -207,7 +207,8 @@ class Tally(models.Model):
     Running totals of what counts toward a campaign, kept in the same transaction as every gift
     change (donations.services.gift_save, through campaign.tallies, the only writer), so that reading
     progress costs one row whatever the number of gifts. One row per campaign with designation NULL
-    (the whole campaign), and one per designation. `manage.py recompute_tallies` rebuilds them from the gifts and reports drift.
+    (the whole campaign), and one per designation. `manage.py recompute_tallies` rebuilds them from
+    the gifts and reports drift.
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
