@@ -7,12 +7,96 @@ them with the webhook secret and hands them to the real webhook code.
 import json
 import secrets
 import time
+from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from . import stripe_gateway, webhooks
 from .models import DemoCheckoutSession, RecurringPlan
 from .stripe_fixtures import fixture
+
+# --- The demo's Checkout Sessions (stripe_gateway hands these calls here when demo payments are on) --
+
+
+def demo_checkout_session_create(params: Any) -> dict[str, Any]:
+    session_id = "cs_test_demo" + secrets.token_hex(16)
+    line = params["line_items"][0]
+    price = line["price_data"]
+    amount = int(price["unit_amount"]) * int(line.get("quantity", 1))
+    now = int(time.time())
+    session = fixture("checkout.session")
+    session.update(
+        id=session_id,
+        mode=params["mode"],
+        submit_type=params.get("submit_type"),
+        status="open",
+        payment_status="unpaid",
+        amount_total=amount,
+        amount_subtotal=amount,
+        currency=price["currency"],
+        client_reference_id=params.get("client_reference_id"),
+        metadata=params.get("metadata") or {},
+        customer=None,
+        customer_creation=params.get("customer_creation"),
+        customer_email=params.get("customer_email"),
+        customer_details=None,
+        payment_intent=None,
+        subscription=None,
+        invoice=None,
+        livemode=False,
+        created=now,
+        expires_at=now + 24 * 3600,
+        success_url=params["success_url"],
+        cancel_url=params["cancel_url"],
+        # Relative: the demo page is on this site, whatever host the donor reached it by.
+        url=reverse("donations:demo_checkout", kwargs={"session_id": session_id}),
+    )
+    DemoCheckoutSession.objects.create(session_id=session_id, data=session)
+    return session
+
+
+def demo_checkout_session_retrieve(session_id: str) -> dict[str, Any]:
+    demo = DemoCheckoutSession.objects.filter(session_id=session_id).first()
+    if demo is None:
+        raise stripe_gateway.PaymentNotFound(f"No such checkout.session: {session_id}", code="resource_missing")
+    return dict(demo.data)
+
+
+def demo_payment_intent_for_invoice(invoice_id: str) -> str:
+    """The demo's payment intent of a demo invoice: derived from its id, so nothing need be stored."""
+    return "pi_demo_" + invoice_id.removeprefix("in_demo_")
+
+
+def demo_invoice_payment_list(invoice_id: str) -> list[dict[str, Any]]:
+    """The demo's answer to the Invoice Payments API: the payment intent that paid a demo invoice."""
+    if not invoice_id.startswith("in_demo_"):
+        return []
+    payment = fixture("invoice_payment")
+    payment.update(
+        id="inpay_demo_" + invoice_id.removeprefix("in_demo_"),
+        invoice=invoice_id,
+        currency="usd",
+        livemode=False,
+        is_default=True,
+        status="paid",
+        payment={"type": "payment_intent", "payment_intent": demo_payment_intent_for_invoice(invoice_id)},
+    )
+    return [payment]
+
+
+def demo_refund(*, payment_intent_id: str, amount_cents: int, metadata: dict[str, str]) -> dict[str, Any]:
+    refund = fixture("refund")
+    refund.update(
+        id="re_demo_" + secrets.token_hex(12),
+        amount=amount_cents,
+        charge=None,
+        payment_intent=payment_intent_id,
+        status="succeeded",
+        metadata=metadata,
+        created=int(time.time()),
+    )
+    return refund
 
 
 def _event(event_type: str, obj: dict) -> dict:

@@ -18,7 +18,6 @@ donor's journey needs are answered locally, in Stripe's shape, and nothing leave
 from __future__ import annotations
 
 import functools
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -207,14 +206,18 @@ def checkout_session_create(*, request: CheckoutRequest, idempotency_key: str) -
     """POST /v1/checkout/sessions. The same key always yields the same session: never two charges."""
     params = checkout_session_params(request)
     if settings.DEMO_PAYMENTS:
-        return _demo_checkout_session_create(params)
+        from . import demo  # its rows are written there, not here
+
+        return demo.demo_checkout_session_create(params)
     return _call(_client().v1.checkout.sessions.create, params, {"idempotency_key": idempotency_key})
 
 
 def checkout_session_retrieve(session_id: str) -> dict[str, Any]:
     """GET /v1/checkout/sessions/:id"""
     if settings.DEMO_PAYMENTS:
-        return _demo_checkout_session_retrieve(session_id)
+        from . import demo
+
+        return demo.demo_checkout_session_retrieve(session_id)
     return _call(_client().v1.checkout.sessions.retrieve, session_id)
 
 
@@ -286,7 +289,9 @@ def invoice_payment_list(*, invoice_id: str, limit: int = 100) -> list[dict[str,
     only link from a month of a plan to the payment that refunds and disputes name.
     """
     if settings.DEMO_PAYMENTS:
-        return _demo_invoice_payment_list(invoice_id)
+        from . import demo
+
+        return demo.demo_invoice_payment_list(invoice_id)
     client = _client()
 
     def page(after: str | None) -> Any:
@@ -367,7 +372,9 @@ def refund_create(
 ) -> dict[str, Any]:
     """POST /v1/refunds"""
     if settings.DEMO_PAYMENTS:
-        return _demo_refund(payment_intent_id=payment_intent_id, amount_cents=amount_cents, metadata=metadata)
+        from . import demo
+
+        return demo.demo_refund(payment_intent_id=payment_intent_id, amount_cents=amount_cents, metadata=metadata)
     params: RefundCreateParams = {"payment_intent": payment_intent_id, "amount": amount_cents, "metadata": metadata}
     if reason:
         params["reason"] = reason
@@ -409,94 +416,21 @@ def event_sign(payload: str, *, timestamp: int | None = None) -> str:
     )
 
 
-# --- Demo payments -----------------------------------------------------------------------------
+# --- Reading Stripe's objects: their field names and API-version quirks, in this file only ----------
 
 
-def _demo_checkout_session_create(params: SessionCreateParams) -> dict[str, Any]:
-    from django.urls import reverse
-
-    from .models import DemoCheckoutSession
-    from .stripe_fixtures import fixture
-
-    session_id = "cs_test_demo" + secrets.token_hex(16)
-    line = params["line_items"][0]
-    price = line["price_data"]
-    amount = int(price["unit_amount"]) * int(line.get("quantity", 1))
-    now = int(time.time())
-    session = fixture("checkout.session")
-    session.update(
-        id=session_id,
-        mode=params["mode"],
-        submit_type=params.get("submit_type"),
-        status="open",
-        payment_status="unpaid",
-        amount_total=amount,
-        amount_subtotal=amount,
-        currency=price["currency"],
-        client_reference_id=params.get("client_reference_id"),
-        metadata=params.get("metadata") or {},
-        customer=None,
-        customer_creation=params.get("customer_creation"),
-        customer_email=params.get("customer_email"),
-        customer_details=None,
-        payment_intent=None,
-        subscription=None,
-        invoice=None,
-        livemode=False,
-        created=now,
-        expires_at=now + 24 * 3600,
-        success_url=params["success_url"],
-        cancel_url=params["cancel_url"],
-        # Relative: the demo page is on this site, whatever host the donor reached it by.
-        url=reverse("donations:demo_checkout", kwargs={"session_id": session_id}),
-    )
-    DemoCheckoutSession.objects.create(session_id=session_id, data=session)
-    return session
+def invoice_subscription(invoice: dict) -> tuple[str, dict]:
+    """(subscription id, subscription metadata) from an invoice, in the current and older API shapes."""
+    details = ((invoice.get("parent") or {}).get("subscription_details")) or {}
+    subscription = details.get("subscription") or invoice.get("subscription") or ""
+    if isinstance(subscription, dict):
+        subscription = subscription.get("id", "")
+    metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get("metadata") or {}
+    return (subscription if isinstance(subscription, str) else ""), metadata
 
 
-def _demo_checkout_session_retrieve(session_id: str) -> dict[str, Any]:
-    from .models import DemoCheckoutSession
-
-    demo = DemoCheckoutSession.objects.filter(session_id=session_id).first()
-    if demo is None:
-        raise PaymentNotFound(f"No such checkout.session: {session_id}", code="resource_missing")
-    return dict(demo.data)
-
-
-def demo_payment_intent_for_invoice(invoice_id: str) -> str:
-    """The demo's payment intent of a demo invoice: derived from its id, so nothing need be stored."""
-    return "pi_demo_" + invoice_id.removeprefix("in_demo_")
-
-
-def _demo_invoice_payment_list(invoice_id: str) -> list[dict[str, Any]]:
-    from .stripe_fixtures import fixture
-
-    if not invoice_id.startswith("in_demo_"):
-        return []
-    payment = fixture("invoice_payment")
-    payment.update(
-        id="inpay_demo_" + invoice_id.removeprefix("in_demo_"),
-        invoice=invoice_id,
-        currency="usd",
-        livemode=False,
-        is_default=True,
-        status="paid",
-        payment={"type": "payment_intent", "payment_intent": demo_payment_intent_for_invoice(invoice_id)},
-    )
-    return [payment]
-
-
-def _demo_refund(*, payment_intent_id: str, amount_cents: int, metadata: dict[str, str]) -> dict[str, Any]:
-    from .stripe_fixtures import fixture
-
-    refund = fixture("refund")
-    refund.update(
-        id="re_demo_" + secrets.token_hex(12),
-        amount=amount_cents,
-        charge=None,
-        payment_intent=payment_intent_id,
-        status="succeeded",
-        metadata=metadata,
-        created=int(time.time()),
-    )
-    return refund
+def object_id(value: Any) -> str:
+    """An expandable field's id: Stripe sends either the id or the expanded object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""

@@ -27,9 +27,8 @@ import json
 import re
 import sys
 import time
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import stripe
 from stripe._request_options import RequestOptions
@@ -37,36 +36,9 @@ from typing_extensions import is_typeddict
 
 from donations.stripe_fixtures import fields_not_in_fixture, fixture
 from donations.stripe_gateway import STRIPE_API_VERSION
+from tests.fakes.stripe_shapes import RecordedRequest, decode_form
 
 __all__ = ["FakeStripe", "decode_form", "fixture"]
-
-
-def decode_form(text: str) -> dict[str, Any]:
-    """Stripe's form encoding (`line_items[0][price_data][currency]=usd`) back into nested data."""
-    root: dict[str, Any] = {}
-    for key, value in parse_qsl(text or "", keep_blank_values=True):
-        parts = key.replace("]", "").split("[")
-        node: Any = root
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            nxt = None if last else parts[index + 1]
-            container: Any = [] if nxt is not None and (nxt.isdigit() or nxt == "") else {}
-            if isinstance(node, list):
-                position = int(part) if part else len(node)
-                while len(node) <= position:
-                    node.append(None)
-                if last:
-                    node[position] = value
-                else:
-                    if node[position] is None:
-                        node[position] = container
-                    node = node[position]
-            else:
-                if last:
-                    node[part] = value
-                else:
-                    node = node.setdefault(part, container)
-    return root
 
 
 # --- Stripe's parameter schema, from stripe-python's generated TypedDicts ----------------------
@@ -162,15 +134,6 @@ def assert_fixture_shaped(obj: dict) -> None:
         return
     extra = fields_not_in_fixture(obj, kind)
     assert not extra, f"{kind} {obj.get('id')} has fields Stripe's example lacks: {extra}"
-
-
-@dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    params: dict[str, Any]
-    idempotency_key: str | None
-    headers: dict[str, str] = field(repr=False, default_factory=dict)
 
 
 class FakeStripe(stripe.HTTPClient):
