@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.images import Picture, validate_image_upload
 from campaign.models import Campaign
+
+RESERVED_FUNDRAISER_SLUGS = frozenset({"start", "new"})
 
 
 class Team(models.Model):
@@ -94,6 +97,13 @@ class Fundraiser(models.Model):
 
     def get_absolute_url(self):
         return reverse("fundraisers:fundraiser_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # These paths sit beside the pages under /fundraisers/ and would hide a page so named.
+        if self.slug in RESERVED_FUNDRAISER_SLUGS:
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is taken by the site; choose another slug.") % {"slug": self.slug}}
+            )
 
     @cached_property
     def picture(self) -> Picture | None:
