@@ -170,3 +170,10 @@ def test_the_link_email_is_in_the_language_asked_in(client):
     client.cookies["django_language"] = "es"
     client.post("/fundraisers/start/", {"campaign": campaign.slug, "email": "ana@example.com"})
     assert "Abre este enlace" in mail.outbox[0].body
+
+
+def test_the_campaign_page_invites_supporters_to_start_a_fundraiser(client):
+    campaign = CampaignFactory(slug="infusion")
+    html = client.get("/campaigns/infusion/").content.decode()
+    assert '<a href="/fundraisers/start/?campaign=infusion">Start your own fundraiser</a>' in html
+    assert campaign.slug in client.get("/fundraisers/start/?campaign=infusion").content.decode()
