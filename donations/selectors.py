@@ -77,6 +77,13 @@ def plan_for_manage_token(*, token: str) -> RecurringPlan | None:
         return None
 
 
+def _counted_newest_first(**filters) -> QuerySet[Gift]:
+    """Gifts that count, newest first: what the donor wall and a fundraiser's supporters list."""
+    return Gift.objects.filter(status__in=Gift.COUNTED_STATUSES, counted_cents__gt=0, **filters).order_by(
+        F("paid_at").desc(nulls_last=True), "-created_at", "-pk"
+    )
+
+
 @dataclass(frozen=True)
 class WallGift:
     """A gift as the public donor wall may show it: never an email, a full name or an address."""
@@ -91,20 +98,16 @@ class WallGift:
 
 def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
     """The newest counted gifts (online and offline, pledges labelled), for the donor wall."""
-    rows = (
-        Gift.objects.filter(campaign=campaign, status__in=Gift.COUNTED_STATUSES, counted_cents__gt=0)
-        .order_by(F("paid_at").desc(nulls_last=True), "-created_at", "-pk")
-        .only(
-            "display_name",
-            "is_anonymous",
-            "counted_cents",
-            "message",
-            "source",
-            "frequency",
-            "paid_at",
-            "created_at",
-        )[:limit]
-    )
+    rows = _counted_newest_first(campaign=campaign).only(
+        "display_name",
+        "is_anonymous",
+        "counted_cents",
+        "message",
+        "source",
+        "frequency",
+        "paid_at",
+        "created_at",
+    )[:limit]
     return [
         WallGift(
             name="" if gift.is_anonymous else gift.display_name.strip(),
@@ -129,11 +132,9 @@ class SupporterGift:
 
 def gifts_for_fundraiser(*, fundraiser_id: int, limit: int = 10) -> list[SupporterGift]:
     """The newest gifts that count through a fundraiser's page, for the page's list of supporters."""
-    rows = (
-        Gift.objects.filter(fundraiser_id=fundraiser_id, status__in=Gift.COUNTED_STATUSES, counted_cents__gt=0)
-        .order_by(F("paid_at").desc(nulls_last=True), "-created_at", "-pk")
-        .only("display_name", "is_anonymous", "message", "paid_at", "created_at")[:limit]
-    )
+    rows = _counted_newest_first(fundraiser_id=fundraiser_id).only(
+        "display_name", "is_anonymous", "message", "paid_at", "created_at"
+    )[:limit]
     return [
         SupporterGift(
             name="" if gift.is_anonymous else gift.display_name.strip(),

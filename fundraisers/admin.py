@@ -9,8 +9,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from campaign.admin import PublicPagesAdminMixin
 from core import money
-from core.cache import pages_invalidate_on_commit
 
 from .models import Fundraiser, Team
 from .services import fundraiser_save, fundraiser_set_status
@@ -81,7 +81,7 @@ class FundraiserAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "campaign", "member_count", "raised"]
     list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug"]
@@ -105,11 +105,3 @@ class TeamAdmin(admin.ModelAdmin):
     @admin.display(description=_("raised"), ordering="raised_total")
     def raised(self, obj):
         return money.format_cents(obj.raised_total)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        pages_invalidate_on_commit(content=True)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        pages_invalidate_on_commit(content=True)

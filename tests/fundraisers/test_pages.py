@@ -88,9 +88,10 @@ def test_one_fundraiser_never_sees_anothers_donors(client, page):
         (Fundraiser.Status.CLOSED, 410, "This fundraiser has ended"),
     ],
 )
-def test_a_page_not_approved_shows_only_a_notice(client, page, status, code, heading):
+def test_a_page_not_approved_shows_only_a_notice(client, page, status, code, heading, django_assert_num_queries):
     Fundraiser.objects.filter(pk=page.pk).update(status=status)
-    response = client.get(f"/fundraisers/{page.slug}/")
+    with django_assert_num_queries(1):  # the page's row, and nothing of its gifts
+        response = client.get(f"/fundraisers/{page.slug}/")
     text = page_text(response)
     assert response.status_code == code
     assert heading in text
