@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Designation
 from core import money
 from core.localization import localized
+from fundraisers.models import Fundraiser
 
 from .. import stripe_gateway
 from ..models import Frequency, Gift
@@ -37,6 +38,7 @@ def gift_create_pending(
     honoree_email: str,
     message: str,
     language: str,
+    fundraiser: Fundraiser | None = None,
 ) -> Gift:
     """Record the donor's intent before sending them to Checkout: a pending gift that counts nothing."""
     gift = Gift(
@@ -55,6 +57,7 @@ def gift_create_pending(
         honoree_email=honoree_email if dedication else "",
         message=message,
         language=language,
+        fundraiser=fundraiser,
     )
     return gift_save(gift)
 
