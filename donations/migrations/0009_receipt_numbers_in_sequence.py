@@ -24,7 +24,7 @@ def keep_issued_numbers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("campaign", "0003_spanish_content"),
-        ("donations", "0007_gift_wall_recent_index"),
+        ("donations", "0008_gift_fundraiser_soft_credit"),
     ]
 
     operations = [
