@@ -14,41 +14,44 @@ from django.urls import reverse
 
 from . import stripe_gateway, webhooks
 from .models import DemoCheckoutSession, RecurringPlan
+from .stripe_fixtures import fixture
 
 # --- The demo's Checkout Sessions (stripe_gateway hands these calls here when demo payments are on) --
 
 
-def demo_checkout_session_create(params: dict[str, Any]) -> dict[str, Any]:
+def demo_checkout_session_create(params: Any) -> dict[str, Any]:
     session_id = "cs_test_demo" + secrets.token_hex(16)
     line = params["line_items"][0]
-    amount = int(line["price_data"]["unit_amount"]) * int(line.get("quantity", 1))
-    session = {
-        "id": session_id,
-        "object": "checkout.session",
-        "mode": params["mode"],
-        "submit_type": params.get("submit_type"),
-        "status": "open",
-        "payment_status": "unpaid",
-        "amount_total": amount,
-        "amount_subtotal": amount,
-        "currency": line["price_data"]["currency"],
-        "client_reference_id": params.get("client_reference_id"),
-        "metadata": params.get("metadata") or {},
-        "customer": None,
-        "customer_email": params.get("customer_email"),
-        "customer_details": None,
-        "payment_intent": None,
-        "subscription": None,
-        "invoice": None,
-        "livemode": False,
-        "created": int(time.time()),
-        "expires_at": int(time.time()) + 24 * 3600,
-        "success_url": params["success_url"],
-        "cancel_url": params["cancel_url"],
-        "subscription_data": params.get("subscription_data") or {},
+    price = line["price_data"]
+    amount = int(price["unit_amount"]) * int(line.get("quantity", 1))
+    now = int(time.time())
+    session = fixture("checkout.session")
+    session.update(
+        id=session_id,
+        mode=params["mode"],
+        submit_type=params.get("submit_type"),
+        status="open",
+        payment_status="unpaid",
+        amount_total=amount,
+        amount_subtotal=amount,
+        currency=price["currency"],
+        client_reference_id=params.get("client_reference_id"),
+        metadata=params.get("metadata") or {},
+        customer=None,
+        customer_creation=params.get("customer_creation"),
+        customer_email=params.get("customer_email"),
+        customer_details=None,
+        payment_intent=None,
+        subscription=None,
+        invoice=None,
+        livemode=False,
+        created=now,
+        expires_at=now + 24 * 3600,
+        success_url=params["success_url"],
+        cancel_url=params["cancel_url"],
         # Relative: the demo page is on this site, whatever host the donor reached it by.
-        "url": reverse("donations:demo_checkout", kwargs={"session_id": session_id}),
-    }
+        url=reverse("donations:demo_checkout", kwargs={"session_id": session_id}),
+    )
     DemoCheckoutSession.objects.create(session_id=session_id, data=session)
     return session
 
@@ -60,18 +63,55 @@ def demo_checkout_session_retrieve(session_id: str) -> dict[str, Any]:
     return dict(demo.data)
 
 
+def demo_payment_intent_for_invoice(invoice_id: str) -> str:
+    """The demo's payment intent of a demo invoice: derived from its id, so nothing need be stored."""
+    return "pi_demo_" + invoice_id.removeprefix("in_demo_")
+
+
+def demo_invoice_payment_list(invoice_id: str) -> list[dict[str, Any]]:
+    """The demo's answer to the Invoice Payments API: the payment intent that paid a demo invoice."""
+    if not invoice_id.startswith("in_demo_"):
+        return []
+    payment = fixture("invoice_payment")
+    payment.update(
+        id="inpay_demo_" + invoice_id.removeprefix("in_demo_"),
+        invoice=invoice_id,
+        currency="usd",
+        livemode=False,
+        is_default=True,
+        status="paid",
+        payment={"type": "payment_intent", "payment_intent": demo_payment_intent_for_invoice(invoice_id)},
+    )
+    return [payment]
+
+
+def demo_refund(*, payment_intent_id: str, amount_cents: int, metadata: dict[str, str]) -> dict[str, Any]:
+    refund = fixture("refund")
+    refund.update(
+        id="re_demo_" + secrets.token_hex(12),
+        amount=amount_cents,
+        charge=None,
+        payment_intent=payment_intent_id,
+        status="succeeded",
+        metadata=metadata,
+        created=int(time.time()),
+    )
+    return refund
+
+
 def _event(event_type: str, obj: dict) -> dict:
-    return {
-        "id": "evt_demo_" + secrets.token_hex(12),
-        "object": "event",
-        "api_version": "2025-09-30.clover",
-        "created": int(time.time()),
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": event_type,
-        "data": {"object": obj},
-    }
+    event = fixture("event")
+    event.update(
+        id="evt_demo_" + secrets.token_hex(12),
+        api_version=stripe_gateway.STRIPE_API_VERSION,
+        created=int(time.time()),
+        livemode=False,
+        pending_webhooks=1,
+        request={"id": None, "idempotency_key": None},
+        type=event_type,
+        data={"object": obj},
+    )
+    return event
 
 
 def _deliver(event: dict) -> tuple[int, dict]:
@@ -80,30 +120,35 @@ def _deliver(event: dict) -> tuple[int, dict]:
 
 
 def _invoice(session: dict, *, subscription_id: str, customer_id: str) -> dict:
-    return {
-        "id": "in_demo_" + secrets.token_hex(12),
-        "object": "invoice",
-        "billing_reason": "subscription_create",
-        "status": "paid",
-        "currency": session["currency"],
-        "amount_due": session["amount_total"],
-        "amount_paid": session["amount_total"],
-        "customer": customer_id,
-        "customer_email": (session.get("customer_details") or {}).get("email"),
-        "customer_name": (session.get("customer_details") or {}).get("name"),
-        "parent": {
+    """
+    The first invoice of the demo subscription, as Stripe's webhook carries it: no payment named
+    (the gateway's demo Invoice Payments API answers with the payment intent derived from its id).
+    """
+    now = int(time.time())
+    details = session.get("customer_details") or {}
+    invoice = fixture("invoice")
+    invoice.update(
+        id="in_demo_" + secrets.token_hex(12),
+        billing_reason="subscription_create",
+        status="paid",
+        currency=session["currency"],
+        amount_due=session["amount_total"],
+        amount_paid=session["amount_total"],
+        amount_remaining=0,
+        customer=customer_id,
+        customer_email=details.get("email"),
+        customer_name=details.get("name"),
+        livemode=False,
+        metadata={},
+        parent={
             "type": "subscription_details",
-            "subscription_details": {
-                "subscription": subscription_id,
-                "metadata": (session.get("subscription_data") or {}).get("metadata") or session.get("metadata") or {},
-            },
+            "quote_details": None,
+            "subscription_details": {"subscription": subscription_id, "metadata": session.get("metadata") or {}},
         },
-        "payments": {
-            "object": "list",
-            "data": [{"payment": {"type": "payment_intent", "payment_intent": "pi_demo_" + secrets.token_hex(12)}}],
-        },
-        "created": int(time.time()),
-    }
+        created=now,
+    )
+    invoice["status_transitions"].update(finalized_at=now, paid_at=now)
+    return invoice
 
 
 def demo_checkout_pay(*, session_id: str, email: str, name: str) -> list[tuple[int, dict]]:
@@ -114,12 +159,9 @@ def demo_checkout_pay(*, session_id: str, email: str, name: str) -> list[tuple[i
         if session["status"] != "open":
             return []
         customer_id = "cus_demo_" + secrets.token_hex(8)
-        session.update(
-            status="complete",
-            payment_status="paid",
-            customer=customer_id,
-            customer_details={"email": email, "name": name},
-        )
+        details = fixture("checkout.session")["customer_details"]
+        details.update(email=email, name=name)
+        session.update(status="complete", payment_status="paid", customer=customer_id, customer_details=details)
         invoice = None
         if session["mode"] == "subscription":
             subscription_id = "sub_demo_" + secrets.token_hex(12)
@@ -150,12 +192,16 @@ def demo_checkout_decline(*, session_id: str) -> list[tuple[int, dict]]:
 
 def demo_plan_cancel(*, plan: RecurringPlan) -> tuple[int, dict]:
     """What the Customer Portal would do: cancel the subscription, which Stripe reports by webhook."""
-    subscription = {
-        "id": plan.stripe_subscription_id,
-        "object": "subscription",
-        "status": "canceled",
-        "customer": plan.stripe_customer_id,
-        "canceled_at": int(time.time()),
-        "ended_at": int(time.time()),
-    }
+    subscription = fixture("subscription")
+    subscription.update(
+        id=plan.stripe_subscription_id,
+        status="canceled",
+        customer=plan.stripe_customer_id,
+        canceled_at=int(time.time()),
+        ended_at=int(time.time()),
+        livemode=False,
+        metadata={},
+    )
+    # The demo keeps no prices: the subscription's item (the example's) says nothing of the plan.
+    subscription["items"]["data"] = []
     return _deliver(_event("customer.subscription.deleted", subscription))

@@ -68,6 +68,8 @@ _FIELDS = [
     "stripe_payment_intent_id",
     "stripe_subscription_id",
     "stripe_customer_id",
+    "receipt_year",
+    "receipt_serial",
 ]
 
 
@@ -112,11 +114,20 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
         payment_intent,
         subscription,
         customer,
+        receipt_year,
+        receipt_serial,
     ) in rows:
         when = paid_at or created_at
         yield [
             when.astimezone(tz).date().isoformat() if when else "",
-            f"R{when.year if when else 0}-{pk:07d}",
+            Gift(
+                pk=pk,
+                source=source,
+                paid_at=paid_at,
+                created_at=created_at,
+                receipt_year=receipt_year,
+                receipt_serial=receipt_serial,
+            ).receipt_number,
             neutralise(donor_name),
             neutralise(donor_email),
             _dollars(amount),

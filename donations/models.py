@@ -146,6 +146,10 @@ class Gift(models.Model):
     refund_requests = models.PositiveSmallIntegerField(default=0, editable=False)
 
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # The receipt's number, "R<year>-<serial>": given when the gift is first paid, from one
+    # unbroken sequence a year (ReceiptSequence), so a tax office reads no gaps.
+    receipt_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    receipt_serial = models.PositiveIntegerField(null=True, blank=True, editable=False)
     receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
     # The receipt is retried (send_pending_receipts) until it goes out or the attempts run out.
     receipt_attempts = models.PositiveSmallIntegerField(_("receipt attempts"), default=0)
@@ -185,6 +189,11 @@ class Gift(models.Model):
                 condition=Q(refunded_cents__lte=models.F("amount_cents") + models.F("fee_cents")),
                 name="gift_refund_within_charge",
             ),
+            models.UniqueConstraint(
+                fields=["receipt_year", "receipt_serial"],
+                condition=Q(receipt_serial__isnull=False),
+                name="gift_unique_receipt_number",
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "-paid_at"], name="gift_wall_idx"),
@@ -197,9 +206,16 @@ class Gift(models.Model):
 
     @property
     def receipt_number(self) -> str:
-        """Stable and unique: the year the gift was paid (or made) and its id."""
-        when = self.paid_at or self.created_at
-        return f"R{when.year if when else 0}-{self.pk:07d}"
+        """
+        "R2026-0000042": the year and the gift's place in that year's unbroken sequence; "" until
+        the gift is paid. A pledge is not a gift until paid: its acknowledgement is "P<year>-<id>".
+        """
+        if self.receipt_serial:
+            return f"R{self.receipt_year}-{self.receipt_serial:07d}"
+        if self.is_pledge and self.pk:
+            when = self.paid_at or self.created_at
+            return f"P{when.year if when else 0}-{self.pk:07d}"
+        return ""
 
     @property
     def remaining_cents(self) -> int:
@@ -250,6 +266,20 @@ class OfflineGift(Gift):
 OfflineGift._meta.simple_history_manager_attribute = "history"
 models.signals.post_save.connect(GIFT_HISTORY.post_save, sender=OfflineGift, weak=False)
 models.signals.post_delete.connect(GIFT_HISTORY.post_delete, sender=OfflineGift, weak=False)
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt serial given in a year (one row a year, locked while a gift takes the next)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("receipt sequence")
+        verbose_name_plural = _("receipt sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
 
 
 class WebhookEvent(models.Model):

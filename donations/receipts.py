@@ -27,7 +27,21 @@ def payment_method(gift: Gift) -> str:
     return _("Card, online")
 
 
+def deductible_cents(gift: Gift) -> int:
+    """
+    What the donor may deduct: what they were charged (the gift and any fee they covered) less
+    what went back to them. Nothing while a bank dispute is open or after one is lost: the bank
+    has taken the payment back.
+    """
+    if gift.status == Gift.Status.DISPUTED:
+        return 0
+    return max(0, gift.total_cents - gift.refunded_cents)
+
+
 def receipt_context(*, gift: Gift) -> dict:
+    # A refund or a dispute changes what the receipt certifies: the receipt lists what went back
+    # and the net deductible amount (a corrected receipt, whenever it is sent or printed).
+    corrected = gift.refunded_cents > 0 or gift.status == Gift.Status.DISPUTED
     return {
         "gift": gift,
         "method": payment_method(gift) if gift.is_offline else "",
@@ -35,6 +49,9 @@ def receipt_context(*, gift: Gift) -> dict:
         "amount": money.format_cents(gift.amount_cents),
         "fee": money.format_cents(gift.fee_cents) if gift.fee_cents else "",
         "total": money.format_cents(gift.total_cents),
+        "refunded": money.format_cents(gift.refunded_cents) if gift.refunded_cents else "",
+        "disputed": gift.status == Gift.Status.DISPUTED,
+        "deductible": money.format_cents(deductible_cents(gift)) if corrected else "",
         "org_legal_name": settings.ORG_LEGAL_NAME,
         "org_tax_id": settings.ORG_TAX_ID,
         "org_address": settings.ORG_ADDRESS,
@@ -64,6 +81,22 @@ def receipt_send(*, gift: Gift) -> None:
             "org": settings.ORG_NAME,
         }
         _send(template="receipt", subject=subject, to=gift.donor_email, context=context)
+
+
+def refund_notice_send(*, gift: Gift) -> None:
+    """
+    A short notice to the donor that part or all of a gift went back to them (a refund) or that
+    their bank disputed it, with the new deductible amount: their tax record must say what they
+    really gave. In the gift's language.
+    """
+    with translation.override(gift.language or settings.LANGUAGE_CODE):
+        context = receipt_context(gift=gift)
+        context["deductible"] = money.format_cents(deductible_cents(gift))
+        if gift.status == Gift.Status.DISPUTED:
+            subject = _("A dispute of your gift %(number)s") % {"number": gift.receipt_number}
+        else:
+            subject = _("A refund of your gift %(number)s") % {"number": gift.receipt_number}
+        _send(template="refund_notice", subject=subject, to=gift.donor_email, context=context)
 
 
 def dedication_notice_send(*, gift: Gift) -> None:

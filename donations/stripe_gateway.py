@@ -5,6 +5,12 @@ Small typed functions over stripe-python's StripeClient; each returns plain dict
 shape) so that the rest of the site never handles stripe objects, and each maps Stripe's errors
 to the small hierarchy below, which views catch at one level.
 
+Every request names one API version (STRIPE_API_VERSION), the one whose shapes the code reads;
+the webhook endpoint must be created with the same version (README, "Stripe set-up"). Every
+request's parameters are typed with stripe-python's generated `*Params` TypedDicts, and mypy
+checks this module in `make test` (tests/test_typecheck.py): a misspelt or removed parameter
+fails the build.
+
 With demo payments on (settings.DEMO_PAYMENTS: no Stripe key, never in production), the calls a
 donor's journey needs are answered locally, in Stripe's shape, and nothing leaves the machine.
 """
@@ -12,13 +18,35 @@ donor's journey needs are answered locally, in Stripe's shape, and nothing leave
 from __future__ import annotations
 
 import functools
-import secrets
 import time
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from stripe._base_address import BaseAddresses
+    from stripe.params import (
+        ChargeRetrieveParams,
+        InvoiceListParams,
+        InvoicePaymentListParams,
+        RefundCreateParams,
+        SubscriptionListParams,
+    )
+    from stripe.params.billing_portal import SessionCreateParams as PortalSessionCreateParams
+    from stripe.params.checkout import (
+        SessionCreateParams,
+        SessionCreateParamsLineItemPriceData,
+        SessionCreateParamsLineItemPriceDataProductData,
+        SessionListParams,
+    )
+
+# The API version every request names (stripe-python 16.1.0's own, set explicitly so that an
+# upgrade of the library cannot change the shapes the site reads without a change here).
+STRIPE_API_VERSION = "2026-10-28.endive"
 
 # A donor is waiting on the other side of these calls: fail fast, and let stripe-python retry
 # network errors and 409/5xx answers (safe, as every POST carries an idempotency key).
@@ -79,12 +107,13 @@ def _client() -> stripe.StripeClient:
     if not settings.STRIPE_SECRET_KEY:
         raise PaymentConfigurationError("STRIPE_SECRET_KEY is not set (demo payments handle this call locally).")
     http_client = _http_client or _default_http_client()
-    base_addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    base_addresses: BaseAddresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else {}
     return stripe.StripeClient(
         api_key=settings.STRIPE_SECRET_KEY,
         base_addresses=base_addresses,
         max_network_retries=MAX_NETWORK_RETRIES,
         http_client=http_client,
+        stripe_version=STRIPE_API_VERSION,
     )
 
 
@@ -102,7 +131,7 @@ def _map_error(error: stripe.StripeError) -> PaymentError:
     return PaymentGatewayError(message, code=code)
 
 
-def _call(method, *args, **kwargs) -> dict[str, Any]:
+def _call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
     try:
         result = method(*args, **kwargs)
     except stripe.StripeError as error:
@@ -124,14 +153,63 @@ def refund_idempotency_key(gift_id: int, number: int) -> str:
 # --- Checkout ----------------------------------------------------------------------------------
 
 
-def checkout_session_create(*, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """What the site asks Stripe Checkout for: one line, always the server's amount, in cents."""
+
+    monthly: bool
+    amount_cents: int
+    currency: str
+    name: str
+    description: str
+    client_reference_id: str
+    metadata: dict[str, str]
+    locale: Literal["en", "es", "auto"]
+    success_url: str
+    cancel_url: str
+    customer_email: str = ""
+
+
+def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
+    product_data: SessionCreateParamsLineItemPriceDataProductData = {"name": request.name}
+    if request.description:
+        product_data["description"] = request.description
+    price_data: SessionCreateParamsLineItemPriceData = {
+        "currency": request.currency,
+        "unit_amount": request.amount_cents,
+        "product_data": product_data,
+    }
+    params: SessionCreateParams = {
+        "mode": "payment",
+        "submit_type": "donate",
+        "line_items": [{"quantity": 1, "price_data": price_data}],
+        "client_reference_id": request.client_reference_id,
+        "metadata": request.metadata,
+        "locale": request.locale,
+        "success_url": request.success_url,
+        "cancel_url": request.cancel_url,
+    }
+    if request.monthly:
+        params["mode"] = "subscription"
+        price_data["recurring"] = {"interval": "month"}
+        # Every invoice of the subscription carries these, so each month finds its plan and gift.
+        params["subscription_data"] = {"metadata": request.metadata}
+    else:
+        params["customer_creation"] = "always"
+        params["payment_intent_data"] = {"metadata": request.metadata}
+    if request.customer_email:
+        params["customer_email"] = request.customer_email
+    return params
+
+
+def checkout_session_create(*, request: CheckoutRequest, idempotency_key: str) -> dict[str, Any]:
     """POST /v1/checkout/sessions. The same key always yields the same session: never two charges."""
+    params = checkout_session_params(request)
     if settings.DEMO_PAYMENTS:
         from . import demo  # its rows are written there, not here
 
         return demo.demo_checkout_session_create(params)
-    client = _client()
-    return _call(client.v1.checkout.sessions.create, params, {"idempotency_key": idempotency_key})
+    return _call(_client().v1.checkout.sessions.create, params, {"idempotency_key": idempotency_key})
 
 
 def checkout_session_retrieve(session_id: str) -> dict[str, Any]:
@@ -147,10 +225,17 @@ def checkout_session_list(*, created_gte: int | None = None, limit: int = 100) -
     """GET /v1/checkout/sessions, every page (for reconciliation)."""
     if settings.DEMO_PAYMENTS:
         return []
-    params: dict[str, Any] = {"limit": limit}
-    if created_gte is not None:
-        params["created"] = {"gte": created_gte}
-    return _list_all(_client().v1.checkout.sessions.list, params)
+    client = _client()
+
+    def page(after: str | None) -> Any:
+        params: SessionListParams = {"limit": limit}
+        if created_gte is not None:
+            params["created"] = {"gte": created_gte}
+        if after:
+            params["starting_after"] = after
+        return client.v1.checkout.sessions.list(params)
+
+    return _list_all(page)
 
 
 def subscription_retrieve(subscription_id: str) -> dict[str, Any]:
@@ -160,54 +245,137 @@ def subscription_retrieve(subscription_id: str) -> dict[str, Any]:
     return _call(_client().v1.subscriptions.retrieve, subscription_id)
 
 
-def subscription_list(*, status: str = "all", limit: int = 100) -> list[dict[str, Any]]:
+SubscriptionStatusFilter = Literal[
+    "active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"
+]
+
+
+def subscription_list(*, status: SubscriptionStatusFilter = "all", limit: int = 100) -> list[dict[str, Any]]:
     """GET /v1/subscriptions, every page (for reconciliation)."""
     if settings.DEMO_PAYMENTS:
         return []
-    return _list_all(_client().v1.subscriptions.list, {"status": status, "limit": limit})
+    client = _client()
+
+    def page(after: str | None) -> Any:
+        params: SubscriptionListParams = {"status": status, "limit": limit}
+        if after:
+            params["starting_after"] = after
+        return client.v1.subscriptions.list(params)
+
+    return _list_all(page)
 
 
-def invoice_list(*, created_gte: int, status: str = "paid", limit: int = 100) -> list[dict[str, Any]]:
+def invoice_list(
+    *, created_gte: int, status: Literal["draft", "open", "paid", "uncollectible", "void"] = "paid", limit: int = 100
+) -> list[dict[str, Any]]:
     """GET /v1/invoices, every page (for reconciliation: the months whose invoice.paid was lost)."""
     if settings.DEMO_PAYMENTS:
         return []
-    params = {"status": status, "created": {"gte": created_gte}, "limit": limit}
-    return _list_all(_client().v1.invoices.list, params)
+    client = _client()
+
+    def page(after: str | None) -> Any:
+        params: InvoiceListParams = {"status": status, "created": {"gte": created_gte}, "limit": limit}
+        if after:
+            params["starting_after"] = after
+        return client.v1.invoices.list(params)
+
+    return _list_all(page)
 
 
-def _list_all(method, params: dict[str, Any]) -> list[dict[str, Any]]:
+def invoice_payment_list(*, invoice_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    """
+    GET /v1/invoice_payments?invoice=…, every page: how an invoice was paid. Since 2025-03-31 an
+    invoice names no payment intent or charge, and webhooks never expand `payments`: this is the
+    only link from a month of a plan to the payment that refunds and disputes name.
+    """
+    if settings.DEMO_PAYMENTS:
+        from . import demo
+
+        return demo.demo_invoice_payment_list(invoice_id)
+    client = _client()
+
+    def page(after: str | None) -> Any:
+        params: InvoicePaymentListParams = {"invoice": invoice_id, "limit": limit}
+        if after:
+            params["starting_after"] = after
+        return client.v1.invoice_payments.list(params)
+
+    return _list_all(page)
+
+
+def invoice_payment_intent(*, invoice_id: str) -> str:
+    """The payment intent that paid the invoice ("" if none did: a $0 invoice, or not paid)."""
+    for payment in invoice_payment_list(invoice_id=invoice_id):
+        intent = (payment.get("payment") or {}).get("payment_intent")
+        if payment.get("status") == "paid" and isinstance(intent, str) and intent:
+            return intent
+    return ""
+
+
+def invoice_for_payment_intent(*, payment_intent_id: str) -> str:
+    """
+    GET /v1/invoice_payments?payment[type]=payment_intent&payment[payment_intent]=…: the invoice
+    a payment paid ("" if it paid none). A charge, refund or dispute names no invoice.
+    """
+    if settings.DEMO_PAYMENTS:
+        return ""
+    params: InvoicePaymentListParams = {
+        "payment": {"type": "payment_intent", "payment_intent": payment_intent_id},
+        "limit": 1,
+    }
+    page = _call(_client().v1.invoice_payments.list, params)
+    for payment in page.get("data") or []:
+        invoice = payment.get("invoice")
+        if isinstance(invoice, str) and invoice:
+            return invoice
+    return ""
+
+
+def charge_retrieve(charge_id: str) -> dict[str, Any]:
+    """GET /v1/charges/:id: a charge as it is now (what has been refunded of it, in all)."""
+    if settings.DEMO_PAYMENTS:
+        raise PaymentNotFound("Demo payments have no charges at Stripe.")
+    params: ChargeRetrieveParams = {}
+    return _call(_client().v1.charges.retrieve, charge_id, params)
+
+
+def _list_all(page: Callable[[str | None], Any]) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
-    params = dict(params)
+    after: str | None = None
     while True:
-        page = _call(method, params)
-        objects.extend(page.get("data") or [])
-        if not page.get("has_more") or not page.get("data"):
+        result = _call(page, after)
+        objects.extend(result.get("data") or [])
+        if not result.get("has_more") or not result.get("data"):
             return objects
-        params["starting_after"] = page["data"][-1]["id"]
+        after = result["data"][-1]["id"]
 
 
 def billing_portal_session_create(*, customer_id: str, return_url: str) -> dict[str, Any]:
     """POST /v1/billing_portal/sessions: a short-lived link where a donor manages their plan."""
     if settings.DEMO_PAYMENTS:
         raise PaymentConfigurationError("Demo payments have no Customer Portal; the site shows its own page.")
-    client = _client()
-    return _call(client.v1.billing_portal.sessions.create, {"customer": customer_id, "return_url": return_url})
+    params: PortalSessionCreateParams = {"customer": customer_id, "return_url": return_url}
+    return _call(_client().v1.billing_portal.sessions.create, params)
+
+
+RefundReason = Literal["duplicate", "fraudulent", "requested_by_customer"]
+REFUND_REASONS: tuple[RefundReason, ...] = ("duplicate", "fraudulent", "requested_by_customer")
 
 
 def refund_create(
-    *, payment_intent_id: str, amount_cents: int, reason: str, metadata: dict[str, str], idempotency_key: str
+    *,
+    payment_intent_id: str,
+    amount_cents: int,
+    reason: RefundReason | None,
+    metadata: dict[str, str],
+    idempotency_key: str,
 ) -> dict[str, Any]:
     """POST /v1/refunds"""
     if settings.DEMO_PAYMENTS:
-        return {
-            "id": "re_demo_" + secrets.token_hex(12),
-            "object": "refund",
-            "amount": amount_cents,
-            "payment_intent": payment_intent_id,
-            "status": "succeeded",
-            "metadata": metadata,
-        }
-    params = {"payment_intent": payment_intent_id, "amount": amount_cents, "metadata": metadata}
+        from . import demo
+
+        return demo.demo_refund(payment_intent_id=payment_intent_id, amount_cents=amount_cents, metadata=metadata)
+    params: RefundCreateParams = {"payment_intent": payment_intent_id, "amount": amount_cents, "metadata": metadata}
     if reason:
         params["reason"] = reason
     return _call(_client().v1.refunds.create, params, {"idempotency_key": idempotency_key})
@@ -248,9 +416,6 @@ def event_sign(payload: str, *, timestamp: int | None = None) -> str:
     )
 
 
-# --- Demo payments -----------------------------------------------------------------------------
-
-
 # --- Reading Stripe's objects: their field names and API-version quirks, in this file only ----------
 
 
@@ -262,16 +427,6 @@ def invoice_subscription(invoice: dict) -> tuple[str, dict]:
         subscription = subscription.get("id", "")
     metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get("metadata") or {}
     return (subscription if isinstance(subscription, str) else ""), metadata
-
-
-def invoice_payment_intent(invoice: dict) -> str:
-    """The payment intent that paid an invoice, in the current and older API shapes ('' if none)."""
-    for payment in ((invoice.get("payments") or {}).get("data")) or []:
-        intent = (payment.get("payment") or {}).get("payment_intent")
-        if isinstance(intent, str) and intent:
-            return intent
-    intent = invoice.get("payment_intent")
-    return intent if isinstance(intent, str) else ""
 
 
 def object_id(value: Any) -> str:

@@ -11,6 +11,11 @@ def gift_send_receipt(gift_id: int) -> str:
 
 
 @task
+def gift_send_refund_notice(gift_id: int) -> str:
+    return services.gift_refund_notice_send(gift_id=gift_id)
+
+
+@task
 def plan_send_manage_link(plan_id: int) -> None:
     services.plan_manage_link_send(plan_id=plan_id)
 
@@ -23,5 +28,7 @@ def stripe_reconcile_recent(days: int = 3) -> dict:
         "sessions": report["sessions"],
         "invoices": report["invoices"],
         "plans": report["plans"],
+        "linked": report["linked"],
         "rejected": len(report["rejected"]),
+        "errors": report["errors"],
     }

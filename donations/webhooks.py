@@ -44,12 +44,12 @@ def _charge_refunded(obj: dict) -> None:
     services.gift_record_charge_refunded(charge=obj)
 
 
-def _dispute_created(obj: dict) -> None:
-    services.gift_record_dispute(dispute=obj, closed=False)
+def _refund_changed(obj: dict) -> None:
+    services.gift_record_refund(refund=obj)
 
 
-def _dispute_closed(obj: dict) -> None:
-    services.gift_record_dispute(dispute=obj, closed=True)
+def _dispute_changed(obj: dict) -> None:
+    services.gift_record_dispute(dispute=obj)
 
 
 def _subscription_deleted(obj: dict) -> None:
@@ -66,8 +66,14 @@ HANDLERS: dict[str, Callable[[dict], None]] = {
     "checkout.session.async_payment_failed": _session_async_failed,
     "checkout.session.expired": _session_completed,
     "charge.refunded": _charge_refunded,
-    "charge.dispute.created": _dispute_created,
-    "charge.dispute.closed": _dispute_closed,
+    "refund.created": _refund_changed,
+    "refund.updated": _refund_changed,
+    "refund.failed": _refund_changed,
+    "charge.dispute.created": _dispute_changed,
+    "charge.dispute.updated": _dispute_changed,
+    "charge.dispute.closed": _dispute_changed,
+    "charge.dispute.funds_withdrawn": _dispute_changed,
+    "charge.dispute.funds_reinstated": _dispute_changed,
     "invoice.paid": _invoice_paid,
     "invoice.payment_failed": _invoice_failed,
     "customer.subscription.deleted": _subscription_deleted,
@@ -78,6 +84,7 @@ HANDLERS: dict[str, Callable[[dict], None]] = {
 _EXPECTED_OBJECT = {
     "checkout.session": ("checkout.session.",),
     "charge": ("charge.refunded",),
+    "refund": ("refund.",),
     "dispute": ("charge.dispute.",),
     "invoice": ("invoice.",),
     "subscription": ("customer.subscription.",),

@@ -89,8 +89,41 @@ def test_reconcile_says_what_to_do_when_stripe_is_unreachable(fake_stripe):
     from django.core.management.base import CommandError
 
     fake_stripe.timeout_next(times=3, should_retry=False)
-    with pytest.raises(CommandError, match=r"Stripe could not be read .* Check STRIPE_SECRET_KEY and try again"):
-        run_reconcile()
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"^3 call\(s\) to Stripe failed; the rest was applied. See above.$"):
+        call_command("reconcile_stripe", "--days", "2", stdout=io.StringIO(), stderr=err)
+    # Each list is read on its own, and each failure says which call failed and what to do.
+    assert err.getvalue().splitlines() == [
+        "GET /v1/checkout/sessions failed: Request timed out (fake). One-time gifts were not checked; "
+        "the key needs Checkout Sessions: read. Run again later.",
+        "GET /v1/invoices failed: Request timed out (fake). Monthly payments were not checked; "
+        "the key needs Invoices: read. Run again later.",
+        "GET /v1/subscriptions failed: Request timed out (fake). Plans were not checked; "
+        "the key needs Subscriptions: read. Run again later.",
+    ]
+
+
+def test_one_failing_list_does_not_stop_the_others(fake_stripe, start_gift):
+    from django.core.management.base import CommandError
+
+    gift = start_gift(CampaignFactory())
+    fake_stripe.complete_session(gift.stripe_checkout_session_id)
+    fake_stripe.fail_next(status=403, type="invalid_request_error", code="", message="Restricted key lacks access")
+    with pytest.raises(CommandError):
+        call_command("reconcile_stripe", "--days", "2", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Gift.objects.get(pk=gift.pk).status == Gift.Status.PENDING  # its list failed
+    fake_stripe.subscriptions.clear()
+    gift2 = start_gift(CampaignFactory())
+    fake_stripe.complete_session(gift2.stripe_checkout_session_id)
+    fake_stripe.requests.clear()
+    fake_stripe.fail_next(status=500, type="api_error", code="", message="boom")
+    with pytest.raises(CommandError):
+        call_command("reconcile_stripe", "--days", "2", stdout=io.StringIO(), stderr=io.StringIO())
+    assert [(r.method, r.path) for r in fake_stripe.requests] == [
+        ("GET", "/v1/checkout/sessions"),  # failed
+        ("GET", "/v1/invoices"),  # read all the same
+        ("GET", "/v1/subscriptions"),
+    ]
 
 
 def test_reconcile_is_a_task_a_scheduler_can_enqueue(fake_stripe, start_gift):
@@ -102,5 +135,12 @@ def test_reconcile_is_a_task_a_scheduler_can_enqueue(fake_stripe, start_gift):
 
     result = stripe_reconcile_recent.enqueue(days=1)
 
-    assert result.return_value == {"sessions": 1, "invoices": 2, "plans": 1, "rejected": 0}
+    assert result.return_value == {
+        "sessions": 1,
+        "invoices": 2,
+        "plans": 1,
+        "linked": 0,
+        "rejected": 0,
+        "errors": [],
+    }
     assert Gift.objects.filter(status=Gift.Status.SUCCEEDED).count() == 2

@@ -30,9 +30,22 @@ from .plans import (
     plan_record_invoice_failed,
     plan_record_subscription,
 )
-from .receipts import MAX_RECEIPT_ATTEMPTS, gift_receipt_enqueue, gift_receipt_resend, gift_receipt_send
+from .receipts import (
+    MAX_RECEIPT_ATTEMPTS,
+    gift_receipt_enqueue,
+    gift_receipt_resend,
+    gift_receipt_send,
+    gift_refund_notice_send,
+)
 from .reconcile import stripe_reconcile
-from .refunds import RefundError, gift_record_charge_refunded, gift_record_dispute, gift_refund
+from .refunds import (
+    RefundError,
+    gift_link_invoice_payment,
+    gift_record_charge_refunded,
+    gift_record_dispute,
+    gift_record_refund,
+    gift_refund,
+)
 from .stripe_events import EventDeferred, EventRejected
 from .tallies import gift_counted_cents, gift_donor_key, gift_save
 
@@ -48,13 +61,16 @@ __all__ = [
     "gift_fail_checkout_session",
     "gift_fulfil_checkout_session",
     "gift_fulfil_checkout_session_id",
+    "gift_link_invoice_payment",
     "gift_receipt_enqueue",
     "gift_receipt_resend",
     "gift_receipt_send",
     "gift_record_charge_refunded",
     "gift_record_dispute",
     "gift_record_invoice_paid",
+    "gift_record_refund",
     "gift_refund",
+    "gift_refund_notice_send",
     "gift_save",
     "offline_gift_save",
     "plan_manage_link_send",

@@ -5,7 +5,6 @@ webhook and the thank-you page).
 
 import copy
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -63,7 +62,7 @@ def gift_create_pending(
     return gift_save(gift)
 
 
-def checkout_session_params(*, gift: Gift) -> dict[str, Any]:
+def checkout_session_params(*, gift: Gift) -> stripe_gateway.CheckoutRequest:
     """What the site asks Stripe Checkout for: always the server's amount, in cents."""
     from django.urls import reverse
 
@@ -75,42 +74,26 @@ def checkout_session_params(*, gift: Gift) -> dict[str, Any]:
             "campaign": campaign_title,
             "designation": localized(gift.designation, "name", language=gift.language),
         }
-    product_data: dict[str, Any] = {"name": str(name)[:250]}
+    description = ""
     if gift.fee_cents:
-        product_data["description"] = str(
-            _("Includes %(fee)s to cover processing fees") % {"fee": money.format_cents(gift.fee_cents)}
-        )
-    metadata = {
-        "gift_id": str(gift.pk),
-        "campaign": gift.campaign.slug,
-        "designation": gift.designation.slug if gift.designation_id else "",
-    }
-    price_data: dict[str, Any] = {
-        "currency": gift.currency,
-        "unit_amount": gift.total_cents,
-        "product_data": product_data,
-    }
-    params: dict[str, Any] = {
-        "mode": "payment",
-        "submit_type": "donate",
-        "line_items": [{"quantity": 1, "price_data": price_data}],
-        "client_reference_id": str(gift.pk),
-        "metadata": metadata,
-        "locale": gift.language if gift.language in ("en", "es") else "auto",
-        "success_url": settings.SITE_URL + reverse("donations:thanks") + "?session_id={CHECKOUT_SESSION_ID}",
-        "cancel_url": settings.SITE_URL + reverse("donations:cancelled"),
-    }
-    if gift.frequency == Frequency.MONTHLY:
-        params["mode"] = "subscription"
-        price_data["recurring"] = {"interval": "month"}
-        # Every invoice of the subscription carries these, so each month finds its plan and gift.
-        params["subscription_data"] = {"metadata": metadata}
-    else:
-        params["customer_creation"] = "always"
-        params["payment_intent_data"] = {"metadata": metadata}
-    if gift.donor_email:
-        params["customer_email"] = gift.donor_email
-    return params
+        description = str(_("Includes %(fee)s to cover processing fees") % {"fee": money.format_cents(gift.fee_cents)})
+    return stripe_gateway.CheckoutRequest(
+        monthly=gift.frequency == Frequency.MONTHLY,
+        amount_cents=gift.total_cents,
+        currency=gift.currency,
+        name=str(name)[:250],
+        description=description,
+        client_reference_id=str(gift.pk),
+        metadata={
+            "gift_id": str(gift.pk),
+            "campaign": gift.campaign.slug,
+            "designation": gift.designation.slug if gift.designation_id else "",
+        },
+        locale="es" if gift.language == "es" else "en" if gift.language == "en" else "auto",
+        success_url=settings.SITE_URL + reverse("donations:thanks") + "?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url=settings.SITE_URL + reverse("donations:cancelled"),
+        customer_email=gift.donor_email,
+    )
 
 
 def gift_checkout_start(*, gift: Gift) -> str:
@@ -121,7 +104,7 @@ def gift_checkout_start(*, gift: Gift) -> str:
     """
     try:
         session = stripe_gateway.checkout_session_create(
-            params=checkout_session_params(gift=gift),
+            request=checkout_session_params(gift=gift),
             idempotency_key=stripe_gateway.checkout_idempotency_key(gift.pk),
         )
     except stripe_gateway.PaymentError as error:

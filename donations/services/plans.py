@@ -1,6 +1,7 @@
 """Monthly gifts: the plan behind a subscription, each paid invoice as one gift, and the donor's management link."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core import signing
@@ -11,6 +12,8 @@ from .. import selectors, stripe_gateway
 from ..models import Frequency, Gift, RecurringPlan
 from .stripe_events import EventRejected, _apply_customer_details, _defer_if_recent, _gift_id_from, _gift_mark_paid
 from .tallies import gift_save
+
+log = logging.getLogger(__name__)
 
 
 def _plan_for(gift: Gift, *, subscription_id: str) -> RecurringPlan:
@@ -47,6 +50,17 @@ def _plan_activate(plan: RecurringPlan) -> None:
         plan.save()
 
 
+def _invoice_payment_intent(invoice_id: str) -> str:
+    """
+    The payment intent that paid an invoice. Since 2025-03-31 an invoice names no payment intent,
+    and webhooks never expand its `payments`: only the Invoice Payments API links the two. Asked
+    only while the invoice's gift has no payment intent yet (once a month, per plan).
+    """
+    if Gift.objects.filter(stripe_invoice_id=invoice_id).exclude(stripe_payment_intent_id="").exists():
+        return ""
+    return stripe_gateway.invoice_payment_intent(invoice_id=invoice_id)
+
+
 @transaction.atomic
 def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
     """
@@ -59,8 +73,14 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
     if not invoice_id or not subscription_id:
         return None  # not a subscription invoice: nothing of ours
     amount_paid = invoice.get("amount_paid")
-    if not isinstance(amount_paid, int) or amount_paid <= 0:
-        raise EventRejected(f"Invoice {invoice_id} has no positive amount_paid ({amount_paid!r})")
+    if type(amount_paid) is not int or amount_paid < 0:
+        raise EventRejected(f"Invoice {invoice_id} has no amount_paid ({amount_paid!r})")
+    if amount_paid == 0:
+        # A $0 invoice (a credit balance or a coupon paid it): no money, so no gift; acknowledged.
+        log.info("Invoice %s of subscription %s paid $0: recorded as nothing", invoice_id, subscription_id)
+        return None
+    # Before any row is locked: a request to Stripe while holding the plan's rows would hold them long.
+    payment_intent_id = _invoice_payment_intent(invoice_id)
 
     origin_id = _gift_id_from(metadata.get("gift_id"))
     origin = Gift.objects.select_for_update().filter(pk=origin_id, frequency=Frequency.MONTHLY).first()
@@ -95,7 +115,7 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
         gift.amount_cents = amount_paid - gift.fee_cents
     gift.stripe_invoice_id = invoice_id
     gift.stripe_subscription_id = subscription_id
-    gift.stripe_payment_intent_id = gift.stripe_payment_intent_id or stripe_gateway.invoice_payment_intent(invoice)
+    gift.stripe_payment_intent_id = gift.stripe_payment_intent_id or payment_intent_id
     _apply_customer_details(gift, invoice)
     if gift.pk is None:
         gift = gift_save(gift)

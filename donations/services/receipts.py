@@ -20,6 +20,27 @@ def gift_receipt_enqueue(*, gift_id: int) -> None:
     gift_send_receipt.enqueue(gift_id=gift_id)
 
 
+def gift_refund_notice_enqueue(*, gift_id: int) -> None:
+    from ..tasks import gift_send_refund_notice
+
+    gift_send_refund_notice.enqueue(gift_id=gift_id)
+
+
+def gift_refund_notice_send(*, gift_id: int) -> str:
+    """The donor's notice of a refund or dispute, with the new deductible amount (as the gift is now)."""
+    from .. import receipts
+
+    gift = Gift.objects.select_related("campaign", "designation").filter(pk=gift_id).first()
+    if gift is None or not gift.donor_email:
+        return "no email"
+    try:
+        receipts.refund_notice_send(gift=gift)
+    except Exception as error:
+        log.warning("Refund notice for gift %s failed: %s", gift.pk, type(error).__name__)
+        return "failed"
+    return "sent"
+
+
 def gift_receipt_send(*, gift_id: int) -> str:
     """
     Send the gift's receipt (once) and the dedication notice (once). A mail failure leaves the gift

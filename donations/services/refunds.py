@@ -1,5 +1,6 @@
 """Refunds and disputes: Finance's refunds through Stripe, and Stripe's refund and dispute events."""
 
+import copy
 import logging
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from core import money
 
 from .. import stripe_gateway
 from ..models import Gift
-from .stripe_events import EventRejected, _defer_if_recent, _gift_id_from
+from .stripe_events import EventRejected, _defer_if_recent, _enqueue_after_commit, _gift_id_from
 from .tallies import _settled_status, gift_save
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,24 @@ def _gift_for_charge(*, charge_id: str, payment_intent_id: str, metadata: dict) 
             return None  # metadata naming a gift that another payment paid: not this charge's
         if gift is not None and payment_intent_id:
             gift.stripe_payment_intent_id = payment_intent_id
+    if gift is None and payment_intent_id:
+        gift = _gift_for_invoice_payment(payment_intent_id)
+    return gift
+
+
+def _gift_for_invoice_payment(payment_intent_id: str) -> Gift | None:
+    """
+    A month of a plan whose payment intent is not linked yet (its invoice.paid has not arrived, or
+    it was recorded before the site asked the Invoice Payments API): a charge names no invoice,
+    so ask Stripe which invoice this payment paid, and link the gift of that invoice.
+    """
+    invoice_id = stripe_gateway.invoice_for_payment_intent(payment_intent_id=payment_intent_id)
+    if not invoice_id:
+        return None
+    gift = Gift.objects.select_for_update().filter(stripe_invoice_id=invoice_id).first()
+    if gift is None or gift.stripe_payment_intent_id not in ("", payment_intent_id):
+        return None
+    gift.stripe_payment_intent_id = payment_intent_id
     return gift
 
 
@@ -56,37 +75,128 @@ def _gift_for_stripe_object(obj: dict, *, charge_id: str, kind: str) -> Gift | N
     return gift
 
 
-@transaction.atomic
 def gift_record_charge_refunded(*, charge: dict) -> Gift | None:
     """
-    Stripe's charge says how much of it is refunded in all (`amount_refunded`): apply that
-    absolute amount, so a Finance refund recorded first, a repeated event or events in any order
-    never count a refund twice.
+    charge.refunded. Refund events arrive in any order, and a refund can fail or be cancelled
+    after its charge.refunded: the charge's refunded total as Stripe has it now is applied
+    (absolute, so nothing is counted twice), and the event's own copy only if Stripe does not
+    know the charge.
     """
+    charge_id = stripe_gateway.object_id(charge.get("id"))
+    current = charge
+    if charge_id:
+        try:
+            current = stripe_gateway.charge_retrieve(charge_id)
+        except stripe_gateway.PaymentNotFound:
+            current = charge
+    return _gift_apply_refunded_total(charge=current)
+
+
+def gift_record_refund(*, refund: dict) -> Gift | None:
+    """
+    refund.created, refund.updated, refund.failed: whatever happened to one refund (made, failed,
+    cancelled), its charge's refunded total now says what went back; a failed or cancelled
+    refund thereby moves refunded_cents, the meter and the receipt back.
+    """
+    charge_id = stripe_gateway.object_id(refund.get("charge"))
+    if not charge_id:
+        log.info("Refund %s names no charge: nothing to apply", refund.get("id"))
+        return None
+    try:
+        charge = stripe_gateway.charge_retrieve(charge_id)
+    except stripe_gateway.PaymentNotFound:
+        log.warning(
+            "Refund %s: Stripe does not know its charge %s; acknowledged without effect", refund.get("id"), charge_id
+        )
+        return None
+    return _gift_apply_refunded_total(charge=charge)
+
+
+@transaction.atomic
+def _gift_apply_refunded_total(*, charge: dict) -> Gift | None:
     amount_refunded = charge.get("amount_refunded")
-    if not isinstance(amount_refunded, int) or amount_refunded < 0:
+    if type(amount_refunded) is not int or amount_refunded < 0:
         raise EventRejected(f"Charge {charge.get('id')!r} has no amount_refunded")
     gift = _gift_for_stripe_object(charge, charge_id=stripe_gateway.object_id(charge.get("id")), kind="Charge")
     if gift is None:
         return None
-    gift.refunded_cents = max(gift.refunded_cents, min(amount_refunded, gift.total_cents))
+    before = copy.copy(gift)
+    gift.refunded_cents = min(amount_refunded, gift.total_cents)
     if gift.status in Gift.SETTLED_STATUSES - {Gift.Status.DISPUTED}:
         gift.status = _settled_status(gift)
-    return gift_save(gift)
+    gift_save(gift)
+    _donor_notice_if_deductible_fell(before=before, after=gift)
+    return gift
+
+
+# Every dispute status of the pinned API version, each on purpose. An inquiry (warning_*) takes
+# no money: the gift keeps counting. A chargeback (needs_response, under_review, and the appeal
+# statuses) has taken the money back: off the meter until won. Won: back. Lost: stays off.
+# Prevented: the dispute was stopped by refunding the payment, which the refund events apply.
+DISPUTE_STATUS_COUNTS = {
+    "warning_needs_response": True,
+    "warning_under_review": True,
+    "warning_closed": True,
+    "needs_response": False,
+    "under_review": False,
+    "appeal_needs_response": False,
+    "appeal_under_review": False,
+    "won": True,
+    "lost": False,
+    "prevented": True,
+}
 
 
 @transaction.atomic
-def gift_record_dispute(*, dispute: dict, closed: bool) -> Gift | None:
-    """A dispute takes the gift off the meter; a won dispute puts it back, a lost one leaves it off."""
+def gift_record_dispute(*, dispute: dict) -> Gift | None:
+    """charge.dispute.*: the gift leaves or rejoins the meter by the dispute's status (above)."""
+    status = dispute.get("status")
+    if status not in DISPUTE_STATUS_COUNTS:
+        raise EventRejected(f"Dispute {dispute.get('id')} has a status this site does not know: {status!r}")
     gift = _gift_for_stripe_object(dispute, charge_id=stripe_gateway.object_id(dispute.get("charge")), kind="Dispute")
     if gift is None:
         return None
-    if not closed:
+    before = copy.copy(gift)
+    if not DISPUTE_STATUS_COUNTS[status]:
         if gift.status in Gift.COUNTED_STATUSES | {Gift.Status.PENDING}:
             gift.status = Gift.Status.DISPUTED
-    elif dispute.get("status") in ("won", "warning_closed") and gift.status == Gift.Status.DISPUTED:
+    elif gift.status == Gift.Status.DISPUTED:
         gift.status = _settled_status(gift)
-    return gift_save(gift)
+    gift_save(gift)
+    _donor_notice_if_deductible_fell(before=before, after=gift)
+    return gift
+
+
+def _donor_notice_if_deductible_fell(*, before: Gift, after: Gift) -> None:
+    """A refund or a dispute lowered what the donor may deduct: tell them, once the change commits."""
+    from ..receipts import deductible_cents
+    from .receipts import gift_refund_notice_enqueue
+
+    if before.paid_at is None or not after.donor_email or after.source != Gift.Source.ONLINE:
+        return
+    if deductible_cents(after) < deductible_cents(before):
+        gift_id = after.pk
+        _enqueue_after_commit(lambda: gift_refund_notice_enqueue(gift_id=gift_id))
+
+
+def gift_link_invoice_payment(*, gift: Gift) -> Gift:
+    """
+    Link a month of a plan to the payment intent that paid its invoice, if it has none (gifts
+    recorded before the site asked the Invoice Payments API): refunds and disputes name only it.
+    Raises PaymentError if Stripe cannot be asked.
+    """
+    if gift.stripe_payment_intent_id or not gift.stripe_invoice_id:
+        return gift
+    payment_intent_id = stripe_gateway.invoice_payment_intent(invoice_id=gift.stripe_invoice_id)
+    if not payment_intent_id:
+        return gift
+    with transaction.atomic():
+        locked = Gift.objects.select_for_update().get(pk=gift.pk)
+        if not locked.stripe_payment_intent_id:
+            locked.stripe_payment_intent_id = payment_intent_id
+            gift_save(locked, locked_previous=copy.copy(locked))
+        gift.stripe_payment_intent_id = locked.stripe_payment_intent_id
+    return gift
 
 
 def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) -> Gift:
@@ -97,8 +207,10 @@ def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) 
     """
     if not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
         raise RefundError(_("Enter the refund amount in cents."))
+    gift_link_invoice_payment(gift=gift)  # a month of a plan recorded before it was linked
     with transaction.atomic():
         locked = Gift.objects.select_for_update().get(pk=gift.pk)
+        before = copy.copy(locked)
         if locked.source != Gift.Source.ONLINE or not locked.stripe_payment_intent_id:
             raise RefundError(_("Only online gifts paid through Stripe can be refunded here."))
         if locked.status not in Gift.COUNTED_STATUSES:
@@ -115,7 +227,7 @@ def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) 
         stripe_gateway.refund_create(
             payment_intent_id=locked.stripe_payment_intent_id,
             amount_cents=amount_cents,
-            reason=reason if reason in ("duplicate", "fraudulent", "requested_by_customer") else "",
+            reason=next((r for r in stripe_gateway.REFUND_REASONS if r == reason), None),
             metadata={"gift_id": str(locked.pk), "actor": str(getattr(actor, "pk", "") or "")},
             idempotency_key=stripe_gateway.refund_idempotency_key(locked.pk, number),
         )
@@ -124,4 +236,6 @@ def gift_refund(*, gift: Gift, amount_cents: int, reason: str = "", actor=None) 
         locked.refunded_cents = max(locked.refunded_cents, refunded_before + amount_cents)
         locked.status = _settled_status(locked)
         log.info("Gift %s refunded %s by user %s (%s)", locked.pk, amount_cents, getattr(actor, "pk", None), reason)
-        return gift_save(locked)
+        gift_save(locked)
+        _donor_notice_if_deductible_fell(before=before, after=locked)
+        return locked

@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from campaign import tallies
 from campaign.models import Campaign, CampaignDonor, Tally
@@ -21,14 +22,14 @@ from ..models import Gift
 
 def gift_counted_cents(gift: Gift) -> int:
     """
-    What a gift contributes to its campaign's total: the gift net of refunds, without the fee
-    the donor covered (a refund is taken from the covered fee first). Pending, failed, expired,
-    fully refunded and disputed gifts count nothing.
+    What a gift contributes to its campaign's total, the one rule for it: the gift net of refunds
+    (a refund comes out of the gift), never below zero; the fee the donor covered is never
+    counted, before or after a refund. A $100 gift with a $3.30 covered fee, refunded $40,
+    counts $60. Pending, failed, expired, fully refunded and disputed gifts count nothing.
     """
     if gift.status not in Gift.COUNTED_STATUSES:
         return 0
-    refunded_beyond_fee = max(0, gift.refunded_cents - gift.fee_cents)
-    return max(0, gift.amount_cents - refunded_beyond_fee)
+    return max(0, gift.amount_cents - gift.refunded_cents)
 
 
 def gift_donor_key(gift: Gift) -> str:
@@ -68,6 +69,26 @@ def _tally_targets(gift: Gift) -> list[tuple[int, int | None]]:
     if gift.designation_id:
         targets.append((gift.campaign_id, gift.designation_id))
     return targets
+
+
+# The year's next receipt serial in one statement (the row lock is held to the end of the
+# transaction, so serials are given in commit order and a rolled-back payment gives its back).
+_RECEIPT_NEXT_SQL = (
+    "INSERT INTO donations_receiptsequence (year, last) VALUES (%s, 1) "
+    "ON CONFLICT (year) DO UPDATE SET last = donations_receiptsequence.last + 1 RETURNING last"
+)
+
+
+def _receipt_number_assign(gift: Gift) -> None:
+    """A gift paid for the first time takes the next number of its year: never at checkout, never twice."""
+    if gift.receipt_serial or gift.paid_at is None or gift.is_pledge:
+        return
+    if gift.status not in Gift.SETTLED_STATUSES:
+        return
+    year = timezone.localtime(gift.paid_at).year
+    with connection.cursor() as cursor:
+        cursor.execute(_RECEIPT_NEXT_SQL, [year])
+        gift.receipt_year, gift.receipt_serial = year, cursor.fetchone()[0]
 
 
 # No savepoint: nothing catches an error from here and carries on in the same transaction, and
@@ -117,6 +138,7 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     if before != _public_view(gift, counted=counted, donor_key=donor_key):
         pages_invalidate_on_commit(figures=True)
 
+    _receipt_number_assign(gift)
     # The gift first, then its donor, then the campaign-wide tally: the tally row is the one every
     # payment to the campaign locks, so it is locked last and held for the shortest time.
     gift.counted_cents = counted

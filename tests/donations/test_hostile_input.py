@@ -304,7 +304,7 @@ def test_wrong_types_in_a_signed_event_never_500(client, fake_stripe, start_gift
             "checkout.session.expired",
             "checkout.session.async_payment_failed",
         ):
-            event = fake_stripe.event(event_type, obj)
+            event = fake_stripe.event(event_type, obj, hostile=True)
             response = fake_stripe.post(client, event)
             assert response.status_code in (200, 400), (name, event_type, response.status_code, response.content)
             tried.append((name, event_type, response.status_code))
@@ -313,6 +313,8 @@ def test_wrong_types_in_a_signed_event_never_500(client, fake_stripe, start_gift
         ("charge.refunded", "charge"),
         ("charge.dispute.created", "dispute"),
         ("charge.dispute.closed", "dispute"),
+        ("charge.dispute.updated", "dispute"),
+        ("refund.failed", "refund"),
         ("invoice.paid", "invoice"),
         ("invoice.payment_failed", "invoice"),
         ("customer.subscription.updated", "subscription"),
@@ -335,10 +337,10 @@ def test_wrong_types_in_a_signed_event_never_500(client, fake_stripe, start_gift
                 "payments": junk,
                 "customer": junk,
             }
-            response = fake_stripe.post(client, fake_stripe.event(event_type, obj))
+            response = fake_stripe.post(client, fake_stripe.event(event_type, obj, hostile=True))
             assert response.status_code in (200, 400), (event_type, junk, response.status_code, response.content)
             tried.append((event_type, repr(junk), response.status_code))
-    assert len(tried) == len(_wrong_types(session)) * 3 + 7 * 7
+    assert len(tried) == len(_wrong_types(session)) * 3 + 9 * 7
     outcomes = {name: status for name, event_type, status in tried if event_type == "checkout.session.completed"}
     # What cannot be a payment of this gift is refused; nothing else about the gift moved.
     for name in (

@@ -24,9 +24,10 @@ def test_reconcile_records_what_the_webhooks_missed(
     assert Gift.objects.get(pk=missed.pk).status == Gift.Status.SUCCEEDED
     assert Gift.objects.get(pk=still_open.pk).status == Gift.Status.PENDING
     assert RecurringPlan.objects.get().status == RecurringPlan.Status.CANCELED
-    assert [(c.method, c.path) for c in fake_stripe.requests[-3:]] == [
+    assert [(c.method, c.path) for c in fake_stripe.requests[-4:]] == [
         ("GET", "/v1/checkout/sessions"),
         ("GET", "/v1/invoices"),
+        ("GET", "/v1/invoice_payments"),  # the monthly gift's first month, linked to its payment
         ("GET", "/v1/subscriptions"),
     ]
 
@@ -40,5 +41,12 @@ def test_reconcile_task_reports_what_it_did(fake_stripe, start_gift):
     gift = start_gift(CampaignFactory())
     fake_stripe.complete_session(gift.stripe_checkout_session_id)
     result = stripe_reconcile_recent.enqueue(days=1)
-    assert result.return_value == {"sessions": 1, "invoices": 0, "plans": 0, "rejected": 0}
+    assert result.return_value == {
+        "sessions": 1,
+        "invoices": 0,
+        "plans": 0,
+        "linked": 0,
+        "rejected": 0,
+        "errors": [],
+    }
     assert Gift.objects.get().status == Gift.Status.SUCCEEDED

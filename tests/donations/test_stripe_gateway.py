@@ -88,15 +88,23 @@ def test_network_timeouts_are_retried_with_the_same_idempotency_key(client, fake
     assert len(fake_stripe.sessions) == 1
 
 
+CHECKOUT = stripe_gateway.CheckoutRequest(
+    monthly=False,
+    amount_cents=500,
+    currency="usd",
+    name="Gift",
+    description="",
+    client_reference_id="7",
+    metadata={"gift_id": "7"},
+    locale="en",
+    success_url="https://x/",
+    cancel_url="https://x/",
+)
+
+
 def test_the_same_idempotency_key_returns_the_same_session(fake_stripe):
-    params = {
-        "mode": "payment",
-        "line_items": [{"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 500}}],
-        "success_url": "https://x/",
-        "cancel_url": "https://x/",
-    }
-    first = stripe_gateway.checkout_session_create(params=params, idempotency_key="gift-7-checkout")
-    second = stripe_gateway.checkout_session_create(params=params, idempotency_key="gift-7-checkout")
+    first = stripe_gateway.checkout_session_create(request=CHECKOUT, idempotency_key="gift-7-checkout")
+    second = stripe_gateway.checkout_session_create(request=CHECKOUT, idempotency_key="gift-7-checkout")
     assert first["id"] == second["id"]
     assert len(fake_stripe.sessions) == 1
 

@@ -33,13 +33,13 @@ def test_pending_gift_counts_nothing_until_it_succeeds():
     assert (tally(campaign).raised_cents, tally(campaign).gift_count) == (50_00, 1)
 
 
-def test_refunds_take_the_covered_fee_first_then_lower_the_total():
+def test_refunds_come_out_of_the_gift_and_the_covered_fee_never_counts():
     campaign = CampaignFactory()
     gift = GiftFactory(campaign=campaign, amount_cents=100_00, fee_cents=3_40)
 
     gift.refunded_cents, gift.status = 10_00, Gift.Status.PARTIALLY_REFUNDED
     gift_save(gift)
-    assert tally(campaign).raised_cents == 93_40
+    assert tally(campaign).raised_cents == 90_00
 
     gift.refunded_cents, gift.status = 103_40, Gift.Status.REFUNDED
     gift_save(gift)

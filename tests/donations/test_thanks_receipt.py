@@ -50,4 +50,6 @@ def test_another_browser_sees_no_receipt(client, fake_stripe, start_gift):
     client.cookies.clear()  # not the browser that started the gift
     response = client.get(f"/donate/thanks/?session_id={gift.stripe_checkout_session_id}")
     assert response.context["receipt"] is None
+    gift.refresh_from_db()  # paid by that visit (the page fulfils the session), so numbered
+    assert gift.receipt_number.startswith("R")
     assert gift.receipt_number not in response.content.decode()

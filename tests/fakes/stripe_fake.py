@@ -1,11 +1,22 @@
 """
-A fake Stripe of the project's own: a `stripe.HTTPClient` that answers stripe-python's requests
-from in-memory state (sessions, customers, subscriptions, invoices, payment intents, charges,
-refunds, events), shaped from Stripe's own example objects in /work/shared/stripe/fixtures3.json.
+A fake Stripe: a `stripe.HTTPClient` that answers stripe-python's requests from in-memory state
+(sessions, customers, subscriptions, invoices, invoice payments, payment intents, charges,
+refunds, disputes, events), every object built from Stripe's own example objects
+(donations/stripe_fixtures/fixtures3.json) and never given a field the example lacks: each
+object it returns and each event it builds is checked (`fields_not_in_fixture`), and kept in
+`returned` for tests/donations/test_stripe_shapes.py.
 
-Every request is recorded (method, path, decoded params, idempotency key) so tests assert exactly
-what the site sent. `fail_next()` makes the next request fail like Stripe would (an error answer
-or a network timeout). Helpers build and sign events for posting through Django's test client.
+Strict the way Stripe is: a request that names another API version than the site's pinned one,
+an unknown parameter (checked against stripe-python's generated `*Params` types) or an
+idempotency key reused with other parameters is answered 400, as Stripe answers it; list
+filters and paging (`created`, `status`, `invoice`, `subscription`, `limit`, `starting_after`,
+`ending_before`) are honoured, and a filter it does not implement is refused, not ignored.
+
+Every request is recorded (method, path, decoded params, idempotency key, headers) so tests
+assert exactly what the site sent. `fail_next()` makes the next request fail like Stripe would
+(an error answer or a network timeout). Helpers do what Stripe does on its side (a donor pays, a
+month is billed, Finance refunds in the Dashboard, a bank opens a dispute) and build and sign
+events for posting through Django's test client.
 """
 
 from __future__ import annotations
@@ -13,12 +24,116 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import re
+import sys
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import stripe
+from stripe._request_options import RequestOptions
+from typing_extensions import is_typeddict
 
-from tests.fakes.stripe_shapes import RecordedRequest, decode_form, fixture
+from donations.stripe_fixtures import fields_not_in_fixture, fixture
+from donations.stripe_gateway import STRIPE_API_VERSION
+from tests.fakes.stripe_shapes import RecordedRequest, decode_form
+
+__all__ = ["FakeStripe", "decode_form", "fixture"]
+
+
+# --- Stripe's parameter schema, from stripe-python's generated TypedDicts ----------------------
+
+_REQUEST_OPTIONS = frozenset(RequestOptions.__annotations__)
+
+
+def _schema(typed_dict: type) -> dict[str, Any]:
+    """{parameter: sub-schema or None} of a generated `*Params` TypedDict (None: any value)."""
+    module = sys.modules[typed_dict.__module__]
+    schema: dict[str, Any] = {}
+    for name, annotation in typed_dict.__annotations__.items():
+        if name in _REQUEST_OPTIONS:
+            continue
+        text = annotation if isinstance(annotation, str) else getattr(annotation, "__forward_arg__", repr(annotation))
+        child = None
+        for word in re.findall(r"[A-Za-z_]\w*", text):
+            candidate = getattr(module, word, None)
+            if candidate is not None and candidate is not typed_dict and is_typeddict(candidate):
+                child = _schema(candidate)
+        schema[name] = child
+    return schema
+
+
+def _unknown_parameter(params: Any, schema: dict[str, Any] | None, prefix: str = "") -> str | None:
+    if schema is None:
+        return None
+    if isinstance(params, list):
+        for item in params:
+            found = _unknown_parameter(item, schema, prefix + "[]")
+            if found:
+                return found
+        return None
+    if not isinstance(params, dict):
+        return None
+    for key, value in params.items():
+        name = f"{prefix}[{key}]" if prefix else key
+        if key not in schema:
+            return name
+        found = _unknown_parameter(value, schema[key], name)
+        if found:
+            return found
+    return None
+
+
+def _schemas() -> dict[tuple[str, str], dict[str, Any]]:
+    from stripe.params import (
+        ChargeRetrieveParams,
+        InvoiceListParams,
+        InvoicePaymentListParams,
+        InvoiceRetrieveParams,
+        RefundCreateParams,
+        SubscriptionListParams,
+        SubscriptionRetrieveParams,
+    )
+    from stripe.params.billing_portal import SessionCreateParams as PortalSessionCreateParams
+    from stripe.params.checkout import SessionCreateParams, SessionListParams, SessionRetrieveParams
+
+    return {
+        ("POST", "checkout.sessions"): _schema(SessionCreateParams),
+        ("GET", "checkout.sessions"): _schema(SessionListParams),
+        ("GET", "checkout.session"): _schema(SessionRetrieveParams),
+        ("GET", "subscriptions"): _schema(SubscriptionListParams),
+        ("GET", "subscription"): _schema(SubscriptionRetrieveParams),
+        ("GET", "invoices"): _schema(InvoiceListParams),
+        ("GET", "invoice"): _schema(InvoiceRetrieveParams),
+        ("GET", "invoice_payments"): _schema(InvoicePaymentListParams),
+        ("GET", "charge"): _schema(ChargeRetrieveParams),
+        ("POST", "billing_portal.sessions"): _schema(PortalSessionCreateParams),
+        ("POST", "refunds"): _schema(RefundCreateParams),
+    }
+
+
+_SCHEMAS: dict[tuple[str, str], dict[str, Any]] | None = None
+
+
+def _error(status: int, type: str, message: str, **extra: Any) -> tuple[int, dict]:
+    return status, {"error": {"type": type, "message": message, **extra}}
+
+
+def assert_fixture_shaped(obj: dict) -> None:
+    """Raise AssertionError if a Stripe object (or event, or list) has a field its example lacks."""
+    kind = obj.get("object")
+    if kind == "list":
+        for item in obj.get("data") or []:
+            assert_fixture_shaped(item)
+        return
+    if kind == "event":
+        envelope = {**obj, "data": {key: {} for key in obj["data"]}}  # the object is checked on its own
+        extra = fields_not_in_fixture(envelope, "event")
+        assert not extra, f"event has fields Stripe's example lacks: {extra}"
+        assert_fixture_shaped(obj["data"]["object"])
+        return
+    extra = fields_not_in_fixture(obj, kind)
+    assert not extra, f"{kind} {obj.get('id')} has fields Stripe's example lacks: {extra}"
 
 
 class FakeStripe(stripe.HTTPClient):
@@ -32,23 +147,31 @@ class FakeStripe(stripe.HTTPClient):
         self.customers: dict[str, dict] = {}
         self.subscriptions: dict[str, dict] = {}
         self.invoices: dict[str, dict] = {}
+        self.invoice_payments: dict[str, dict] = {}
         self.payment_intents: dict[str, dict] = {}
         self.charges: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.disputes: dict[str, dict] = {}
         self.portal_sessions: dict[str, dict] = {}
         self.events: list[dict] = []
-        self._idempotent: dict[str, tuple[str, int, dict]] = {}
+        # Every object the fake answered with or put in an event, for the shape test.
+        self.returned: list[dict] = []
+        self._session_params: dict[str, dict] = {}
+        self._idempotent: dict[str, tuple[str, str, dict, tuple]] = {}
         self._failures: list[dict] = []
         self._lost_responses = 0
         self._ids = itertools.count(1)
+        self._order = itertools.count(1)
+        self._created_order: dict[str, int] = {}
 
     # --- stripe.HTTPClient ---------------------------------------------------------------------
 
     def request(self, method, url, headers, post_data=None, *, _usage=None):
         parts = urlsplit(url)
         params = decode_form(post_data if method == "post" else parts.query)
-        key = (headers or {}).get("Idempotency-Key")
-        self.requests.append(RecordedRequest(method.upper(), parts.path, params, key, dict(headers or {})))
+        headers = dict(headers or {})
+        key = headers.get("Idempotency-Key")
+        self.requests.append(RecordedRequest(method.upper(), parts.path, params, key, headers))
         if self._failures:
             failure = self._failures.pop(0)
             if failure["kind"] == "timeout":
@@ -56,12 +179,23 @@ class FakeStripe(stripe.HTTPClient):
             body = {"error": {"type": failure["type"], "message": failure["message"], "code": failure["code"]}}
             return json.dumps(body), failure["status"], {"request-id": "req_fake", "stripe-should-retry": "false"}
         if method == "post" and key and key in self._idempotent:
-            response = self._idempotent[key]
+            first_method, first_path, first_params, response = self._idempotent[key]
+            if (first_method, first_path, first_params) != (method, parts.path, params):
+                status, body = _error(
+                    400,
+                    "idempotency_error",
+                    "Keys for idempotent requests can only be used with the same parameters they were first used "
+                    f"with. Try using a key other than '{key}' if you meant to execute a different request.",
+                )
+                return json.dumps(body), status, {"request-id": "req_fake_idem"}
         else:
-            status, body = self._route(method.upper(), parts.path, params)
+            status, body = self._answer(method.upper(), parts.path, params, headers)
+            if 200 <= status < 300:
+                assert_fixture_shaped(body)
+                self.returned.append(copy.deepcopy(body))
             response = (json.dumps(body), status, {"request-id": f"req_fake_{len(self.requests)}"})
             if method == "post" and key and status < 500:
-                self._idempotent[key] = response
+                self._idempotent[key] = (method, parts.path, params, response)
         if self._lost_responses:
             self._lost_responses -= 1
             # Stripe did the work, but its answer never reached us (a read timeout).
@@ -104,54 +238,110 @@ class FakeStripe(stripe.HTTPClient):
     # --- Routing ---------------------------------------------------------------------------------
 
     def _new_id(self, prefix: str) -> str:
-        return f"{prefix}_test_fake{next(self._ids):06d}"
+        object_id = f"{prefix}_test_fake{next(self._ids):06d}"
+        self._created_order[object_id] = next(self._order)
+        return object_id
 
     @staticmethod
     def _missing(kind: str, object_id: str) -> tuple[int, dict]:
-        return 404, {
-            "error": {
-                "type": "invalid_request_error",
-                "code": "resource_missing",
-                "message": f"No such {kind}: '{object_id}'",
-            }
-        }
+        return _error(404, "invalid_request_error", f"No such {kind}: '{object_id}'", code="resource_missing")
 
-    def _route(self, method: str, path: str, params: dict) -> tuple[int, dict]:
+    def _answer(self, method: str, path: str, params: dict, headers: dict) -> tuple[int, dict]:
+        version = headers.get("Stripe-Version")
+        if version != STRIPE_API_VERSION:
+            # The fake answers in the pinned version's shapes only; a request naming another (or
+            # none, so the account's default) would get other shapes from the real Stripe.
+            return _error(400, "invalid_request_error", f"Fake answers {STRIPE_API_VERSION} only, not {version!r}")
         segments = path.strip("/").split("/")
-        if segments[:3] == ["v1", "checkout", "sessions"]:
-            if method == "POST" and len(segments) == 3:
+        if segments[0] != "v1":
+            return _error(404, "invalid_request_error", f"Unrecognized request URL ({path})")
+        resource = ".".join(segments[1:3]) if segments[1] in ("checkout", "billing_portal") else segments[1]
+        rest = segments[3:] if segments[1] in ("checkout", "billing_portal") else segments[2:]
+        kind = resource if not rest else {"checkout.sessions": "checkout.session"}.get(resource, resource[:-1])
+        global _SCHEMAS
+        _SCHEMAS = _SCHEMAS or _schemas()
+        schema = _SCHEMAS.get((method, kind))
+        if schema is None or len(rest) > 1:
+            return _error(404, "invalid_request_error", f"Unrecognized request URL ({method} {path})")
+        unknown = _unknown_parameter(params, schema)
+        if unknown:
+            return _error(
+                400,
+                "invalid_request_error",
+                f"Received unknown parameter: {unknown}",
+                code="parameter_unknown",
+                param=unknown,
+            )
+        if method == "POST":
+            if kind == "checkout.sessions":
                 return 200, self._session_create(params)
-            if method == "GET" and len(segments) == 4:
-                session = self.sessions.get(segments[3])
-                return (200, session) if session else self._missing("checkout.session", segments[3])
-            if method == "GET" and len(segments) == 3:
-                return 200, self._list(list(self.sessions.values()), path, params)
-        if segments[:2] == ["v1", "subscriptions"]:
-            if method == "GET" and len(segments) == 3:
-                sub = self.subscriptions.get(segments[2])
-                return (200, sub) if sub else self._missing("subscription", segments[2])
-            if method == "GET" and len(segments) == 2:
-                return 200, self._list(list(self.subscriptions.values()), path, params)
-        if segments == ["v1", "invoices"] and method == "GET":
-            invoices = [i for i in self.invoices.values() if params.get("status") in (None, i["status"])]
-            return 200, self._list(invoices, path, params)
-        if segments == ["v1", "billing_portal", "sessions"] and method == "POST":
-            portal = fixture("billing_portal.session")
-            portal.update(id=self._new_id("bps"), customer=params["customer"], return_url=params.get("return_url"))
-            portal["url"] = f"https://billing.stripe.com/p/session/{portal['id']}"
-            self.portal_sessions[portal["id"]] = portal
-            return 200, portal
-        if segments == ["v1", "refunds"] and method == "POST":
+            if kind == "billing_portal.sessions":
+                return 200, self._portal_create(params)
             return self._refund_create(params)
-        return 404, {"error": {"type": "invalid_request_error", "message": f"Unrecognized request URL ({path})"}}
+        if rest:
+            store = {
+                "checkout.session": self.sessions,
+                "subscription": self.subscriptions,
+                "invoice": self.invoices,
+                "charge": self.charges,
+            }
+            obj = store[kind].get(rest[0])
+            return (200, obj) if obj else self._missing(kind, rest[0])
+        objects = {
+            "checkout.sessions": self.sessions,
+            "subscriptions": self.subscriptions,
+            "invoices": self.invoices,
+            "invoice_payments": self.invoice_payments,
+        }[kind]
+        return self._list(kind, list(objects.values()), path, params)
 
-    def _list(self, objects: list[dict], path: str, params: dict) -> dict:
-        objects = sorted(objects, key=lambda o: o["created"], reverse=True)
+    # Which list filters the fake honours, per list; any other (valid) one is refused, not ignored.
+    _FILTERS = {
+        "checkout.sessions": {"created", "status", "subscription", "payment_intent", "customer"},
+        "subscriptions": {"created", "status", "customer"},
+        "invoices": {"created", "status", "subscription", "customer"},
+        "invoice_payments": {"created", "status", "invoice", "payment"},
+    }
+    _PAGING = frozenset({"limit", "starting_after", "ending_before"})
+
+    def _list(self, kind: str, objects: list[dict], path: str, params: dict) -> tuple[int, dict]:
+        unsupported = set(params) - self._FILTERS[kind] - self._PAGING
+        if unsupported:
+            return _error(400, "invalid_request_error", f"Fake does not implement list filter(s) {sorted(unsupported)}")
+        for name in self._FILTERS[kind] & set(params):
+            wanted = params[name]
+            if name == "created":
+                objects = [o for o in objects if _in_range(o["created"], wanted)]
+            elif name == "status" and kind == "subscriptions":
+                if wanted == "all":
+                    continue
+                if wanted == "ended":
+                    objects = [o for o in objects if o["status"] in ("canceled", "incomplete_expired")]
+                else:
+                    objects = [o for o in objects if o["status"] == wanted]
+            elif name == "payment":
+                objects = [o for o in objects if all(o["payment"].get(k) == v for k, v in wanted.items())]
+            elif name == "subscription" and kind == "invoices":
+                objects = [o for o in objects if _invoice_subscription(o) == wanted]
+            else:
+                objects = [o for o in objects if o.get(name) == wanted]
+        if kind == "subscriptions" and "status" not in params:
+            objects = [o for o in objects if o["status"] != "canceled"]  # Stripe's default
+        objects = sorted(objects, key=lambda o: (o["created"], self._created_order.get(o["id"], 0)), reverse=True)
+        ids = [o["id"] for o in objects]
         if "starting_after" in params:
-            ids = [o["id"] for o in objects]
+            if params["starting_after"] not in ids:
+                return self._missing(kind[:-1], params["starting_after"])
             objects = objects[ids.index(params["starting_after"]) + 1 :]
+        elif "ending_before" in params:
+            if params["ending_before"] not in ids:
+                return self._missing(kind[:-1], params["ending_before"])
+            objects = objects[: ids.index(params["ending_before"])]
         limit = int(params.get("limit", 10))
-        return {"object": "list", "url": path, "has_more": len(objects) > limit, "data": objects[:limit]}
+        if not 1 <= limit <= 100:
+            return _error(400, "invalid_request_error", "Invalid integer: limit must be between 1 and 100")
+        page = objects[-limit:] if "ending_before" in params else objects[:limit]
+        return 200, {"object": "list", "url": path, "has_more": len(objects) > limit, "data": page}
 
     def _session_create(self, params: dict) -> dict:
         session = fixture("checkout.session")
@@ -167,6 +357,7 @@ class FakeStripe(stripe.HTTPClient):
             metadata=params.get("metadata", {}),
             customer_email=params.get("customer_email"),
             customer_creation=params.get("customer_creation"),
+            locale=params.get("locale"),
             success_url=params["success_url"],
             cancel_url=params["cancel_url"],
             amount_total=amount,
@@ -180,12 +371,25 @@ class FakeStripe(stripe.HTTPClient):
             customer=None,
             customer_details=None,
             created=int(time.time()),
+            expires_at=int(time.time()) + 24 * 3600,
             livemode=False,
         )
         self.sessions[session_id] = session
-        self._session_params = getattr(self, "_session_params", {})
         self._session_params[session_id] = params
         return session
+
+    def _portal_create(self, params: dict) -> dict:
+        portal = fixture("billing_portal.session")
+        portal.update(
+            id=self._new_id("bps"),
+            customer=params["customer"],
+            return_url=params.get("return_url"),
+            created=int(time.time()),
+            livemode=False,
+        )
+        portal["url"] = f"https://billing.stripe.com/p/session/{portal['id']}"
+        self.portal_sessions[portal["id"]] = portal
+        return portal
 
     def _refund_create(self, params: dict) -> tuple[int, dict]:
         intent = self.payment_intents.get(params.get("payment_intent", ""))
@@ -194,29 +398,16 @@ class FakeStripe(stripe.HTTPClient):
         charge = self.charges[intent["latest_charge"]]
         amount = int(params.get("amount", charge["amount"] - charge["amount_refunded"]))
         if amount > charge["amount"] - charge["amount_refunded"]:
-            return 400, {
-                "error": {
-                    "type": "invalid_request_error",
-                    "code": "amount_too_large",
-                    "message": "Refund amount is greater than unrefunded amount on charge",
-                }
-            }
-        refund = fixture("refund")
-        refund.update(
-            id=self._new_id("re"),
-            amount=amount,
-            charge=charge["id"],
-            payment_intent=intent["id"],
-            reason=params.get("reason"),
-            metadata=params.get("metadata", {}),
-            created=int(time.time()),
-        )
-        self.refunds[refund["id"]] = refund
-        charge["amount_refunded"] += amount
-        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+            return _error(
+                400,
+                "invalid_request_error",
+                "Refund amount is greater than unrefunded amount on charge",
+                code="amount_too_large",
+            )
+        refund = self.refund(intent["id"], amount, reason=params.get("reason"), metadata=params.get("metadata", {}))
         return 200, refund
 
-    # --- What Stripe does while the donor is on Checkout ------------------------------------------
+    # --- What Stripe does on its side -------------------------------------------------------------
 
     def complete_session(
         self,
@@ -230,13 +421,12 @@ class FakeStripe(stripe.HTTPClient):
         session = self.sessions[session_id]
         params = self._session_params[session_id]
         customer = fixture("customer")
-        customer.update(id=self._new_id("cus"), email=email, name=name)
+        customer.update(id=self._new_id("cus"), email=email, name=name, created=int(time.time()), livemode=False)
         self.customers[customer["id"]] = customer
+        details = fixture("checkout.session")["customer_details"]
+        details.update(email=email, name=name)
         session.update(
-            status="complete",
-            payment_status=payment_status,
-            customer=customer["id"],
-            customer_details={**(session.get("customer_details") or {}), "email": email, "name": name},
+            status="complete", payment_status=payment_status, customer=customer["id"], customer_details=details
         )
         if session["mode"] == "payment":
             intent, _charge = self._payment(
@@ -251,9 +441,11 @@ class FakeStripe(stripe.HTTPClient):
                 status="active",
                 metadata=params.get("subscription_data", {}).get("metadata", {}),
                 created=int(time.time()),
+                start_date=int(time.time()),
                 canceled_at=None,
                 cancel_at=None,
                 ended_at=None,
+                livemode=False,
             )
             item = subscription["items"]["data"][0]
             item.update(quantity=1, subscription=subscription["id"])
@@ -266,11 +458,21 @@ class FakeStripe(stripe.HTTPClient):
             subscription["latest_invoice"] = invoice["id"]
         return session
 
-    def _payment(self, amount: int, customer_id: str, metadata: dict) -> tuple[dict, dict]:
+    def _payment(
+        self, amount: int, customer_id: str, metadata: dict, *, created: int | None = None
+    ) -> tuple[dict, dict]:
         intent = fixture("payment_intent")
         charge = fixture("charge")
+        created = created or int(time.time())
         intent.update(
-            id=self._new_id("pi"), amount=amount, amount_received=amount, customer=customer_id, status="succeeded"
+            id=self._new_id("pi"),
+            amount=amount,
+            amount_received=amount,
+            customer=customer_id,
+            status="succeeded",
+            metadata=metadata,
+            created=created,
+            livemode=False,
         )
         charge.update(
             id=self._new_id("ch"),
@@ -282,58 +484,171 @@ class FakeStripe(stripe.HTTPClient):
             payment_intent=intent["id"],
             customer=customer_id,
             metadata=metadata,
-            created=int(time.time()),
+            created=created,
+            livemode=False,
         )
-        intent["created"] = charge["created"]
         intent["latest_charge"] = charge["id"]
         self.payment_intents[intent["id"]] = intent
         self.charges[charge["id"]] = charge
         return intent, charge
 
-    def invoice_for(self, subscription_id: str, *, billing_reason: str = "subscription_cycle", paid=True) -> dict:
-        """A (paid) invoice of the subscription, with its payment: the first one, or a later month's."""
+    def invoice_for(
+        self,
+        subscription_id: str,
+        *,
+        billing_reason: str = "subscription_cycle",
+        paid: bool = True,
+        amount: int | None = None,
+        created: int | None = None,
+    ) -> dict:
+        """
+        An invoice of the subscription, as webhooks carry it: no payment intent, no charge, no
+        `payments` (reached only through the Invoice Payments API). Paid now unless paid=False;
+        amount=0 makes a $0 invoice (a credit balance or coupon), paid with no payment at all.
+        """
         subscription = self.subscriptions[subscription_id]
         session = next(s for s in self.sessions.values() if s.get("subscription") == subscription_id)
-        amount = session["amount_total"]
-        intent, _charge = self._payment(amount, subscription["customer"], {})
+        amount = session["amount_total"] if amount is None else amount
         invoice = fixture("invoice")
+        created = created or int(time.time())
+        details = session.get("customer_details") or {}
         invoice.update(
             id=self._new_id("in"),
             customer=subscription["customer"],
-            customer_email=(session.get("customer_details") or {}).get("email"),
-            customer_name=(session.get("customer_details") or {}).get("name"),
+            customer_email=details.get("email"),
+            customer_name=details.get("name"),
             amount_due=amount,
-            amount_paid=amount if paid else 0,
-            amount_remaining=0 if paid else amount,
+            amount_paid=0,
+            amount_remaining=amount,
             billing_reason=billing_reason,
-            status="paid" if paid else "open",
+            status="open",
             currency="usd",
-            created=int(time.time()),
+            created=created,
+            livemode=False,
+            metadata={},
             parent={
                 "type": "subscription_details",
                 "quote_details": None,
                 "subscription_details": {"subscription": subscription_id, "metadata": subscription["metadata"]},
             },
-            payments={
-                "object": "list",
-                "data": [{"payment": {"type": "payment_intent", "payment_intent": intent["id"]}, "status": "paid"}],
-            },
         )
+        invoice["status_transitions"].update(finalized_at=created, paid_at=None)
         self.invoices[invoice["id"]] = invoice
+        if paid:
+            self.pay_invoice(invoice["id"], at=created)
         return invoice
+
+    def pay_invoice(self, invoice_id: str, *, at: int | None = None) -> dict:
+        """The invoice is paid (its first attempt, or a retry days later): a payment intent, and its invoice payment."""
+        invoice = self.invoices[invoice_id]
+        at = at or int(time.time())
+        amount = invoice["amount_due"]
+        invoice.update(status="paid", amount_paid=amount, amount_remaining=0, attempted=True)
+        invoice["status_transitions"]["paid_at"] = at
+        if amount > 0:
+            intent, _charge = self._payment(amount, invoice["customer"], {}, created=at)
+            payment = fixture("invoice_payment")
+            payment.update(
+                id=self._new_id("inpay"),
+                invoice=invoice_id,
+                amount_paid=amount,
+                amount_requested=amount,
+                currency="usd",
+                created=at,
+                is_default=True,
+                livemode=False,
+                status="paid",
+                payment={"type": "payment_intent", "payment_intent": intent["id"]},
+            )
+            payment["status_transitions"] = {"canceled_at": None, "paid_at": at}
+            self.invoice_payments[payment["id"]] = payment
+        return invoice
+
+    def invoice_payment_intent(self, invoice_id: str) -> str:
+        """The payment intent that paid an invoice (what the site must ask the Invoice Payments API for)."""
+        return next(
+            p["payment"]["payment_intent"] for p in self.invoice_payments.values() if p["invoice"] == invoice_id
+        )
+
+    def refund(self, payment_intent_id: str, amount: int, *, reason=None, metadata=None, status="succeeded") -> dict:
+        """A refund of the payment (from the site's request, or made in the Dashboard): returns it; the charge moves."""
+        intent = self.payment_intents[payment_intent_id]
+        charge = self.charges[intent["latest_charge"]]
+        refund = fixture("refund")
+        refund.update(
+            id=self._new_id("re"),
+            amount=amount,
+            charge=charge["id"],
+            payment_intent=intent["id"],
+            currency=charge["currency"],
+            reason=reason,
+            metadata=metadata or {},
+            status=status,
+            created=int(time.time()),
+        )
+        self.refunds[refund["id"]] = refund
+        charge["amount_refunded"] += amount
+        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+        return refund
+
+    def refund_fails(self, refund_id: str, *, status: str = "failed") -> dict:
+        """The refund failed (or was cancelled) after it was made: the money stays with the foundation."""
+        refund = self.refunds[refund_id]
+        refund["status"] = status
+        charge = self.charges[refund["charge"]]
+        charge["amount_refunded"] -= refund["amount"]
+        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+        return refund
+
+    def charge_of(self, payment_intent_id: str) -> dict:
+        return self.charges[self.payment_intents[payment_intent_id]["latest_charge"]]
+
+    def dispute(self, payment_intent_id: str, *, status: str = "needs_response") -> dict:
+        """The donor's bank disputes the payment; close it later with close_dispute()."""
+        charge = self.charge_of(payment_intent_id)
+        dispute = fixture("dispute")
+        dispute.update(
+            id=self._new_id("dp"),
+            amount=charge["amount"],
+            charge=charge["id"],
+            payment_intent=payment_intent_id,
+            currency=charge["currency"],
+            status=status,
+            reason="fraudulent",
+            created=int(time.time()),
+            livemode=False,
+            is_charge_refundable=False,
+        )
+        charge["disputed"] = True
+        self.disputes[dispute["id"]] = dispute
+        return dispute
+
+    def close_dispute(self, dispute_id: str, *, status: str = "won") -> dict:
+        dispute = self.disputes[dispute_id]
+        dispute["status"] = status
+        return dispute
 
     # --- Events ----------------------------------------------------------------------------------
 
-    def event(self, type: str, obj: dict, *, event_id: str | None = None, **extra) -> dict:
+    def event(self, type: str, obj: dict, *, event_id: str | None = None, hostile: bool = False) -> dict:
+        """
+        An event of the pinned API version, as Stripe sends it: data holds the object alone.
+        hostile=True: a signed payload that is deliberately not Stripe's shape (tests of bad
+        input); its object is not checked against the examples, and it is not kept in `returned`.
+        """
         event = fixture("event")
         event.update(
             id=event_id or self._new_id("evt"),
             type=type,
-            data={"object": copy.deepcopy(obj), **extra},
+            data={"object": copy.deepcopy(obj)},
             created=int(time.time()),
             livemode=False,
-            api_version="2025-09-30.clover",
+            pending_webhooks=1,
+            api_version=STRIPE_API_VERSION,
         )
+        if not hostile:
+            assert_fixture_shaped(event)
+            self.returned.append(copy.deepcopy(event))
         self.events.append(event)
         return event
 
@@ -356,3 +671,14 @@ class FakeStripe(stripe.HTTPClient):
             headers["HTTP_STRIPE_SIGNATURE"] = sig
         body = event_or_payload if isinstance(event_or_payload, bytes) else payload.encode()
         return client.post("/stripe/webhook/", data=body, content_type="application/json", **headers, **kwargs)
+
+
+def _in_range(value: int, wanted: Any) -> bool:
+    if not isinstance(wanted, dict):
+        return value == int(wanted)
+    checks = {"gt": value.__gt__, "gte": value.__ge__, "lt": value.__lt__, "lte": value.__le__}
+    return all(checks[op](int(bound)) for op, bound in wanted.items())
+
+
+def _invoice_subscription(invoice: dict) -> str | None:
+    return ((invoice.get("parent") or {}).get("subscription_details") or {}).get("subscription")

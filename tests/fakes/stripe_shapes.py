@@ -1,24 +1,17 @@
-"""Stripe's example objects (the fake's shapes), form-encoded request bodies decoded, and a recorded request."""
+"""
+Stripe's example objects (the fake's shapes: donations/stripe_fixtures, copied from Stripe's
+OpenAPI repository), form-encoded request bodies decoded, and a recorded request.
+"""
 
 from __future__ import annotations
 
-import copy
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-FIXTURES_PATH = Path("/work/shared/stripe/fixtures3.json")
-_FIXTURES: dict[str, Any] | None = None
+from donations.stripe_fixtures import fields_not_in_fixture, fixture
 
-
-def fixture(name: str) -> dict[str, Any]:
-    """A deep copy of Stripe's example object of that type ("checkout.session", "invoice", …)."""
-    global _FIXTURES
-    if _FIXTURES is None:
-        _FIXTURES = json.loads(FIXTURES_PATH.read_text())["resources"]
-    return copy.deepcopy(_FIXTURES[name])
+__all__ = ["RecordedRequest", "decode_form", "fields_not_in_fixture", "fixture"]
 
 
 def decode_form(text: str) -> dict[str, Any]:
@@ -30,9 +23,9 @@ def decode_form(text: str) -> dict[str, Any]:
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             nxt = None if last else parts[index + 1]
-            container: Any = [] if nxt is not None and nxt.isdigit() else {}
+            container: Any = [] if nxt is not None and (nxt.isdigit() or nxt == "") else {}
             if isinstance(node, list):
-                position = int(part)
+                position = int(part) if part else len(node)
                 while len(node) <= position:
                     node.append(None)
                 if last:
