@@ -186,7 +186,16 @@ def _mailer_from_url(url: str) -> dict:
     return mailer
 
 
-MAILERS = {"default": _mailer_from_url(env.str("EMAIL_URL", default="console://"))}
+EMAIL_URL = env.str("EMAIL_URL", default="")
+# Receipts and confirmations carry donors' and families' names and addresses: in production they
+# go to a mail server or, chosen on purpose, nowhere; never to stdout (console) or to memory.
+if not (DEBUG or TESTING) and urlsplit(EMAIL_URL).scheme not in ("smtp", "smtps", "submission", "dummy"):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a real mail server when DJANGO_DEBUG is off "
+        "(smtp://, smtps:// or submission://; dummy:// to send nothing on purpose), "
+        "e.g. EMAIL_URL=submission://user:password@smtp.example.org:587"
+    )
+MAILERS = {"default": _mailer_from_url(EMAIL_URL or "console://")}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Children's Hospital Foundation <giving@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -49,7 +49,6 @@ def test_production_refuses_to_start_without_its_secrets(missing, message):
     assert message in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 #9: production prints receipts to stdout without EMAIL_URL")
 @pytest.mark.parametrize(
     "email_url",
     [None, "console://", "locmem://"],
