@@ -13,7 +13,9 @@ import django_otp
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import logout as auth_logout
-from django.http import HttpResponseRedirect
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -24,6 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from config.staff import is_verified_staff
 
 
 class TokenForm(forms.Form):
@@ -67,7 +71,7 @@ class StaffAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         # A password alone is not enough: the session must also hold a verified TOTP device.
-        return super().has_permission(request) and request.user.is_verified()
+        return super().has_permission(request) and is_verified_staff(request.user)
 
     def _next_url(self, request) -> str:
         url = request.POST.get("next") or request.GET.get("next") or ""
@@ -106,8 +110,31 @@ class StaffAdminSite(admin.AdminSite):
             path("otp/enrol/", self.otp_enrol, name="otp_enrol"),
             path("otp/cancel/", self.otp_cancel, name="otp_cancel"),
             path("dashboard/", self.admin_view(dashboard.dashboard_view), name="dashboard"),
+            # Before Django's own: "view on site" answers only for a model the user may see.
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
         ]
         return urls + super().get_urls()
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """
+        Django's "view on site" redirect (contenttypes' shortcut), for staff who may view or change
+        that model: it would otherwise give anyone signed in the address of a draft update.
+        """
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except (ValueError, ContentType.DoesNotExist):
+            raise Http404 from None
+        if model is None:
+            raise Http404
+        opts = model._meta
+        user = request.user
+        if not any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("view", "change")):
+            raise Http404
+        return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def _otp_context(self, request, **extra):
         return {**self.each_context(request), "next": self._next_url(request), **extra}

@@ -26,7 +26,6 @@ def _templates(response) -> list[str]:
     return sorted({template.name for template in (response.templates or []) if template.name})
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 #2: a draft update opens with a password alone")
 def test_a_password_only_staff_session_sees_nothing_a_visitor_cannot(django_user_model):
     objects = seed_site_objects()
     staff = django_user_model.objects.create_superuser("root", "root@foundation.example", "a-long-password-1")
@@ -61,7 +60,6 @@ def swept_objects():
     return seed_site_objects()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 #2: view on site hands out a draft's URL")
 def test_view_on_site_gives_a_draft_url_only_to_staff_who_may_see_drafts(client, swept_objects, django_user_model):
     draft = swept_objects["draft"]
     content_type = ContentType.objects.get_for_model(Update)
