@@ -7,7 +7,9 @@ device are sent to an enrolment page that shows the secret and a QR code (inline
 no external service ever sees the secret) and confirms the first code.
 """
 
+import inspect
 from base64 import b32encode
+from functools import wraps
 
 import django_otp
 from django import forms
@@ -15,6 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -63,6 +66,33 @@ def totp_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+# The largest value of a database integer key (bigint): a longer "id" fails the query's cast.
+MAX_DATABASE_ID = 2**63 - 1
+INTEGER_KEYS = ("AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField")
+
+
+def _refuse_bad_ids(model, named: dict) -> None:
+    """
+    Raise Http404 when an admin URL's object id (or version id, or <int:pk>) is not something its
+    model's key can hold ("abc" for an integer key, a number past bigint): checked here, once for
+    every admin view (the apps' own, django-otp's, simple_history's), before any query is built.
+    """
+    for name in ("object_id", "pk", "version_id"):
+        value = named.get(name)
+        if value is None:
+            continue
+        field = model._meta.pk if (model is not None and name != "version_id") else None
+        if field is None or field.get_internal_type() in INTEGER_KEYS:
+            text = str(value)
+            if not (text.isascii() and text.isdigit() and int(text) <= MAX_DATABASE_ID):
+                raise Http404("Not an id.")
+        else:
+            try:
+                field.to_python(value)
+            except ValidationError:
+                raise Http404("Not an id.") from None
+
+
 class StaffAdminSite(admin.AdminSite):
     site_header = _("Children's Hospital Foundation: campaign admin")
     site_title = _("Campaign admin")
@@ -72,6 +102,27 @@ class StaffAdminSite(admin.AdminSite):
     def has_permission(self, request):
         # A password alone is not enough: the session must also hold a verified TOTP device.
         return super().has_permission(request) and is_verified_staff(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        """Django's admin_view, turning away ids that cannot be ids (see _refuse_bad_ids) with a 404."""
+        model_admin = getattr(view, "__self__", None)
+        model = getattr(model_admin, "model", None) if isinstance(model_admin, admin.ModelAdmin) else None
+        try:
+            signature = inspect.signature(view)
+        except (TypeError, ValueError):
+            signature = None
+
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if signature is not None:
+                try:
+                    named = signature.bind(request, *args, **kwargs).arguments
+                except TypeError:
+                    named = kwargs
+                _refuse_bad_ids(model, named)
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(checked, cacheable)
 
     def _next_url(self, request) -> str:
         url = request.POST.get("next") or request.GET.get("next") or ""

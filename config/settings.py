@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    # Before anything reads the query string or the path (the page cache, then the views).
+    "config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth and messages: a cached public page is served without touching them.
     "campaign.cache.PublicPageCacheMiddleware",

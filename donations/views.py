@@ -207,6 +207,8 @@ def _demo_only():
 def demo_checkout(request, session_id: str):
     """A stand-in for Stripe Checkout in demo mode. Template: donations/demo_checkout.html."""
     _demo_only()
+    if not SESSION_ID_RE.match(session_id):
+        raise Http404("Not a Checkout Session id.")
     demo_session = get_object_or_404(DemoCheckoutSession, session_id=session_id)
     session = demo_session.data
     gift = get_object_or_404(Gift.objects.select_related("campaign", "designation"), pk=session["client_reference_id"])

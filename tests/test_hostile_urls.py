@@ -79,7 +79,6 @@ def _with_path_value(swept, param: str, value: str, objects_url: str) -> str:
     return "/".join(parts)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 #5: NUL bytes and non-numeric ids give 500s")
 def test_no_url_answers_a_nul_byte_or_a_bad_id_with_a_server_error(django_user_model, monkeypatch):
     objects = seed_site_objects()
     staff = django_user_model.objects.create_superuser("root", "root@foundation.example", "a-long-password-1")
