@@ -155,3 +155,33 @@ def test_sessions_expire_after_eight_hours_and_at_browser_close(client, developm
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def _sign_in_from(client, username, address, password="wrong password"):
+    return client.post(
+        "/admin/login/", {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=address
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 #7: lockout counts only username-and-address pairs")
+def test_failures_for_one_account_from_many_addresses_lock_that_account(client, development_officer):
+    for index in range(5):
+        _sign_in_from(client, development_officer.username, f"203.0.113.{index + 1}")
+    # From a sixth address, even the right password is refused, with the page that says what to do.
+    locked = _sign_in_from(client, development_officer.username, "198.51.100.9", password=PASSWORD)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    text = locked.content.decode()
+    assert "Too many failed sign-ins for this account, or from this network." in text
+    assert "If these were not your attempts, someone may be guessing your password" in text
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 #7: lockout counts only username-and-address pairs")
+def test_failures_for_many_accounts_from_one_address_lock_that_address(client, development_officer):
+    for index in range(5):
+        _sign_in_from(client, f"guess{index}", "203.0.113.50")
+    locked = _sign_in_from(client, development_officer.username, "203.0.113.50", password=PASSWORD)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The real owner, elsewhere, still signs in.
+    assert _sign_in_from(client, development_officer.username, "198.51.100.7", password=PASSWORD).status_code == 302
