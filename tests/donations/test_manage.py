@@ -83,3 +83,35 @@ def test_invalid_email_gets_a_message(client, fake_stripe):
     response = client.post("/donate/manage/", {"email": "not-an-email"})
     assert response.status_code == 400
     assert response.context["form"].errors["email"] == ["Enter a valid email address, like name@example.com."]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 #8: a giver's address costs the request more work than a stranger's")
+def test_asking_does_the_same_work_whether_or_not_the_address_gives(rf, plan, django_capture_on_commit_callbacks):
+    # Answer time must not tell who gives: the request does the same queries and the same calls
+    # for any address, and the email (lookup, rendering, sending) happens after the answer is sent.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from donations import views
+
+    def ask_in_view(email):
+        request = rf.post("/donate/manage/", {"email": email}, REMOTE_ADDR="192.0.2.10")
+        mail_before = len(mail.outbox)
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks() as callbacks:
+            response = views.plan_manage(request)
+        work = {
+            "queries": [query["sql"].replace(email, "<email>") for query in queries.captured_queries],
+            "on_commit": len(callbacks),
+            "mail": len(mail.outbox) - mail_before,
+        }
+        for callback in callbacks:
+            callback()
+        response.close()  # what the WSGI server does once the answer is sent
+        return response, work
+
+    known, known_work = ask_in_view("monthly@example.com")
+    unknown, unknown_work = ask_in_view("stranger@example.com")
+
+    assert known.content == unknown.content
+    assert known_work == unknown_work == {"queries": [], "on_commit": 0, "mail": 0}
+    assert [message.to for message in mail.outbox] == [["monthly@example.com"]]
