@@ -258,8 +258,9 @@ def plan_manage(request):
         allowed = ratelimit.hit(scope="plan-manage-email", key=email, limit=3, window_seconds=3600) and allowed
         if not allowed:
             return render(request, "donations/plan_manage.html", {"form": form, "rate_limited": True}, status=429)
-        services.plan_manage_links_send(email=email)
-        return render(request, "donations/plan_manage.html", {"form": None, "sent": True})
+        response = render(request, "donations/plan_manage.html", {"form": None, "sent": True})
+        services.plan_manage_links_request(email=email, response=response)
+        return response
     status = 400 if request.method == "POST" else 200
     return render(request, "donations/plan_manage.html", {"form": form}, status=status)
 

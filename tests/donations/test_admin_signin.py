@@ -157,7 +157,7 @@ def test_sessions_expire_after_eight_hours_and_at_browser_close(client, developm
     assert response["Location"].startswith("/admin/login/")
 
 
-def _sign_in_from(client, username, address, password="wrong password"):
+def _sign_in_from(client, username, address, password="wrong password"):  # noqa: S107
     return client.post(
         "/admin/login/", {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=address
     )

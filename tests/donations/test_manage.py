@@ -85,7 +85,6 @@ def test_invalid_email_gets_a_message(client, fake_stripe):
     assert response.context["form"].errors["email"] == ["Enter a valid email address, like name@example.com."]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 #8: a giver's address costs the request more work than a stranger's")
 def test_asking_does_the_same_work_whether_or_not_the_address_gives(rf, plan, django_capture_on_commit_callbacks):
     # Answer time must not tell who gives: the request does the same queries and the same calls
     # for any address, and the email (lookup, rendering, sending) happens after the answer is sent.
