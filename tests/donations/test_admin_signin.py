@@ -183,3 +183,19 @@ def test_failures_for_many_accounts_from_one_address_lock_that_address(client, d
     assert "_auth_user_id" not in client.session
     # The real owner, elsewhere, still signs in.
     assert _sign_in_from(client, development_officer.username, "198.51.100.7", password=PASSWORD).status_code == 302
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 #3: the password alone enrols a device and shows its secret")
+def test_a_password_alone_cannot_enrol_a_device(client, development_officer):
+    # Whoever knows the password (a phished or reused one) must not be able to set up the second
+    # factor: enrolment needs the single-use invitation emailed to the staff member.
+    sign_in(client, development_officer)
+    page = client.get("/admin/otp/enrol/")
+    assert page.status_code == 200
+    assert "secret" not in page.context
+    assert "<svg" not in page.content.decode()
+    assert not TOTPDevice.objects.filter(user=development_officer).exists()
+    refused = client.post("/admin/otp/enrol/", {"token": "123456"})
+    assert not TOTPDevice.objects.filter(user=development_officer).exists()
+    assert refused.status_code == 200
+    assert client.get("/admin/").status_code == 302
