@@ -51,6 +51,15 @@ class TokenForm(forms.Form):
         return token
 
 
+class InvitationForm(forms.Form):
+    invitation = forms.CharField(
+        label=_("Invitation code from the email"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-token-from-fragment": ""}),
+        error_messages={"required": _("Open the link in the email, or paste the code that ends it.")},
+    )
+
+
 def totp_qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URL as an SVG QR code (one <path>, no style attributes: CSP allows it inline)."""
     import qrcode
@@ -159,6 +168,7 @@ class StaffAdminSite(admin.AdminSite):
         urls = [
             path("otp/verify/", self.otp_verify, name="otp_verify"),
             path("otp/enrol/", self.otp_enrol, name="otp_enrol"),
+            path("otp/invitation/", self.otp_invitation, name="otp_invitation"),
             path("otp/cancel/", self.otp_cancel, name="otp_cancel"),
             path("dashboard/", self.admin_view(dashboard.dashboard_view), name="dashboard"),
             # Before Django's own: "view on site" answers only for a model the user may see.
@@ -223,26 +233,74 @@ class StaffAdminSite(admin.AdminSite):
 
     @method_decorator(never_cache)
     @method_decorator(csrf_protect)
+    def otp_invitation(self, request):
+        """
+        The link emailed by a superuser (staffauth): its token is in the URL's fragment, which a
+        tiny script copies into this form (or the staff member pastes it), so no server log sees
+        it. A valid token is remembered in the session for the enrol step, after the password.
+
+        Template: admin/otp/invitation.html. Context: form, invalid.
+        """
+        from staffauth import services as staffauth
+
+        form = InvitationForm(request.POST or None)
+        invalid = False
+        if request.method == "POST" and form.is_valid():
+            invitation = staffauth.invitation_for_token(token=form.cleaned_data["invitation"])
+            if invitation is not None:
+                if request.user.is_authenticated and request.user.pk != invitation.user_id:
+                    auth_logout(request)
+                request.session[staffauth.SESSION_KEY] = invitation.pk
+                # A fresh secret for each invitation: one shown earlier to anyone is never confirmed.
+                TOTPDevice.objects.filter(user=invitation.user, confirmed=False).delete()
+                enrol = reverse("admin:otp_enrol", current_app=self.name)
+                if request.user.is_authenticated:
+                    return HttpResponseRedirect(enrol)
+                login = reverse("admin:login", current_app=self.name)
+                return HttpResponseRedirect(login + "?" + urlencode({"next": enrol}))
+            invalid = True
+        context = {
+            **self.each_context(request),
+            "form": form,
+            "invalid": invalid,
+            "title": _("Set up two-step sign-in"),
+        }
+        return render(request, "admin/otp/invitation.html", context, status=400 if invalid else 200)
+
+    @method_decorator(never_cache)
+    @method_decorator(csrf_protect)
     def otp_enrol(self, request):
         """
-        Enrolment for staff without a confirmed device: the secret and its QR code, then the first
-        code to confirm the device (and verify this session).
+        Enrolment, only for a session that presented a valid invitation (otp_invitation) for this
+        user: the secret and its QR code, then the first code to confirm the device (and verify
+        this session). Confirming uses the invitation up and replaces any older device, so an
+        owner re-enrolling keeps their old phone until the new one works. Without an invitation:
+        a page saying how to get one, and no secret.
 
-        Template: admin/otp/enrol.html. Context: form, qr_svg, secret, next.
+        Template: admin/otp/enrol.html (context: form, qr_svg, secret, next), or
+        admin/otp/enrol_needs_invitation.html.
         """
+        from staffauth import services as staffauth
+
         if not self._signed_in_staff(request):
             return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
-        if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
-            # One device per person through this page; replacing a lost phone is a superuser's job.
-            return HttpResponseRedirect(reverse("admin:otp_verify", current_app=self.name))
+        invitation = staffauth.invitation_for_session(request=request)
+        has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+        if invitation is None:
+            if has_device:
+                return HttpResponseRedirect(reverse("admin:otp_verify", current_app=self.name))
+            context = self._otp_context(request, title=_("Set up two-step sign-in"))
+            return render(request, "admin/otp/enrol_needs_invitation.html", context)
         device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
         if device is None:
             device = TOTPDevice.objects.create(user=request.user, name=str(_("Authenticator app")), confirmed=False)
         form = TokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if device.verify_token(form.cleaned_data["token"]):
+            if device.verify_token(form.cleaned_data["token"]) and staffauth.invitation_use(invitation=invitation):
+                TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                del request.session[staffauth.SESSION_KEY]
                 django_otp.login(request, device)
                 request.session.cycle_key()
                 messages.success(request, _("Two-step sign-in is set up. You will need a code each time you sign in."))

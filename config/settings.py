@@ -60,11 +60,13 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "phonenumber_field",
     "django_countries",
     "campaign",
     "donations",
     "destination",
+    "staffauth",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +281,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# How long the emailed link to set up two-step sign-in works (staffauth; once only).
+STAFF_INVITATION_HOURS = env.int("STAFF_INVITATION_HOURS", default=48)
 # The name staff see next to the account in their authenticator app.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Campaign admin")
 
