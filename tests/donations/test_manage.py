@@ -114,3 +114,35 @@ def test_asking_does_the_same_work_whether_or_not_the_address_gives(rf, plan, dj
     assert known.content == unknown.content
     assert known_work == unknown_work == {"queries": [], "on_commit": 0, "mail": 0}
     assert [message.to for message in mail.outbox] == [["monthly@example.com"]]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 #4: the token is in the URL path, reusable for an hour")
+def test_the_emailed_token_is_never_in_a_path_and_works_once(client, plan, django_capture_on_commit_callbacks):
+    ask(client, "monthly@example.com", django_capture_on_commit_callbacks)
+    url = re.search(r"https://give\.example\.org\S+", mail.outbox[0].body).group(0)
+    path, _hash, token = url.removeprefix("https://give.example.org").partition("#")
+    # The token rides in the fragment, which browsers never send: no access log can record it.
+    assert path == "/donate/manage/open/"
+    assert len(token) >= 40
+    assert token not in client.get(path).content.decode()
+
+    opened = client.post(path, {"token": token})
+    assert (opened.status_code, opened["Location"]) == (303, "/donate/manage/plan/")
+    assert "$25.00" in client.get("/donate/manage/plan/").content.decode()
+
+    # Spent: the same token, from another browser, opens nothing.
+    other = client.__class__()
+    again = other.post(path, {"token": token})
+    assert again.status_code == 400
+    assert "expired or is not valid" in again.content.decode()
+    assert other.get("/donate/manage/plan/").status_code == 400
+
+
+def test_gunicorn_access_log_holds_no_query_string_or_referer():
+    import runpy
+    from pathlib import Path
+
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "config" / "gunicorn.conf.py"))
+    for field in ("%(r)s", "%(q)s", "%(f)s", "%({referer}i)s", "%(u)s"):
+        assert field not in config["access_log_format"]
+    assert "%(U)s" in config["access_log_format"]  # the path alone
