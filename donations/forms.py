@@ -187,3 +187,14 @@ class PlanManageForm(forms.Form):
             "invalid": _("Enter a valid email address, like name@example.com."),
         },
     )
+
+
+class PlanManageOpenForm(forms.Form):
+    """The emailed token, copied from the link's fragment by a script (or pasted by the donor)."""
+
+    token = forms.CharField(
+        label=_("Code from the email"),
+        max_length=1000,  # a longer one is a wrong one: told so like any other wrong code
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-token-from-fragment": ""}),
+        error_messages={"required": _("Open the link in the email again, or paste the code that ends it.")},
+    )

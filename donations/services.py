@@ -4,12 +4,13 @@ import copy
 import datetime
 import hashlib
 import logging
+import secrets
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -20,7 +21,7 @@ from campaign.localization import localized
 from campaign.models import Campaign, Designation, Tally
 
 from . import money, selectors, stripe_gateway
-from .models import Frequency, Gift, RecurringPlan
+from .models import Frequency, Gift, PlanManageToken, RecurringPlan
 
 COUNTED_STATUSES = frozenset({Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED})
 
@@ -829,9 +830,38 @@ def plan_manage_link_send(*, plan_id: int) -> None:
     from . import receipts
 
     plan = RecurringPlan.objects.select_related("campaign").get(pk=plan_id)
-    token = signing.TimestampSigner(salt=selectors.PLAN_LINK_SALT).sign(str(plan.pk))
-    url = settings.SITE_URL + reverse("donations:manage_link", kwargs={"token": token})
+    token = secrets.token_urlsafe(32)
+    PlanManageToken.objects.create(
+        plan=plan,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        expires_at=timezone.now() + datetime.timedelta(seconds=selectors.PLAN_LINK_MAX_AGE),
+    )
+    # The token rides in the fragment, which browsers never send: no server or proxy log holds it.
+    url = settings.SITE_URL + reverse("donations:manage_open") + "#" + token
     receipts.plan_manage_link_send(plan=plan, url=url)
+
+
+def plan_manage_token_use(*, token: str, session) -> RecurringPlan | None:
+    """
+    Spend an emailed token (once, and only before it expires) and let this browser's session
+    open its plan for selectors.PLAN_SESSION_MAX_AGE. None: unknown, spent or expired.
+    """
+    token = token.strip()
+    if not token or len(token) > 100:
+        return None
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    spent = PlanManageToken.objects.filter(
+        token_hash=token_hash, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(used_at=timezone.now())
+    if spent != 1:
+        return None
+    plan = RecurringPlan.objects.select_related("campaign").get(manage_tokens__token_hash=token_hash)
+    session.cycle_key()
+    session[selectors.PLAN_SESSION_KEY] = {
+        "plan": plan.pk,
+        "until": int(time.time()) + selectors.PLAN_SESSION_MAX_AGE,
+    }
+    return plan
 
 
 # --- Reconciliation ----------------------------------------------------------------------------------

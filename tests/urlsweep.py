@@ -5,7 +5,7 @@ security sweeps (tests/test_staff_sweep.py, tests/test_hostile_urls.py) walk the
 The URLconf is resolved recursively, so a view added to any app, or a model registered in the
 admin, is swept without anyone listing it here. Each pattern gives one or more concrete URLs:
 an admin object URL gets the pk of an object of its model (or "1" when there is none), a
-campaign or update slug a real one (a draft update's too), the manage link a valid signed token.
+campaign or update slug a real one (a draft update's too), the demo checkout its session id.
 """
 
 import datetime
@@ -114,14 +114,6 @@ def _history_id(model) -> str:
     return str(row.history_id) if row is not None else "1"
 
 
-def _manage_token(plan) -> str:
-    from django.core import signing
-
-    from donations import selectors
-
-    return signing.TimestampSigner(salt=selectors.PLAN_LINK_SALT).sign(str(plan.pk))
-
-
 def _model_for(prefix: str):
     """The model whose admin URLs live under admin/<app_label>/<model_name>/, else None."""
     match = re.fullmatch(r"admin/(\w+)/(\w+)/", prefix)
@@ -200,8 +192,6 @@ def _route_values(route: str, params: tuple[str, ...], model, objects: dict) -> 
     if route.startswith("updates/"):
         published = Update.objects.filter(status=Update.Status.PUBLISHED).order_by("pk").first()
         return [{"slug": draft.slug}, {"slug": published.slug}]
-    if route.startswith("donate/manage/"):
-        return [{"token": _manage_token(objects["plan"])}]
     if route.startswith("donate/demo-checkout/"):
         return [{"session_id": objects["checkout_session_id"]}]
     raise AssertionError(f"The sweep does not know how to fill {route}: add it to tests/urlsweep.py")
