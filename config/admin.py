@@ -25,9 +25,11 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.staff import is_verified_staff
@@ -49,6 +51,31 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("The code is made of digits only, like 123456."))
         return token
+
+
+class BackupCodeForm(forms.Form):
+    backup_code = forms.CharField(
+        label=_("Backup code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Enter one of your backup codes.")},
+    )
+
+    def clean_backup_code(self):
+        return "".join(self.cleaned_data["backup_code"].split()).lower()
+
+
+BACKUP_CODES_SESSION_KEY = "otp_backup_codes_to_show"
+BACKUP_CODE_COUNT = 10
+
+
+def backup_codes_make(*, user) -> list[str]:
+    """A new set of single-use backup codes for `user` (any older set stops working)."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="Backup codes", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _index in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
 
 
 class InvitationForm(forms.Form):
@@ -169,6 +196,7 @@ class StaffAdminSite(admin.AdminSite):
             path("otp/verify/", self.otp_verify, name="otp_verify"),
             path("otp/enrol/", self.otp_enrol, name="otp_enrol"),
             path("otp/invitation/", self.otp_invitation, name="otp_invitation"),
+            path("otp/backup-codes/", self.otp_backup_codes, name="otp_backup_codes"),
             path("otp/cancel/", self.otp_cancel, name="otp_cancel"),
             path("dashboard/", self.admin_view(dashboard.dashboard_view), name="dashboard"),
             # Before Django's own: "view on site" answers only for a model the user may see.
@@ -219,17 +247,71 @@ class StaffAdminSite(admin.AdminSite):
         devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
         if not devices:
             return HttpResponseRedirect(reverse("admin:otp_enrol", current_app=self.name))
-        form = TokenForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            # verify_token throttles each device after failures (django-otp's ThrottlingMixin).
-            device = next((d for d in devices if d.verify_token(form.cleaned_data["token"])), None)
+        backup_devices = list(StaticDevice.objects.filter(user=request.user, confirmed=True))
+        using_backup = "backup_code" in request.POST
+        form = TokenForm(None if using_backup else (request.POST or None))
+        backup_form = BackupCodeForm(request.POST if using_backup else None)
+        submitted, candidates = (backup_form, backup_devices) if using_backup else (form, devices)
+        if request.method == "POST" and submitted.is_valid():
+            code = submitted.cleaned_data["backup_code" if using_backup else "token"]
+            # django-otp throttles a device after a wrong code (ThrottlingMixin: 1 s, 2 s, 4 s…):
+            # while it does, no code is checked, and the page says to wait instead of "wrong".
+            allowed = [device for device in candidates if device.verify_is_allowed()[0]]
+            device = next((d for d in allowed if d.verify_token(code)), None)
             if device is not None:
                 django_otp.login(request, device)
                 request.session.cycle_key()
+                if using_backup:
+                    left = device.token_set.count()
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "You used a backup code: %(left)d is left. Make new ones under Backup codes.",
+                            "You used a backup code: %(left)d are left. Make new ones under Backup codes.",
+                            left,
+                        )
+                        % {"left": left},
+                    )
                 return HttpResponseRedirect(self._next_url(request))
-            form.add_error("token", _("That code is not right or has expired. Enter the code your app shows now."))
-        context = self._otp_context(request, form=form, title=_("Enter your sign-in code"))
+            if not allowed and candidates:
+                error = _("Too many tries: wait a few seconds, then enter the code your app shows then.")
+            elif using_backup:
+                error = _("That backup code is not right or was already used.")
+            else:
+                error = _("That code is not right or has expired. Enter the code your app shows now.")
+            submitted.add_error("backup_code" if using_backup else "token", error)
+        context = self._otp_context(
+            request,
+            form=form,
+            backup_form=backup_form if backup_devices else None,
+            title=_("Enter your sign-in code"),
+        )
         return render(request, "admin/otp/verify.html", context)
+
+    @method_decorator(never_cache)
+    @method_decorator(csrf_protect)
+    def otp_backup_codes(self, request):
+        """
+        Backup codes: ten single-use codes for a day without the phone. Shown once, right after
+        enrolment (kept in the session until this page shows them) or when a verified staff
+        member makes a new set (POST: the old set stops working).
+
+        Template: admin/otp/backup_codes.html. Context: codes (empty unless just made), count.
+        """
+        if not is_verified_staff(request.user):
+            return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
+        if request.method == "POST":
+            request.session[BACKUP_CODES_SESSION_KEY] = backup_codes_make(user=request.user)
+            return HttpResponseRedirect(reverse("admin:otp_backup_codes", current_app=self.name))
+        codes = request.session.pop(BACKUP_CODES_SESSION_KEY, [])
+        device = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
+        context = {
+            **self.each_context(request),
+            "codes": codes,
+            "count": device.token_set.count() if device else 0,
+            "title": _("Backup codes"),
+        }
+        return render(request, "admin/otp/backup_codes.html", context)
 
     @method_decorator(never_cache)
     @method_decorator(csrf_protect)
@@ -304,7 +386,9 @@ class StaffAdminSite(admin.AdminSite):
                 django_otp.login(request, device)
                 request.session.cycle_key()
                 messages.success(request, _("Two-step sign-in is set up. You will need a code each time you sign in."))
-                return HttpResponseRedirect(self._next_url(request))
+                request.session[BACKUP_CODES_SESSION_KEY] = backup_codes_make(user=request.user)
+                backup = reverse("admin:otp_backup_codes", current_app=self.name)
+                return HttpResponseRedirect(backup + "?" + urlencode({"next": self._next_url(request)}))
             form.add_error(
                 "token", _("That code is not right. Check the app shows this site, then enter its current code.")
             )

@@ -208,6 +208,10 @@ def test_a_new_staff_member_enrols_an_authenticator(page, live_server, screensho
 
     page.fill("#id_token", current_code(device))
     page.click("#otp-form input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    page.wait_for_url("**/admin/otp/backup-codes/**")
     assert "Two-step sign-in is set up." in page.locator(".messagelist").inner_text()
+    assert page.locator(".otp-backup-codes li").count() == 10
+    screenshot(page, "admin-otp-backup-codes")
+    page.get_by_role("link", name="Continue to the admin").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
     assert csp_errors == []
