@@ -309,6 +309,7 @@ class StaffAdminSite(admin.AdminSite):
             **self.each_context(request),
             "codes": codes,
             "count": device.token_set.count() if device else 0,
+            "next": self._next_url(request),  # only a same-site path (never javascript: or off-site)
             "title": _("Backup codes"),
         }
         return render(request, "admin/otp/backup_codes.html", context)

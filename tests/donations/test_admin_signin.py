@@ -389,3 +389,13 @@ def test_a_verified_staff_member_makes_a_new_set_and_the_old_one_stops_working(c
     from django_otp.plugins.otp_static.models import StaticToken
 
     assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(new)
+
+
+def test_the_backup_codes_page_continues_only_to_this_site(client, development_officer):
+    from tests.conftest import otp_verify_session
+
+    client.force_login(development_officer)
+    otp_verify_session(client, development_officer)
+    for hostile in ("javascript:alert(1)", "https://evil.example/", "//evil.example/"):
+        page = client.get("/admin/otp/backup-codes/", {"next": hostile})
+        assert page.context["next"] == "/admin/"
