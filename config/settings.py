@@ -43,8 +43,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 INSTALLED_APPS = [
-    # Django's admin with two-factor sign-in and the staff dashboard (config/admin.py, config/apps.py).
-    "config.apps.StaffAdminConfig",
+    # Django's admin with two-factor sign-in and the staff dashboard (staff/site.py, staff/apps.py).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,7 +66,12 @@ INSTALLED_APPS = [
     "campaign",
     "donations",
     "destination",
+    # Staff sign-in: two-step enrolment invitations (issue 18).
     "staffauth",
+    # Homes for coming capabilities (see README, "Architecture"): no models yet.
+    "recognition",
+    "fundraisers",
+    "donors",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +81,7 @@ MIDDLEWARE = [
     "config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth and messages: a cached public page is served without touching them.
-    "campaign.cache.PublicPageCacheMiddleware",
+    "core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,7 +135,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache_backends.ReusingRedisCache",
+            "BACKEND": "core.cache_backends.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="campaign"),
             "TIMEOUT": 300,
@@ -145,9 +150,12 @@ else:
         }
     }
 
-# How long a cached public page may live without any change (campaign.cache): what changes
+# How long a cached public page may live without any change (core.cache): what changes
 # with the clock alone (days left, an update whose publication time comes) shows within this.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+
+# /bare/, the benchmark's constant-response yardstick, exists only when this is on (bench scripts set it).
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 
 # --- Background work ----------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import money
+from core import money
+
 from .models import Gift
 
 

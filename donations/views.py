@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config import ratelimit
+from core import money, ratelimit
 
-from . import antifraud, demo, money, receipts, selectors, services, stripe_gateway, turnstile, webhooks
+from . import antifraud, demo, receipts, selectors, services, stripe_gateway, turnstile, webhooks
 from .forms import GiftForm, PlanManageForm, PlanManageOpenForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
@@ -136,7 +136,7 @@ def _held_back_page(request, *, decision, campaign):
 def _thanks_state(gift: Gift | None) -> str:
     if gift is None:
         return "unknown"
-    if gift.status in services.SETTLED_STATUSES:
+    if gift.status in Gift.SETTLED_STATUSES:
         return "received"
     if gift.status == Gift.Status.PENDING:
         return "processing"
@@ -156,8 +156,7 @@ def gift_thanks(request):
         gift = selectors.gift_for_checkout_session(session_id=session_id)
     if gift is not None and gift.status == Gift.Status.PENDING:
         try:
-            session = stripe_gateway.checkout_session_retrieve(session_id)
-            gift = services.gift_fulfil_checkout_session(session=session) or gift
+            gift = services.gift_fulfil_checkout_session_id(session_id=session_id) or gift
         except stripe_gateway.PaymentError as error:
             log.warning("Thank-you page could not re-read session %s: %r", session_id, error)
         except services.EventRejected as error:
@@ -308,14 +307,12 @@ def plan_manage_plan(request):
             request.session.pop(selectors.PLAN_SESSION_KEY, None)
             return render(request, "donations/plan_manage_link.html", {**context, "cancelled": True})
         try:
-            portal = stripe_gateway.billing_portal_session_create(
-                customer_id=plan.stripe_customer_id, return_url=settings.SITE_URL + reverse("donations:manage")
-            )
+            portal_url = services.plan_portal_url(plan=plan, return_url=settings.SITE_URL + reverse("donations:manage"))
         except stripe_gateway.PaymentError as error:
             log.error("Customer Portal for plan %s failed: %r", plan.pk, error)
             return render(request, "donations/plan_manage_link.html", {**context, "error": error.user_message}, 503)
         request.session.pop(selectors.PLAN_SESSION_KEY, None)
-        response = HttpResponseRedirect(portal["url"])
+        response = HttpResponseRedirect(portal_url)
         response.status_code = 303
         return response
     return render(request, "donations/plan_manage_link.html", context)

@@ -377,7 +377,7 @@ def test_backup_codes_are_shown_once_after_enrolment_and_each_works_once(client,
 
 
 def test_a_verified_staff_member_makes_a_new_set_and_the_old_one_stops_working(client, development_officer):
-    from config.admin import backup_codes_make
+    from staff.site import backup_codes_make
     from tests.conftest import otp_verify_session
 
     old = backup_codes_make(user=development_officer)

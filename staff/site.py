@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from config.staff import is_verified_staff
+from core.staff import is_verified_staff
 
 
 class TokenForm(forms.Form):
