@@ -90,6 +90,23 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def image_without_metadata(file) -> ContentFile:
+    """
+    The upload re-encoded from its pixels alone, turned upright: no EXIF (a phone photo's GPS
+    position, camera, time), XMP or comments survive. For pictures the public sends (fundraisers'
+    photos), whose original is kept and could otherwise be fetched with its location.
+    Call after validate_image_upload.
+    """
+    file.seek(0)
+    with Image.open(file) as opened:
+        opened.load()
+        image = _flatten(ImageOps.exif_transpose(opened))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90, optimize=True)
+    stem = posixpath.splitext(posixpath.basename(getattr(file, "name", "") or "photo"))[0] or "photo"
+    return ContentFile(buffer.getvalue(), name=f"{stem}.jpg")
+
+
 def renditions_build(*, source_name: str, storage=None) -> dict:
     """Write the web sizes of an image already in storage; return the renditions dict."""
     storage = storage or default_storage

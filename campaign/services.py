@@ -19,8 +19,11 @@ def _refresh_renditions(*, file_field, current: dict) -> dict | None:
     return images.renditions_build(source_name=name, storage=file_field.storage)
 
 
-def _save_with_renditions(obj, *, image: str, renditions: str, picture: str):
-    """Save; when the image field changed, store its new web sizes and forget the cached picture."""
+def save_with_renditions(obj, *, image: str, renditions: str, picture: str):
+    """
+    Save; when the image field changed, store its new web sizes and forget the cached picture.
+    (Also used by fundraisers' pages, whose photos are sized the same way.)
+    """
     obj.save()
     refreshed = _refresh_renditions(file_field=getattr(obj, image), current=getattr(obj, renditions))
     if refreshed is not None:
@@ -34,10 +37,10 @@ def _save_with_renditions(obj, *, image: str, renditions: str, picture: str):
 @transaction.atomic
 def campaign_save(*, campaign: Campaign) -> Campaign:
     """Save a campaign; write its hero image's web sizes when the image changed."""
-    return _save_with_renditions(campaign, image="hero_image", renditions="hero_renditions", picture="hero_picture")
+    return save_with_renditions(campaign, image="hero_image", renditions="hero_renditions", picture="hero_picture")
 
 
 @transaction.atomic
 def update_save(*, update: Update) -> Update:
     """Save an update (blog post); write its image's web sizes when the image changed."""
-    return _save_with_renditions(update, image="image", renditions="image_renditions", picture="picture")
+    return save_with_renditions(update, image="image", renditions="image_renditions", picture="picture")

@@ -256,6 +256,16 @@ ORG_TAX_ID = env.str("ORG_TAX_ID", default="00-0000000")
 ORG_ADDRESS = env.str("ORG_ADDRESS", default="282 Washington Street, Hartford, CT 06106")
 ORG_NAME = env.str("ORG_NAME", default="Children's Hospital Foundation")
 
+# --- Fundraisers' pages (fundraisers/) ------------------------------------------------------
+# pre: a new page is public only once staff approve it (a story may mention a patient);
+# post: public at once, and staff hide it if need be.
+FUNDRAISER_MODERATION = env.str("FUNDRAISER_MODERATION", default="pre")
+if FUNDRAISER_MODERATION not in ("pre", "post"):
+    raise ImproperlyConfigured("FUNDRAISER_MODERATION must be pre or post.")
+# Per client address and hour: sign-up links asked for, and pages created.
+FUNDRAISER_SIGNUPS_PER_HOUR = env.int("FUNDRAISER_SIGNUPS_PER_HOUR", default=5)
+FUNDRAISER_PAGES_PER_HOUR = env.int("FUNDRAISER_PAGES_PER_HOUR", default=3)
+
 # --- Destination Care ---------------------------------------------------------------------
 
 # Who is told (by a link, never the details) that a new inquiry or referral arrived.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("donations.urls")),
     path("", include("destination.urls")),
+    path("", include("fundraisers.urls")),
     path("", include("campaign.urls")),
 ]
 

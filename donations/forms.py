@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.models import Campaign
 from core import money
 from core.localization import localized
+from fundraisers.models import Fundraiser
 
 from .models import Frequency, Gift
 
@@ -29,6 +30,9 @@ class GiftForm(forms.Form):
     """
 
     campaign = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # The fundraiser's page the donor came from (?fundraiser=<slug>): anything but an open page of
+    # this campaign is ignored, and the gift is simply the campaign's.
+    fundraiser = forms.CharField(widget=forms.HiddenInput, required=False)  # no max_length: never an error
     frequency = forms.ChoiceField(
         label=_("How often"),
         choices=Frequency.choices,
@@ -85,10 +89,12 @@ class GiftForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, campaign: Campaign, **kwargs):
+    def __init__(self, *args, campaign: Campaign, fundraiser: Fundraiser | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign_obj = campaign
+        self.fundraiser_obj = fundraiser
         self.fields["campaign"].initial = campaign.slug
+        self.fields["fundraiser"].initial = fundraiser.slug if fundraiser else ""
         self.preset_dollars = [cents // 100 for cents in campaign.preset_amounts_cents]
         self.designations = {d.slug: d for d in campaign.designations.all()}
         default = next((d for d in self.designations.values() if d.is_default), None)
@@ -124,6 +130,12 @@ class GiftForm(forms.Form):
         if self.cleaned_data["campaign"] != self.campaign_obj.slug:
             raise forms.ValidationError(_("This campaign is not open for gifts. Please start again."))
         return self.campaign_obj
+
+    def clean_fundraiser(self):
+        slug = self.cleaned_data.get("fundraiser") or ""
+        if self.fundraiser_obj is not None and slug == self.fundraiser_obj.slug:
+            return self.fundraiser_obj
+        return None
 
     def clean_designation(self):
         slug = self.cleaned_data.get("designation") or ""

@@ -5,6 +5,7 @@ from simple_history import register as history_register
 from simple_history.models import HistoricalRecords
 
 from campaign.models import Campaign, Designation, Milestone, Update
+from fundraisers.models import Fundraiser
 
 
 class Frequency(models.TextChoices):
@@ -92,6 +93,15 @@ class Gift(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="gifts")
     designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
     plan = models.ForeignKey(RecurringPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
+    # The fundraiser's page the gift was made through (a soft credit: the gift is the campaign's).
+    fundraiser = models.ForeignKey(
+        Fundraiser,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gifts",
+        verbose_name=_("through fundraiser"),
+    )
     amount_cents = models.PositiveIntegerField(_("amount (cents)"))
     fee_cents = models.PositiveIntegerField(_("fee covered (cents)"), default=0)
     refunded_cents = models.PositiveIntegerField(_("refunded (cents)"), default=0)

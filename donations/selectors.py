@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import F, QuerySet
 
 from campaign.models import Campaign, Designation
+from fundraisers.models import Fundraiser
 
 from .models import Frequency, Gift, RecurringPlan
 
@@ -23,6 +24,18 @@ def campaign_for_gift_form(*, slug: str | None) -> Campaign | None:
     if slug:
         return campaigns.filter(slug=slug).first()
     return campaigns.filter(is_featured=True).first() or campaigns.first()
+
+
+def fundraiser_for_gift_form(*, campaign: Campaign, slug: str | None) -> Fundraiser | None:
+    """The fundraiser's page a gift may be credited to: an approved one of this campaign, not past its end."""
+    if not slug:
+        return None
+    fundraiser = (
+        Fundraiser.objects.filter(campaign=campaign, slug=slug, status__in=Fundraiser.PUBLIC_STATUSES)
+        .only("pk", "slug", "display_name", "title", "status", "ends_on", "campaign_id")
+        .first()
+    )
+    return fundraiser if fundraiser is not None and fundraiser.is_open() else None
 
 
 def campaign_designations(*, campaign: Campaign) -> QuerySet[Designation]:
@@ -67,6 +80,13 @@ def plan_for_manage_session(*, session) -> RecurringPlan | None:
     return RecurringPlan.objects.select_related("campaign").filter(pk=grant["plan"]).first()
 
 
+def _counted_newest_first(**filters) -> QuerySet[Gift]:
+    """Gifts that count, newest first: what the donor wall and a fundraiser's supporters list."""
+    return Gift.objects.filter(status__in=Gift.COUNTED_STATUSES, counted_cents__gt=0, **filters).order_by(
+        F("paid_at").desc(nulls_last=True), "-created_at", "-pk"
+    )
+
+
 @dataclass(frozen=True)
 class WallGift:
     """A gift as the public donor wall may show it: never an email, a full name or an address."""
@@ -81,20 +101,16 @@ class WallGift:
 
 def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
     """The newest counted gifts (online and offline, pledges labelled), for the donor wall."""
-    rows = (
-        Gift.objects.filter(campaign=campaign, status__in=Gift.COUNTED_STATUSES, counted_cents__gt=0)
-        .order_by(F("paid_at").desc(nulls_last=True), "-created_at", "-pk")
-        .only(
-            "display_name",
-            "is_anonymous",
-            "counted_cents",
-            "message",
-            "source",
-            "frequency",
-            "paid_at",
-            "created_at",
-        )[:limit]
-    )
+    rows = _counted_newest_first(campaign=campaign).only(
+        "display_name",
+        "is_anonymous",
+        "counted_cents",
+        "message",
+        "source",
+        "frequency",
+        "paid_at",
+        "created_at",
+    )[:limit]
     return [
         WallGift(
             name="" if gift.is_anonymous else gift.display_name.strip(),
@@ -102,6 +118,30 @@ def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
             message=gift.message.strip(),
             is_pledge=gift.source == Gift.Source.PLEDGE,
             is_monthly=gift.frequency == Frequency.MONTHLY,
+            given_at=gift.paid_at or gift.created_at,
+        )
+        for gift in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SupporterGift:
+    """A gift as a fundraiser's page shows it: the name and message the donor chose, never an email or amount."""
+
+    name: str  # "" for anonymous
+    message: str
+    given_at: datetime.datetime | None
+
+
+def gifts_for_fundraiser(*, fundraiser_id: int, limit: int = 10) -> list[SupporterGift]:
+    """The newest gifts that count through a fundraiser's page, for the page's list of supporters."""
+    rows = _counted_newest_first(fundraiser_id=fundraiser_id).only(
+        "display_name", "is_anonymous", "message", "paid_at", "created_at"
+    )[:limit]
+    return [
+        SupporterGift(
+            name="" if gift.is_anonymous else gift.display_name.strip(),
+            message=gift.message.strip(),
             given_at=gift.paid_at or gift.created_at,
         )
         for gift in rows

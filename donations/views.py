@@ -46,11 +46,14 @@ def gift_form(request):
     if campaign is None:
         return render(request, "donations/gift_unavailable.html", status=404)
 
+    fundraiser = selectors.fundraiser_for_gift_form(campaign=campaign, slug=_campaign_slug(data.get("fundraiser")))
+
     if request.method == "GET":
-        form = GiftForm(initial=GiftForm.initial_from_query(request.GET, campaign=campaign), campaign=campaign)
+        initial = GiftForm.initial_from_query(request.GET, campaign=campaign)
+        form = GiftForm(initial=initial, campaign=campaign, fundraiser=fundraiser)
         return _gift_form_page(request, form=form, campaign=campaign, challenge=antifraud.challenge_required())
 
-    form = GiftForm(request.POST, campaign=campaign)
+    form = GiftForm(request.POST, campaign=campaign, fundraiser=fundraiser)
     if not form.is_valid():
         challenge = antifraud.challenge_required()
         return _gift_form_page(request, form=form, campaign=campaign, challenge=challenge, status=400)
@@ -77,6 +80,7 @@ def gift_form(request):
         honoree_email=data["honoree_email"],
         message=data["message"].strip(),
         language=(get_language() or settings.LANGUAGE_CODE)[:8],
+        fundraiser=data["fundraiser"],
     )
     try:
         url = services.gift_checkout_start(gift=gift)

@@ -62,6 +62,39 @@ class GiftFactory(factory.django.DjangoModelFactory):
         return gift_save(model_class(*args, **kwargs))
 
 
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "fundraisers.Team"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Sequence(lambda n: f"Runners {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+
+
+class FundraiserFactory(factory.django.DjangoModelFactory):
+    """An approved fundraiser's page (pass status= for the others)."""
+
+    class Meta:
+        model = "fundraisers.Fundraiser"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    owner_email = factory.Sequence(lambda n: f"fundraiser{n}@example.com")
+    display_name = factory.Sequence(lambda n: f"Ana {n}")
+    slug = factory.Sequence(lambda n: f"fundraiser-{n}")
+    title = factory.Sequence(lambda n: f"Ana runs for the hospital {n}")
+    story = "My son was treated here. **Thank you**, nurses."
+    goal_cents = 1_000_00
+    status = "approved"
+    share_consent = True
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from fundraisers.services import fundraiser_save
+
+        return fundraiser_save(fundraiser=model_class(*args, **kwargs))
+
+
 class CareRequestFactory(factory.django.DjangoModelFactory):
     """A Destination Care inquiry (use kind=CareRequest.Kind.REFERRAL and its fields for a referral)."""
 

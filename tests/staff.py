@@ -27,6 +27,13 @@ def restore_staff_groups() -> None:
             app_label, codename = dotted.split(".")
             permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(permissions)
+    fundraising = importlib.import_module("fundraisers.migrations.0002_staff_permissions")
+    for name in fundraising.GROUPS:
+        Group.objects.get(name=name).permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="fundraisers", codename__in=fundraising.FUNDRAISING_PERMISSIONS
+            )
+        )
     coordinators, _created = Group.objects.get_or_create(name="Care coordinators")
     coordinators.permissions.set(Permission.objects.filter(content_type__app_label="destination"))
 

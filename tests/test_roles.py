@@ -29,9 +29,12 @@ def expected_permissions(group: str) -> set[str]:
         "donations.change_offlinegift",
         "donations.view_recurringplan",
     }
+    # Fundraisers' pages: reviewed, never deleted (gifts keep their soft credit); teams kept in full.
+    fundraising = {"fundraisers.view_fundraiser", "fundraisers.add_fundraiser", "fundraisers.change_fundraiser"}
+    fundraising |= {f"fundraisers.{action}_team" for action in CRUD}
     if group == "Finance":
-        return campaign | gifts | {"donations.refund_gift", "donations.view_webhookevent"}
-    return campaign | gifts
+        return campaign | gifts | fundraising | {"donations.refund_gift", "donations.view_webhookevent"}
+    return campaign | gifts | fundraising
 
 
 def every_permission_asked() -> list[str]:
@@ -39,6 +42,7 @@ def every_permission_asked() -> list[str]:
         "campaign": [*CAMPAIGN_MODELS, "tally", "campaigndonor"],
         "donations": ["gift", "offlinegift", "recurringplan", "webhookevent", "democheckoutsession"],
         "destination": ["carerequest", "destinationpage", "requestcount"],
+        "fundraisers": ["fundraiser", "team", "fundraisertally"],
         "auth": ["user", "group"],
     }
     asked = [f"{app}.{action}_{model}" for app, names in models.items() for model in names for action in CRUD]

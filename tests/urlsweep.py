@@ -192,6 +192,12 @@ def _route_values(route: str, params: tuple[str, ...], model, objects: dict) -> 
     if route.startswith("updates/"):
         published = Update.objects.filter(status=Update.Status.PUBLISHED).order_by("pk").first()
         return [{"slug": draft.slug}, {"slug": published.slug}]
+    if route.startswith(("fundraisers/<", "teams/<")):
+        model = apps.get_model("fundraisers", "Fundraiser" if route.startswith("fundraisers/") else "Team")
+        first = model._default_manager.order_by("pk").first()
+        return [{"slug": first.slug if first is not None else "no-such-page"}]
+    if route.startswith("fundraisers/new/"):
+        return [{"token": "not-a-real-invitation"}]
     if route.startswith("donate/demo-checkout/"):
         return [{"session_id": objects["checkout_session_id"]}]
     raise AssertionError(f"The sweep does not know how to fill {route}: add it to tests/urlsweep.py")

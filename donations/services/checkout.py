@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Designation
 from core import money
 from core.localization import localized
+from fundraisers.models import Fundraiser
 
 from .. import stripe_gateway
 from ..models import Frequency, Gift
@@ -38,6 +39,7 @@ def gift_create_pending(
     honoree_email: str,
     message: str,
     language: str,
+    fundraiser: Fundraiser | None = None,
 ) -> Gift:
     """Record the donor's intent before sending them to Checkout: a pending gift that counts nothing."""
     gift = Gift(
@@ -56,6 +58,7 @@ def gift_create_pending(
         honoree_email=honoree_email if dedication else "",
         message=message,
         language=language,
+        fundraiser=fundraiser,
     )
     return gift_save(gift)
 

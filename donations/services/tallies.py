@@ -13,6 +13,8 @@ from django.db import transaction
 from campaign import tallies
 from campaign.models import Campaign, CampaignDonor, Tally
 from core.cache import pages_invalidate_on_commit
+from fundraisers import tallies as fundraiser_tallies
+from fundraisers.models import FundraiserTally
 
 from ..models import Gift
 
@@ -56,7 +58,7 @@ def _public_view(gift: Gift, *, counted: int, donor_key: str) -> tuple | None:
         return None
     return (
         *(gift.campaign_id, gift.designation_id, counted, donor_key, gift.source, gift.frequency),
-        *(gift.display_name, gift.is_anonymous, gift.message, gift.paid_at, gift.created_at),
+        *(gift.display_name, gift.is_anonymous, gift.message, gift.paid_at, gift.created_at, gift.fundraiser_id),
     )
 
 
@@ -73,7 +75,8 @@ def _tally_targets(gift: Gift) -> list[tuple[int, int | None]]:
 @transaction.atomic(savepoint=False)
 def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     """
-    Save a gift and move its campaign's tallies by exactly the change in what it counts.
+    Save a gift and move its campaign's tallies by exactly the change in what it counts, and the
+    tally of the fundraiser it was given through (a soft credit) by the same amount.
 
     The previous state is read under a row lock, so two concurrent changes to one gift (a webhook
     and the thank-you page, say) are applied one after the other and never both counted. A caller
@@ -89,17 +92,24 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     donor_key = gift_donor_key(gift) if counted > 0 else ""
 
     deltas: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    fundraiser_deltas: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     donor_moves: list[tuple[int, str, int]] = []
     if previous is not None and previous.counted_cents > 0:
         for target in _tally_targets(previous):
             for name, value in _contribution(previous, previous.counted_cents).items():
                 deltas[target][name] -= value
         donor_moves.append((previous.campaign_id, previous.counted_donor_key, -1))
+        if previous.fundraiser_id:
+            fundraiser_deltas[previous.fundraiser_id]["raised_cents"] -= previous.counted_cents
+            fundraiser_deltas[previous.fundraiser_id]["gift_count"] -= 1
     if counted > 0:
         for target in _tally_targets(gift):
             for name, value in _contribution(gift, counted).items():
                 deltas[target][name] += value
         donor_moves.append((gift.campaign_id, donor_key, +1))
+        if gift.fundraiser_id:
+            fundraiser_deltas[gift.fundraiser_id]["raised_cents"] += counted
+            fundraiser_deltas[gift.fundraiser_id]["gift_count"] += 1
 
     before = None
     if previous is not None:
@@ -121,6 +131,9 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
             campaign_id=campaign_id, donor_key=key, change=change
         )
 
+    # A fundraiser's row before the campaign's: fewer payments wait on it, so it is locked first.
+    for fundraiser_id, values in sorted(fundraiser_deltas.items()):
+        fundraiser_tallies.fundraiser_tally_add(fundraiser_id=fundraiser_id, deltas=dict(values))
     for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
     return gift
@@ -158,11 +171,12 @@ class TallyReport:
     gifts_read: int = 0
     gifts_fixed: int = 0  # gifts whose recorded contribution (counted_cents / donor key) was wrong
     donors_fixed: int = 0  # CampaignDonor rows created, corrected or removed
+    fundraisers_fixed: int = 0  # FundraiserTally rows (soft credits) created or corrected
     drifts: list[TallyDrift] = field(default_factory=list)
 
     @property
     def has_drift(self) -> bool:
-        return bool(self.drifts or self.gifts_fixed or self.donors_fixed)
+        return bool(self.drifts or self.gifts_fixed or self.donors_fixed or self.fundraisers_fixed)
 
 
 def tally_recompute(
@@ -189,12 +203,13 @@ def tally_recompute(
         }
         totals: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TALLY_FIELDS, 0))
         donor_gifts: dict[str, int] = defaultdict(int)
+        fundraiser_totals: dict[int, dict[str, int]] = defaultdict(lambda: {"raised_cents": 0, "gift_count": 0})
         gift_fixes: list[Gift] = []
 
         gifts = Gift.objects.filter(campaign=campaign).order_by("pk")
         total = gifts.count()
         fields = ["pk", "campaign_id", "designation_id", "amount_cents", "fee_cents", "refunded_cents", "status"]
-        fields += ["source", "donor_email", "donor_name", "counted_cents", "counted_donor_key"]
+        fields += ["source", "donor_email", "donor_name", "counted_cents", "counted_donor_key", "fundraiser_id"]
         for gift in gifts.only(*fields).iterator(chunk_size=chunk_size):
             report.gifts_read += 1
             counted = gift_counted_cents(gift)
@@ -204,6 +219,9 @@ def tally_recompute(
                     for name, value in _contribution(gift, counted).items():
                         totals[target][name] += value
                 donor_gifts[donor_key] += 1
+                if gift.fundraiser_id:
+                    fundraiser_totals[gift.fundraiser_id]["raised_cents"] += counted
+                    fundraiser_totals[gift.fundraiser_id]["gift_count"] += 1
             if (gift.counted_cents, gift.counted_donor_key) != (counted, donor_key):
                 gift.counted_cents, gift.counted_donor_key = counted, donor_key
                 gift_fixes.append(gift)
@@ -248,6 +266,21 @@ def tally_recompute(
         ]
         report.donors_fixed = len(donor_creates) + len(donor_updates)
 
+        stored_fundraisers = {
+            fundraiser_id: {"raised_cents": raised, "gift_count": count}
+            for fundraiser_id, raised, count in FundraiserTally.objects.select_for_update()
+            .filter(fundraiser__campaign=campaign)
+            .order_by("pk")
+            .values_list("fundraiser_id", "raised_cents", "gift_count")
+        }
+        empty = {"raised_cents": 0, "gift_count": 0}
+        fundraiser_fixes = {
+            fundraiser_id: fundraiser_totals.get(fundraiser_id, empty)
+            for fundraiser_id in set(fundraiser_totals) | set(stored_fundraisers)
+            if fundraiser_totals.get(fundraiser_id, empty) != stored_fundraisers.get(fundraiser_id, empty)
+        }
+        report.fundraisers_fixed = len(fundraiser_fixes)
+
         if not fix:
             return report
 
@@ -265,6 +298,7 @@ def tally_recompute(
             updates=donor_updates,
             chunk_size=chunk_size,
         )
+        fundraiser_tallies.fundraiser_tallies_store(totals=fundraiser_fixes)
         if report.has_drift:
             pages_invalidate_on_commit(figures=True)
         # Donors with no counted gift left are kept at zero: gift_save treats a zero row as "not a donor".

@@ -13,16 +13,79 @@ from campaign import demo
 from campaign.models import Update
 
 PAGES = [
-    "home", "campaign", "embed", "updates", "update", "donate", "donate-errors", "demo-checkout", "thank-you",
+    "home", "campaign", "embed", "updates", "update", "fundraiser", "team", "fundraiser-hidden",
+    "donate", "donate-errors", "demo-checkout", "thank-you",
     "cancelled", "manage", "manage-errors", "manage-done", "destination-inquiry", "destination-referral",
     "destination-errors", "destination-thanks", "404", "csrf-failure", "400", "500",
 ]  # fmt: skip
 
 
+FUNDRAISER_SLUG, HIDDEN_FUNDRAISER_SLUG, TEAM_SLUG = "ana-runs-10k", "hidden-page", "night-nurses"
+
+
 def seed_public_pages() -> None:
-    """The demo content (seed_demo): a campaign with everything, updates, Destination Care."""
+    """The demo content (seed_demo): a campaign with everything, updates, Destination Care; a fundraiser's pages."""
     with open("/dev/null", "w") as quiet:
         call_command("seed_demo", stdout=quiet)
+    seed_fundraisers()
+
+
+def seed_fundraisers() -> None:
+    """A team, an approved page with a photo and two gifts (one anonymous), and a hidden page."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from campaign.models import Campaign
+    from donations.models import Gift
+    from donations.services import gift_save
+    from fundraisers.models import Fundraiser, Team
+    from fundraisers.services import fundraiser_save
+
+    campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
+    team = Team.objects.create(campaign=campaign, name="Night nurses", slug=TEAM_SLUG)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), (60, 120, 170)).save(buffer, format="JPEG")
+    common = {"campaign": campaign, "team": team, "goal_cents": 2_000_00, "share_consent": True}
+    page = fundraiser_save(
+        fundraiser=Fundraiser(
+            **common,
+            slug=FUNDRAISER_SLUG,
+            owner_email="ana@example.com",
+            display_name="Ana Rivera",
+            title="Ana runs 10K for the infusion center",
+            story="My son was treated here for two years. **Thank you**, nurses: I run for the next family.",
+            photo=SimpleUploadedFile("ana.jpg", buffer.getvalue(), "image/jpeg"),
+            photo_alt="Ana at the finish line",
+            status=Fundraiser.Status.APPROVED,
+        )
+    )
+    fundraiser_save(
+        fundraiser=Fundraiser(
+            **common,
+            slug=HIDDEN_FUNDRAISER_SLUG,
+            owner_email="hidden@example.com",
+            display_name="Hidden",
+            title="A page staff took down",
+            status=Fundraiser.Status.HIDDEN,
+        )
+    )
+    for name, anonymous, amount in (("Luis", False, 50_00), ("", True, 25_00)):
+        gift_save(
+            Gift(
+                campaign=campaign,
+                fundraiser=page,
+                amount_cents=amount,
+                status=Gift.Status.SUCCEEDED,
+                source=Gift.Source.CHECK,
+                display_name=name,
+                is_anonymous=anonymous,
+                donor_name=name or "Anonymous friend",
+                message="Go Ana!" if name else "",
+                paid_at=timezone.now(),
+            )
+        )
 
 
 def newest_update_with_image() -> Update:
@@ -50,6 +113,13 @@ def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
     visit("updates")
     page.goto(base + update.get_absolute_url())
     visit("update")
+    page.goto(f"{base}/fundraisers/{FUNDRAISER_SLUG}/")
+    visit("fundraiser")
+    page.goto(f"{base}/teams/{TEAM_SLUG}/")
+    visit("team")
+    response = page.goto(f"{base}/fundraisers/{HIDDEN_FUNDRAISER_SLUG}/")
+    assert response.status == 410
+    visit("fundraiser-hidden")
 
     page.goto(base + "/donate/")
     visit("donate")

@@ -64,6 +64,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(f"  {report.gifts_fixed:,} gift(s) recorded a wrong contribution"))
             if report.donors_fixed:
                 self.stdout.write(self.style.WARNING(f"  {report.donors_fixed:,} donor count row(s) were wrong"))
+            if report.fundraisers_fixed:
+                self.stdout.write(self.style.WARNING(f"  {report.fundraisers_fixed:,} fundraiser total(s) were wrong"))
             self.stdout.write("  reported only (--check)" if check else self.style.SUCCESS("  fixed"))
 
         if drifted and check:

@@ -1,0 +1,83 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import money
+
+from .models import Fundraiser, Team
+
+EMAIL_ERRORS = {
+    "required": _("Enter your email address."),
+    "invalid": _("Enter a valid email address, like name@example.com."),
+}
+LONGEST_FUNDRAISER_DAYS = 366
+
+
+class SignUpForm(forms.Form):
+    """Step one: the email the sign-in link goes to. No password is ever asked for."""
+
+    email = forms.EmailField(label=_("Your email"), max_length=254, error_messages=EMAIL_ERRORS)
+    # A field a person never sees: a bot that fills every input gives itself away.
+    leave_blank = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+class FundraiserForm(forms.ModelForm):
+    """Step two, from the emailed link: the page itself. The goal is typed in dollars."""
+
+    goal = forms.CharField(
+        label=_("Your goal (US dollars)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"required": _("Enter a goal, for example 500.")},
+    )
+    team = forms.ModelChoiceField(label=_("Join a team (optional)"), queryset=Team.objects.none(), required=False)
+    new_team = forms.CharField(label=_("Or start a team (optional)"), max_length=120, required=False)
+    share_consent = forms.BooleanField(
+        label=_(
+            "I may share what I write and the photo I upload, and anyone named or shown in them agrees "
+            "(for a child, their parent or guardian)."
+        ),
+        error_messages={"required": _("Please confirm that you may share this story and photo.")},
+    )
+
+    class Meta:
+        model = Fundraiser
+        fields = ["display_name", "title", "story", "photo", "photo_alt", "ends_on"]
+        labels = {"display_name": _("Your name as shown on the page"), "title": _("Title of your page")}
+        widgets = {"ends_on": forms.DateInput(attrs={"type": "date"}), "story": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["team"].queryset = Team.objects.filter(campaign=campaign).order_by("name")
+        self.fields["story"].help_text = _("Markdown: **bold**, *italic*, lists. Up to 5,000 characters.")
+        self.fields["photo_alt"].help_text = _("Describe the photo for people who can’t see it.")
+
+    def clean_goal(self):
+        try:
+            cents = money.parse_amount(self.cleaned_data["goal"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+        if not 100_00 <= cents <= 1_000_000_00:
+            raise forms.ValidationError(_("Choose a goal between $100 and $1,000,000."))
+        return cents
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data.get("ends_on")
+        today = timezone.localdate()
+        if ends_on and not today <= ends_on <= today + datetime.timedelta(days=LONGEST_FUNDRAISER_DAYS):
+            raise forms.ValidationError(_("Choose an end date between today and a year from now."))
+        return ends_on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("team") and (data.get("new_team") or "").strip():
+            self.add_error("new_team", _("Join a team or start one, not both."))
+        return data

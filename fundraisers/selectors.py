@@ -1,0 +1,116 @@
+"""Reads for fundraisers' and teams' public pages."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from campaign.selectors import Progress
+from donations import selectors as donations_selectors
+from donations.selectors import SupporterGift
+
+from .models import Fundraiser, Team
+
+
+def fundraiser_for_page(*, slug: str) -> Fundraiser | None:
+    """A fundraiser of a published campaign, whatever its status (the view shows only a notice unless approved)."""
+    return (
+        Fundraiser.objects.select_related("campaign", "team", "tally")
+        .filter(slug=slug, campaign__is_published=True)
+        .first()
+    )
+
+
+def _progress(*, raised: int, gift_count: int, goal: int, ends_on, currency: str, updated_at, today) -> Progress:
+    today = today or timezone.localdate()
+    if ends_on is None:
+        days_left, has_ended = None, False
+    else:
+        has_ended = today > ends_on
+        days_left = max(0, (ends_on - today).days)
+    return Progress(
+        raised_cents=raised,
+        goal_cents=goal,
+        percent=(raised * 100) // goal if goal > 0 else 0,  # floored, as the campaign meter
+        donor_count=0,  # not kept per page: the meter is shown without it (meter_show_donors)
+        gift_count=gift_count,
+        pledged_cents=0,
+        offline_cents=0,
+        currency=currency,
+        days_left=days_left,
+        has_ended=has_ended,
+        milestones=(),
+        updated_at=updated_at,
+    )
+
+
+def fundraiser_progress(*, fundraiser: Fundraiser, today: datetime.date | None = None) -> Progress:
+    """The personal meter, from the fundraiser's tally (joined by fundraiser_for_page: no query)."""
+    tally = getattr(fundraiser, "tally", None)
+    return _progress(
+        raised=tally.raised_cents if tally else 0,
+        gift_count=tally.gift_count if tally else 0,
+        goal=fundraiser.goal_cents,
+        ends_on=fundraiser.ends_on,
+        currency=fundraiser.campaign.currency,
+        updated_at=tally.updated_at if tally else None,
+        today=today,
+    )
+
+
+def fundraiser_supporters(*, fundraiser: Fundraiser, limit: int = 10) -> list[SupporterGift]:
+    return donations_selectors.gifts_for_fundraiser(fundraiser_id=fundraiser.pk, limit=limit)
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    title: str
+    display_name: str
+    url: str
+    raised_cents: int
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    team: Team
+    progress: Progress
+    members: tuple[TeamMember, ...]  # the public pages only, highest total first
+
+
+def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage | None:
+    """
+    A team of a published campaign, its members' public pages and its total: the sum of every
+    member's tally (money given through a page later hidden or closed still counts). Two queries.
+    """
+    team = Team.objects.select_related("campaign").filter(slug=slug, campaign__is_published=True).first()
+    if team is None:
+        return None
+    members = list(
+        Fundraiser.objects.filter(team=team)
+        .select_related("tally")
+        .only("slug", "title", "display_name", "status", "goal_cents", "tally__raised_cents", "tally__gift_count")
+        .order_by("-tally__raised_cents", "pk")
+    )
+    raised = sum(member.tally.raised_cents for member in members if hasattr(member, "tally"))
+    gift_count = sum(member.tally.gift_count for member in members if hasattr(member, "tally"))
+    goal = sum(member.goal_cents for member in members if member.is_public) or 0
+    public = tuple(
+        TeamMember(
+            title=member.title,
+            display_name=member.display_name,
+            url=member.get_absolute_url(),
+            raised_cents=member.tally.raised_cents if hasattr(member, "tally") else 0,
+        )
+        for member in members
+        if member.is_public
+    )
+    progress = _progress(
+        raised=raised,
+        gift_count=gift_count,
+        goal=goal,
+        ends_on=None,
+        currency=team.campaign.currency,
+        updated_at=None,
+        today=today,
+    )
+    return TeamPage(team=team, progress=progress, members=public)

@@ -1,0 +1,110 @@
+"""Writes for fundraisers' pages and teams (their totals are written by fundraisers.tallies only)."""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from campaign import images
+from campaign.models import Campaign
+from campaign.services import save_with_renditions
+from core.localization import localized
+
+from .models import Fundraiser, Team
+
+
+@transaction.atomic
+def fundraiser_save(*, fundraiser: Fundraiser) -> Fundraiser:
+    """
+    Save a fundraiser's page. A newly uploaded photo is stored without its metadata (a phone photo
+    carries where it was taken) and sized for the web; public pages are made stale.
+    """
+    photo = fundraiser.photo
+    if photo and not getattr(photo, "_committed", True):
+        stripped = images.image_without_metadata(photo.file)
+        photo.save(stripped.name, stripped, save=False)
+    if fundraiser.share_consent and fundraiser.share_consent_at is None:
+        fundraiser.share_consent_at = timezone.now()
+    if fundraiser.status in Fundraiser.PUBLIC_STATUSES and fundraiser.approved_at is None:
+        fundraiser.approved_at = timezone.now()
+    return save_with_renditions(fundraiser, image="photo", renditions="photo_renditions", picture="picture")
+
+
+@transaction.atomic
+def fundraiser_set_status(*, fundraiser: Fundraiser, status: str) -> Fundraiser:
+    """Approve, hide or close a page (staff); the public pages follow at once."""
+    fundraiser.status = status
+    return fundraiser_save(fundraiser=fundraiser)
+
+
+# --- Sign-up by emailed link, and the page a supporter creates ---------------------------------
+
+SIGNUP_SALT = "fundraisers.signup"
+SIGNUP_MAX_AGE = 24 * 60 * 60  # a day: long enough to come back from work, short enough to forget
+
+
+def signup_token(*, email: str, campaign_id: int) -> str:
+    return signing.TimestampSigner(salt=SIGNUP_SALT).sign_object({"email": email, "campaign": campaign_id})
+
+
+def signup_read(*, token: str) -> tuple[str, int] | None:
+    """(email, campaign id) from an emailed link, or None when it is forged, mangled or expired."""
+    try:
+        data = signing.TimestampSigner(salt=SIGNUP_SALT).unsign_object(token, max_age=SIGNUP_MAX_AGE)
+        return str(data["email"]), int(data["campaign"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def signup_link_send(*, email: str, campaign: Campaign) -> None:
+    """Email the link that opens the page-creation form: whoever holds the inbox may create a page."""
+    url = settings.SITE_URL + reverse(
+        "fundraisers:create", kwargs={"token": signup_token(email=email, campaign_id=campaign.pk)}
+    )
+    context = {"url": url, "campaign": campaign, "org_name": settings.ORG_NAME}
+    subject = _("Start your fundraiser for %(title)s") % {"title": localized(campaign, "title")}
+    send_mail(subject, render_to_string("emails/fundraisers/signup_link.txt", context), None, [email])
+
+
+def _unique_slug(model, text: str) -> str:
+    base = slugify(text)[:80].strip("-") or "page"
+    while True:
+        slug = f"{base}-{secrets.token_hex(3)}"
+        if not model.objects.filter(slug=slug).exists():
+            return slug
+
+
+@transaction.atomic
+def fundraiser_create(*, campaign: Campaign, owner_email: str, data: dict) -> Fundraiser:
+    """
+    A supporter's new page, from the creation form's cleaned data: waiting for review unless
+    FUNDRAISER_MODERATION is "post". A new team is made when one is named.
+    """
+    team = data.get("team")
+    new_team = (data.get("new_team") or "").strip()
+    if team is None and new_team:
+        team = Team.objects.create(campaign=campaign, name=new_team, slug=_unique_slug(Team, new_team))
+    status = Fundraiser.Status.APPROVED if settings.FUNDRAISER_MODERATION == "post" else Fundraiser.Status.PENDING
+    fundraiser = Fundraiser(
+        campaign=campaign,
+        team=team,
+        owner_email=owner_email,
+        display_name=data["display_name"].strip(),
+        slug=_unique_slug(Fundraiser, data["title"]),
+        title=data["title"].strip(),
+        story=data.get("story", "").strip(),
+        photo=data.get("photo") or "",
+        photo_alt=data.get("photo_alt", "").strip(),
+        goal_cents=data["goal"],
+        ends_on=data.get("ends_on"),
+        status=status,
+        share_consent=bool(data["share_consent"]),
+    )
+    return fundraiser_save(fundraiser=fundraiser)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "fundraisers"
+
+urlpatterns = [
+    path("fundraisers/start/", views.fundraiser_start, name="start"),
+    path("fundraisers/new/<str:token>/", views.fundraiser_create, name="create"),
+    path("fundraisers/<slug:slug>/", views.fundraiser_detail, name="fundraiser_detail"),
+    path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
+]

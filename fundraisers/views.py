@@ -1,0 +1,135 @@
+import re
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from campaign import selectors as campaign_selectors
+from core import ratelimit
+from core.cache import CONTENT, FIGURES, page_cache
+
+from . import selectors, services
+from .forms import FundraiserForm, SignUpForm
+from .models import Fundraiser
+
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+
+
+@page_cache(depends_on=(CONTENT, FIGURES))
+@require_safe
+def fundraiser_detail(request, slug):
+    """
+    A fundraiser's page: story, photo, personal meter, supporters, donate and share links.
+    A page not approved shows only a notice: waiting for review (404) or taken down / ended (410).
+
+    Template: fundraisers/fundraiser_detail.html. Context: fundraiser, campaign, progress
+    (campaign.selectors.Progress), supporters (list of donations.selectors.SupporterGift), is_open.
+    Notice: fundraisers/fundraiser_unavailable.html (context: fundraiser, campaign, reason).
+    """
+    fundraiser = selectors.fundraiser_for_page(slug=slug)
+    if fundraiser is None:
+        raise Http404("No such fundraiser")
+    if not fundraiser.is_public:
+        withdrawn = fundraiser.status in Fundraiser.WITHDRAWN_STATUSES
+        context = {"campaign": fundraiser.campaign, "reason": fundraiser.status}
+        return render(request, "fundraisers/fundraiser_unavailable.html", context, status=410 if withdrawn else 404)
+    context = {
+        "fundraiser": fundraiser,
+        "campaign": fundraiser.campaign,
+        "progress": selectors.fundraiser_progress(fundraiser=fundraiser),
+        "supporters": selectors.fundraiser_supporters(fundraiser=fundraiser),
+        "is_open": fundraiser.is_open(),
+    }
+    return render(request, "fundraisers/fundraiser_detail.html", context)
+
+
+@page_cache(depends_on=(CONTENT, FIGURES))
+@require_safe
+def team_detail(request, slug):
+    """
+    A team's page: its members' public pages and their sum.
+
+    Template: fundraisers/team_detail.html. Context: team, campaign, progress, members
+    (selectors.TeamMember, highest total first).
+    """
+    page = selectors.team_for_page(slug=slug)
+    if page is None:
+        raise Http404("No such team")
+    context = {"team": page.team, "campaign": page.team.campaign, "progress": page.progress, "members": page.members}
+    return render(request, "fundraisers/team_detail.html", context)
+
+
+SIGNUP_WINDOW_SECONDS = 60 * 60
+
+
+def _rate_limited(request, *, scope: str, limit: int):
+    """None while the client address is within `limit` an hour; else the 429 page."""
+    if ratelimit.hit(scope=scope, key=ratelimit.client_ip(request), limit=limit, window_seconds=SIGNUP_WINDOW_SECONDS):
+        return None
+    response = render(request, "fundraisers/fundraiser_ratelimited.html", status=429)
+    response["Retry-After"] = str(SIGNUP_WINDOW_SECONDS)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def fundraiser_start(request):
+    """
+    "Start your own fundraiser": asks for an email and sends the link that opens the creation form
+    (no password). The same answer whether or not the address is known, and nothing is stored.
+
+    Template: fundraisers/fundraiser_start.html. Context: form, campaign, sent.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    slug = str(data.get("campaign") or "")
+    campaign = campaign_selectors.campaign_for_page(slug=slug) if SLUG_RE.match(slug) else None
+    if campaign is None:
+        campaign = campaign_selectors.campaign_for_page()
+    if campaign is None:
+        raise Http404("No campaign")
+    context = {"campaign": campaign, "sent": False}
+    if request.method == "GET":
+        return render(request, "fundraisers/fundraiser_start.html", {**context, "form": SignUpForm()})
+    form = SignUpForm(request.POST)
+    if not form.is_valid():
+        return render(request, "fundraisers/fundraiser_start.html", {**context, "form": form}, status=400)
+    limited = _rate_limited(request, scope="fundraiser-signup", limit=settings.FUNDRAISER_SIGNUPS_PER_HOUR)
+    if limited:
+        return limited
+    if not form.cleaned_data["leave_blank"]:  # a bot is answered as a person, and sent nothing
+        services.signup_link_send(email=form.cleaned_data["email"], campaign=campaign)
+    return render(request, "fundraisers/fundraiser_start.html", {**context, "form": None, "sent": True})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def fundraiser_create(request, token):
+    """
+    The page-creation form, opened from the emailed link. A forged or expired link gets a notice
+    and a way to ask for a new one (400). A created page waits for review (or, with
+    FUNDRAISER_MODERATION=post, is public at once).
+
+    Template: fundraisers/fundraiser_form.html (context: form, campaign, email);
+    fundraisers/fundraiser_link_invalid.html; fundraisers/fundraiser_created.html (fundraiser).
+    """
+    signed = services.signup_read(token=token)
+    campaign = None
+    if signed is not None:
+        campaign = campaign_selectors.campaign_published().filter(pk=signed[1]).first()
+    if campaign is None:
+        return render(request, "fundraisers/fundraiser_link_invalid.html", status=400)
+    email = signed[0]
+    if request.method == "GET":
+        form = FundraiserForm(campaign=campaign)
+        return render(request, "fundraisers/fundraiser_form.html", {"form": form, "campaign": campaign, "email": email})
+    form = FundraiserForm(request.POST, request.FILES, campaign=campaign)
+    if not form.is_valid():
+        context = {"form": form, "campaign": campaign, "email": email}
+        return render(request, "fundraisers/fundraiser_form.html", context, status=400)
+    limited = _rate_limited(request, scope="fundraiser-create", limit=settings.FUNDRAISER_PAGES_PER_HOUR)
+    if limited:
+        return limited
+    fundraiser = services.fundraiser_create(campaign=campaign, owner_email=email, data=form.cleaned_data)
+    return render(request, "fundraisers/fundraiser_created.html", {"fundraiser": fundraiser, "campaign": campaign})

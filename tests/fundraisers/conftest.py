@@ -1,0 +1,2 @@
+# The gift journey's fixtures (Checkout through the fake Stripe, signed webhooks), shared with donations' tests.
+from tests.donations.conftest import deliver, fake_stripe, paid_gift, start_gift  # noqa: F401
