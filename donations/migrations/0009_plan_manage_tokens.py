@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0007_gift_wall_recent_index'),
+        ('donations', '0008_gift_fundraiser_soft_credit'),
     ]
 
     operations = [
