@@ -42,8 +42,10 @@ run: demo
 	@echo "Serving on http://127.0.0.1:8000  (staff: make superuser, then /admin/)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+## make superuser: a superuser, then the single-use link that sets up their two-step sign-in (printed here)
 superuser: migrate
 	DJANGO_DEBUG=1 $(PY) manage.py createsuperuser
+	DJANGO_DEBUG=1 $(PY) manage.py invite_staff
 
 ## make test: the whole suite (browser tests run when /usr/bin/chromium is installed)
 test: install-dev

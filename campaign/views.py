@@ -7,6 +7,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from core.cache import CONTENT, FIGURES, JSON_CACHE_CONTROL, page_cache
+from core.staff import is_verified_staff
 
 from . import selectors
 
@@ -121,7 +122,9 @@ def update_detail(request, slug):
     is_preview = False
     if update is None:
         update = selectors.update_get_any(slug=slug)
-        if update is None or not (request.user.is_staff and request.user.has_perm("campaign.change_update")):
+        # A preview is staff content: both sign-in steps, not the password alone (issue 18).
+        may_preview = is_verified_staff(request.user) and request.user.has_perm("campaign.change_update")
+        if update is None or not may_preview:
             raise Http404("No such update")
         is_preview = True
     response = render(request, "campaign/update_detail.html", {"update": update, "is_preview": is_preview})

@@ -60,11 +60,14 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "phonenumber_field",
     "django_countries",
     "campaign",
     "donations",
     "destination",
+    # Staff sign-in: two-step enrolment invitations (issue 18).
+    "staffauth",
     # Homes for coming capabilities (see README, "Architecture"): no models yet.
     "recognition",
     "fundraisers",
@@ -74,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    # Before anything reads the query string or the path (the page cache, then the views).
+    "config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth and messages: a cached public page is served without touching them.
     "core.cache.PublicPageCacheMiddleware",
@@ -193,7 +198,16 @@ def _mailer_from_url(url: str) -> dict:
     return mailer
 
 
-MAILERS = {"default": _mailer_from_url(env.str("EMAIL_URL", default="console://"))}
+EMAIL_URL = env.str("EMAIL_URL", default="")
+# Receipts and confirmations carry donors' and families' names and addresses: in production they
+# go to a mail server or, chosen on purpose, nowhere; never to stdout (console) or to memory.
+if not (DEBUG or TESTING) and urlsplit(EMAIL_URL).scheme not in ("smtp", "smtps", "submission", "dummy"):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a real mail server when DJANGO_DEBUG is off "
+        "(smtp://, smtps:// or submission://; dummy:// to send nothing on purpose), "
+        "e.g. EMAIL_URL=submission://user:password@smtp.example.org:587"
+    )
+MAILERS = {"default": _mailer_from_url(EMAIL_URL or "console://")}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Children's Hospital Foundation <giving@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -278,11 +292,15 @@ LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked by account (a password guessed from many addresses) or by address (many accounts tried
+# from one): either reaching the limit pauses sign-in for AXES_COOLOFF_TIME.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# How long the emailed link to set up two-step sign-in works (staffauth; once only).
+STAFF_INVITATION_HOURS = env.int("STAFF_INVITATION_HOURS", default=48)
 # The name staff see next to the account in their authenticator app.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Campaign admin")
 

@@ -18,6 +18,9 @@ per reader; and if the re-render fails (a 5xx: the database overloaded or down),
 is served rather than the error. Entries also expire after PAGE_CACHE_SECONDS, for what changes with the clock alone
 (days left, "3 minutes ago", an update whose publication time arrives).
 
+A view behind the cache sees only the query parameters its key holds (the others are removed
+from the request), so nothing outside the key can reach a stored page.
+
 What is never served from or stored in the cache: anything but GET/HEAD, a request carrying a
 session or messages cookie (staff, previews, flash messages), a response that is not 200, sets a
 cookie, is not `public`, or used the CSP nonce (a cached body must not carry a per-request nonce).
@@ -36,7 +39,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -160,6 +163,22 @@ def _page_key(request, policy: PagePolicy) -> str | None:
     return "page:" + hashlib.blake2b(basis.encode(), digest_size=16).hexdigest()
 
 
+def _keep_only_keyed_query(request, policy: PagePolicy) -> None:
+    """
+    Hide from the view every query parameter the key does not hold: a page that may be stored
+    must not depend on anything outside its key (the language switch's `next`, say, would echo
+    the first visitor's ?utm_source=… to everyone who reads the cached copy).
+    """
+    query = QueryDict(mutable=True)
+    for name in policy.query_params:
+        value = request.GET.get(name, "")
+        if value:
+            query[name] = value
+    request.META["QUERY_STRING"] = query.urlencode()
+    query._mutable = False
+    request.GET = query
+
+
 def _versions(found: dict, policy: PagePolicy) -> tuple[str, ...]:
     versions = []
     for name in policy.depends_on:
@@ -227,6 +246,7 @@ class PublicPageCacheMiddleware:
             key = _page_key(request, policy)
             if key is None:
                 return self.get_response(request)
+            _keep_only_keyed_query(request, policy)
             found = cache.get_many([*(_VERSION_KEYS[name] for name in policy.depends_on), key])
             versions = _versions(found, policy)
         except DisallowedHost:

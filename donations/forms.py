@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,8 @@ from .models import Frequency, Gift
 
 OTHER = "other"
 MESSAGE_MAX_LENGTH = 500
+# What a designation's slug can be: anything else never reaches a query.
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 TOO_LARGE = _("Online gifts are limited to %(max)s. For a larger gift, please contact us: we would love to help.")
 
 
@@ -117,7 +121,8 @@ class GiftForm(forms.Form):
                 initial["amount"], initial["other_amount"] = OTHER, text
         if query.get("frequency") in Frequency.values:
             initial["frequency"] = query["frequency"]
-        if campaign.designations.filter(slug=str(query.get("designation", ""))[:100]).exists():
+        designation = str(query.get("designation", ""))
+        if SLUG_RE.fullmatch(designation) and campaign.designations.filter(slug=designation).exists():
             initial["designation"] = query["designation"]
         return initial
 
@@ -193,4 +198,15 @@ class PlanManageForm(forms.Form):
             "required": _("Enter your email address."),
             "invalid": _("Enter a valid email address, like name@example.com."),
         },
+    )
+
+
+class PlanManageOpenForm(forms.Form):
+    """The emailed token, copied from the link's fragment by a script (or pasted by the donor)."""
+
+    token = forms.CharField(
+        label=_("Code from the email"),
+        max_length=1000,  # a longer one is a wrong one: told so like any other wrong code
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-token-from-fragment": ""}),
+        error_messages={"required": _("Open the link in the email again, or paste the code that ends it.")},
     )

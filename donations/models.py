@@ -316,6 +316,26 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.stripe_event_id} ({self.get_status_display()})"
 
 
+class PlanManageToken(models.Model):
+    """
+    The emailed key to manage a monthly gift (the Stripe Customer Portal): random, stored as a
+    SHA-256 only, short-lived and spent on first use (selectors.PLAN_LINK_MAX_AGE).
+    """
+
+    plan = models.ForeignKey(RecurringPlan, on_delete=models.CASCADE, related_name="manage_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("manage-gift link")
+        verbose_name_plural = _("manage-gift links")
+
+    def __str__(self):
+        return f"plan {self.plan_id} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 class DemoCheckoutSession(models.Model):
     """
     Demo payments only (no Stripe keys): the Checkout Session the gateway would have created at

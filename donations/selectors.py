@@ -1,9 +1,9 @@
 """Reads of gifts and plans."""
 
 import datetime
+import time
 from dataclasses import dataclass
 
-from django.core import signing
 from django.db.models import F, QuerySet
 
 from campaign.models import Campaign, Designation
@@ -11,9 +11,11 @@ from fundraisers.models import Fundraiser
 
 from .models import Frequency, Gift, RecurringPlan
 
-# The emailed link to manage a monthly gift: signed (plan id + time) and valid for an hour.
-PLAN_LINK_SALT = "donations.plan-manage"
-PLAN_LINK_MAX_AGE = 60 * 60
+# The emailed key to manage a monthly gift: single-use, valid 30 minutes (models.PlanManageToken);
+# once presented, the browser's session may open the plan's page for 15 minutes.
+PLAN_LINK_MAX_AGE = 30 * 60
+PLAN_SESSION_KEY = "donations_manage_plan"
+PLAN_SESSION_MAX_AGE = 15 * 60
 
 
 def campaign_for_gift_form(*, slug: str | None) -> Campaign | None:
@@ -68,13 +70,14 @@ def gifts_pending_receipt(*, max_attempts: int) -> QuerySet[Gift]:
     )
 
 
-def plan_for_manage_token(*, token: str) -> RecurringPlan | None:
-    """The plan a signed management link names, or None if it is forged, expired or gone."""
-    try:
-        plan_id = signing.TimestampSigner(salt=PLAN_LINK_SALT).unsign(token, max_age=PLAN_LINK_MAX_AGE)
-        return RecurringPlan.objects.select_related("campaign").get(pk=int(plan_id))
-    except (signing.BadSignature, ValueError, RecurringPlan.DoesNotExist):
+def plan_for_manage_session(*, session) -> RecurringPlan | None:
+    """The plan this browser opened with an emailed token (services.plan_manage_token_use), while it lasts."""
+    grant = session.get(PLAN_SESSION_KEY)
+    if not isinstance(grant, dict) or not isinstance(grant.get("plan"), int) or not isinstance(grant.get("until"), int):
         return None
+    if grant["until"] < int(time.time()):
+        return None
+    return RecurringPlan.objects.select_related("campaign").filter(pk=grant["plan"]).first()
 
 
 def _counted_newest_first(**filters) -> QuerySet[Gift]:

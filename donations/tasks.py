@@ -21,6 +21,12 @@ def plan_send_manage_link(plan_id: int) -> None:
 
 
 @task
+def plan_send_manage_links(email: str) -> int:
+    """The manage-link emails for every active plan of `email` (none for a stranger's address)."""
+    return services.plan_manage_links_send(email=email)
+
+
+@task
 def stripe_reconcile_recent(days: int = 3) -> dict:
     """The reconcile job, for a scheduler (cron, or a periodic enqueue) to run every few hours."""
     report = services.stripe_reconcile(days=days)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import money, ratelimit
 
 from . import antifraud, demo, receipts, selectors, services, stripe_gateway, turnstile, webhooks
-from .forms import GiftForm, PlanManageForm
+from .forms import GiftForm, PlanManageForm, PlanManageOpenForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
 log = logging.getLogger(__name__)
@@ -210,6 +210,8 @@ def _demo_only():
 def demo_checkout(request, session_id: str):
     """A stand-in for Stripe Checkout in demo mode. Template: donations/demo_checkout.html."""
     _demo_only()
+    if not SESSION_ID_RE.match(session_id):
+        raise Http404("Not a Checkout Session id.")
     demo_session = get_object_or_404(DemoCheckoutSession, session_id=session_id)
     session = demo_session.data
     gift = get_object_or_404(Gift.objects.select_related("campaign", "designation"), pk=session["client_reference_id"])
@@ -259,21 +261,45 @@ def plan_manage(request):
         allowed = ratelimit.hit(scope="plan-manage-email", key=email, limit=3, window_seconds=3600) and allowed
         if not allowed:
             return render(request, "donations/plan_manage.html", {"form": form, "rate_limited": True}, status=429)
-        services.plan_manage_links_send(email=email)
-        return render(request, "donations/plan_manage.html", {"form": None, "sent": True})
+        response = render(request, "donations/plan_manage.html", {"form": None, "sent": True})
+        services.plan_manage_links_request(email=email, response=response)
+        return response
     status = 400 if request.method == "POST" else 200
     return render(request, "donations/plan_manage.html", {"form": form}, status=status)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def plan_manage_link(request, token: str):
+def plan_manage_open(request):
     """
-    The signed link from the email (valid an hour). Template: donations/plan_manage_link.html.
-    POST opens the Stripe Customer Portal (a POST, so that mail scanners following links open
-    nothing); in demo mode it cancels the plan here.
+    Where the emailed link lands. The token is in the link's #fragment (never sent to any
+    server, so never in a log); a tiny script copies it into this form, and the donor presses
+    the button (a POST: mail scanners following links spend nothing). A valid token is spent
+    and lets this browser open the plan's page for 15 minutes.
+
+    Template: donations/plan_manage_open.html (context: form, invalid).
     """
-    plan = selectors.plan_for_manage_token(token=token)
+    form = PlanManageOpenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_manage_token_use(token=form.cleaned_data["token"], session=request.session)
+        if plan is not None:
+            response = HttpResponseRedirect(reverse("donations:manage_plan"))
+            response.status_code = 303
+            return response
+        return render(request, "donations/plan_manage_link.html", {"invalid": True}, status=400)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "donations/plan_manage_open.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def plan_manage_plan(request):
+    """
+    The plan a browser opened with an emailed token. Template: donations/plan_manage_link.html.
+    POST opens the Stripe Customer Portal (in demo mode it cancels the plan here) and ends
+    this browser's access: another visit needs a new link.
+    """
+    plan = selectors.plan_for_manage_session(session=request.session)
     if plan is None:
         return render(request, "donations/plan_manage_link.html", {"invalid": True}, status=400)
     context = {"plan": plan, "amount": money.format_cents(plan.amount_cents + plan.fee_cents)}
@@ -282,12 +308,14 @@ def plan_manage_link(request, token: str):
             if plan.status != RecurringPlan.Status.CANCELED:
                 demo.demo_plan_cancel(plan=plan)
                 plan.refresh_from_db()
+            request.session.pop(selectors.PLAN_SESSION_KEY, None)
             return render(request, "donations/plan_manage_link.html", {**context, "cancelled": True})
         try:
             portal_url = services.plan_portal_url(plan=plan, return_url=settings.SITE_URL + reverse("donations:manage"))
         except stripe_gateway.PaymentError as error:
             log.error("Customer Portal for plan %s failed: %r", plan.pk, error)
             return render(request, "donations/plan_manage_link.html", {**context, "error": error.user_message}, 503)
+        request.session.pop(selectors.PLAN_SESSION_KEY, None)
         response = HttpResponseRedirect(portal_url)
         response.status_code = 303
         return response

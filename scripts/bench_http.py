@@ -104,6 +104,7 @@ def main() -> int:
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", "sk_test_bench_never_called"),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_bench"),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "EMAIL_URL": os.environ.get("EMAIL_URL", "dummy://"),
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": WORKERS,

@@ -42,6 +42,7 @@ ENV = {
     "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "seed-million-only-0123456789abcdefghijklmnop"),
     "STRIPE_SECRET_KEY": "sk_test_never_called",
     "STRIPE_WEBHOOK_SECRET": "whsec_never_called",
+    "EMAIL_URL": "dummy://",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "LOG_LEVEL": "WARNING",
     "DJANGO_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",

@@ -7,23 +7,32 @@ device are sent to an enrolment page that shows the secret and a QR code (inline
 no external service ever sees the secret) and confirms the first code.
 """
 
+import inspect
 from base64 import b32encode
+from functools import wraps
 
 import django_otp
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import logout as auth_logout
-from django.http import HttpResponseRedirect
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.staff import is_verified_staff
 
 
 class TokenForm(forms.Form):
@@ -44,6 +53,40 @@ class TokenForm(forms.Form):
         return token
 
 
+class BackupCodeForm(forms.Form):
+    backup_code = forms.CharField(
+        label=_("Backup code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Enter one of your backup codes.")},
+    )
+
+    def clean_backup_code(self):
+        return "".join(self.cleaned_data["backup_code"].split()).lower()
+
+
+BACKUP_CODES_SESSION_KEY = "otp_backup_codes_to_show"
+BACKUP_CODE_COUNT = 10
+
+
+def backup_codes_make(*, user) -> list[str]:
+    """A new set of single-use backup codes for `user` (any older set stops working)."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="Backup codes", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _index in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+class InvitationForm(forms.Form):
+    invitation = forms.CharField(
+        label=_("Invitation code from the email"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-token-from-fragment": ""}),
+        error_messages={"required": _("Open the link in the email, or paste the code that ends it.")},
+    )
+
+
 def totp_qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URL as an SVG QR code (one <path>, no style attributes: CSP allows it inline)."""
     import qrcode
@@ -59,6 +102,33 @@ def totp_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+# The largest value of a database integer key (bigint): a longer "id" fails the query's cast.
+MAX_DATABASE_ID = 2**63 - 1
+INTEGER_KEYS = ("AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField")
+
+
+def _refuse_bad_ids(model, named: dict) -> None:
+    """
+    Raise Http404 when an admin URL's object id (or version id, or <int:pk>) is not something its
+    model's key can hold ("abc" for an integer key, a number past bigint): checked here, once for
+    every admin view (the apps' own, django-otp's, simple_history's), before any query is built.
+    """
+    for name in ("object_id", "pk", "version_id"):
+        value = named.get(name)
+        if value is None:
+            continue
+        field = model._meta.pk if (model is not None and name != "version_id") else None
+        if field is None or field.get_internal_type() in INTEGER_KEYS:
+            text = str(value)
+            if not (text.isascii() and text.isdigit() and int(text) <= MAX_DATABASE_ID):
+                raise Http404("Not an id.")
+        else:
+            try:
+                field.to_python(value)
+            except ValidationError:
+                raise Http404("Not an id.") from None
+
+
 class StaffAdminSite(admin.AdminSite):
     site_header = _("Children's Hospital Foundation: campaign admin")
     site_title = _("Campaign admin")
@@ -67,7 +137,28 @@ class StaffAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         # A password alone is not enough: the session must also hold a verified TOTP device.
-        return super().has_permission(request) and request.user.is_verified()
+        return super().has_permission(request) and is_verified_staff(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        """Django's admin_view, turning away ids that cannot be ids (see _refuse_bad_ids) with a 404."""
+        model_admin = getattr(view, "__self__", None)
+        model = getattr(model_admin, "model", None) if isinstance(model_admin, admin.ModelAdmin) else None
+        try:
+            signature = inspect.signature(view)
+        except (TypeError, ValueError):
+            signature = None
+
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if signature is not None:
+                try:
+                    named = signature.bind(request, *args, **kwargs).arguments
+                except TypeError:
+                    named = kwargs
+                _refuse_bad_ids(model, named)
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(checked, cacheable)
 
     def _next_url(self, request) -> str:
         url = request.POST.get("next") or request.GET.get("next") or ""
@@ -104,10 +195,35 @@ class StaffAdminSite(admin.AdminSite):
         urls = [
             path("otp/verify/", self.otp_verify, name="otp_verify"),
             path("otp/enrol/", self.otp_enrol, name="otp_enrol"),
+            path("otp/invitation/", self.otp_invitation, name="otp_invitation"),
+            path("otp/backup-codes/", self.otp_backup_codes, name="otp_backup_codes"),
             path("otp/cancel/", self.otp_cancel, name="otp_cancel"),
             path("dashboard/", self.admin_view(dashboard.dashboard_view), name="dashboard"),
+            # Before Django's own: "view on site" answers only for a model the user may see.
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
         ]
         return urls + super().get_urls()
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """
+        Django's "view on site" redirect (contenttypes' shortcut), for staff who may view or change
+        that model: it would otherwise give anyone signed in the address of a draft update.
+        """
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except (ValueError, ContentType.DoesNotExist):
+            raise Http404 from None
+        if model is None:
+            raise Http404
+        opts = model._meta
+        user = request.user
+        if not any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("view", "change")):
+            raise Http404
+        return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def _otp_context(self, request, **extra):
         return {**self.each_context(request), "next": self._next_url(request), **extra}
@@ -131,44 +247,149 @@ class StaffAdminSite(admin.AdminSite):
         devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
         if not devices:
             return HttpResponseRedirect(reverse("admin:otp_enrol", current_app=self.name))
-        form = TokenForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            # verify_token throttles each device after failures (django-otp's ThrottlingMixin).
-            device = next((d for d in devices if d.verify_token(form.cleaned_data["token"])), None)
+        backup_devices = list(StaticDevice.objects.filter(user=request.user, confirmed=True))
+        using_backup = "backup_code" in request.POST
+        form = TokenForm(None if using_backup else (request.POST or None))
+        backup_form = BackupCodeForm(request.POST if using_backup else None)
+        submitted, candidates = (backup_form, backup_devices) if using_backup else (form, devices)
+        if request.method == "POST" and submitted.is_valid():
+            code = submitted.cleaned_data["backup_code" if using_backup else "token"]
+            # django-otp throttles a device after a wrong code (ThrottlingMixin: 1 s, 2 s, 4 s…):
+            # while it does, no code is checked, and the page says to wait instead of "wrong".
+            allowed = [device for device in candidates if device.verify_is_allowed()[0]]
+            device = next((d for d in allowed if d.verify_token(code)), None)
             if device is not None:
                 django_otp.login(request, device)
                 request.session.cycle_key()
+                if using_backup:
+                    left = device.token_set.count()
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "You used a backup code: %(left)d is left. Make new ones under Backup codes.",
+                            "You used a backup code: %(left)d are left. Make new ones under Backup codes.",
+                            left,
+                        )
+                        % {"left": left},
+                    )
                 return HttpResponseRedirect(self._next_url(request))
-            form.add_error("token", _("That code is not right or has expired. Enter the code your app shows now."))
-        context = self._otp_context(request, form=form, title=_("Enter your sign-in code"))
+            if not allowed and candidates:
+                error = _("Too many tries: wait a few seconds, then enter the code your app shows then.")
+            elif using_backup:
+                error = _("That backup code is not right or was already used.")
+            else:
+                error = _("That code is not right or has expired. Enter the code your app shows now.")
+            submitted.add_error("backup_code" if using_backup else "token", error)
+        context = self._otp_context(
+            request,
+            form=form,
+            backup_form=backup_form if backup_devices else None,
+            title=_("Enter your sign-in code"),
+        )
         return render(request, "admin/otp/verify.html", context)
+
+    @method_decorator(never_cache)
+    @method_decorator(csrf_protect)
+    def otp_backup_codes(self, request):
+        """
+        Backup codes: ten single-use codes for a day without the phone. Shown once, right after
+        enrolment (kept in the session until this page shows them) or when a verified staff
+        member makes a new set (POST: the old set stops working).
+
+        Template: admin/otp/backup_codes.html. Context: codes (empty unless just made), count.
+        """
+        if not is_verified_staff(request.user):
+            return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
+        if request.method == "POST":
+            request.session[BACKUP_CODES_SESSION_KEY] = backup_codes_make(user=request.user)
+            return HttpResponseRedirect(reverse("admin:otp_backup_codes", current_app=self.name))
+        codes = request.session.pop(BACKUP_CODES_SESSION_KEY, [])
+        device = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
+        context = {
+            **self.each_context(request),
+            "codes": codes,
+            "count": device.token_set.count() if device else 0,
+            "next": self._next_url(request),  # only a same-site path (never javascript: or off-site)
+            "title": _("Backup codes"),
+        }
+        return render(request, "admin/otp/backup_codes.html", context)
+
+    @method_decorator(never_cache)
+    @method_decorator(csrf_protect)
+    def otp_invitation(self, request):
+        """
+        The link emailed by a superuser (staffauth): its token is in the URL's fragment, which a
+        tiny script copies into this form (or the staff member pastes it), so no server log sees
+        it. A valid token is remembered in the session for the enrol step, after the password.
+
+        Template: admin/otp/invitation.html. Context: form, invalid.
+        """
+        from staffauth import services as staffauth
+
+        form = InvitationForm(request.POST or None)
+        invalid = False
+        if request.method == "POST" and form.is_valid():
+            invitation = staffauth.invitation_for_token(token=form.cleaned_data["invitation"])
+            if invitation is not None:
+                if request.user.is_authenticated and request.user.pk != invitation.user_id:
+                    auth_logout(request)
+                request.session[staffauth.SESSION_KEY] = invitation.pk
+                # A fresh secret for each invitation: one shown earlier to anyone is never confirmed.
+                TOTPDevice.objects.filter(user=invitation.user, confirmed=False).delete()
+                enrol = reverse("admin:otp_enrol", current_app=self.name)
+                if request.user.is_authenticated:
+                    return HttpResponseRedirect(enrol)
+                login = reverse("admin:login", current_app=self.name)
+                return HttpResponseRedirect(login + "?" + urlencode({"next": enrol}))
+            invalid = True
+        context = {
+            **self.each_context(request),
+            "form": form,
+            "invalid": invalid,
+            "title": _("Set up two-step sign-in"),
+        }
+        return render(request, "admin/otp/invitation.html", context, status=400 if invalid else 200)
 
     @method_decorator(never_cache)
     @method_decorator(csrf_protect)
     def otp_enrol(self, request):
         """
-        Enrolment for staff without a confirmed device: the secret and its QR code, then the first
-        code to confirm the device (and verify this session).
+        Enrolment, only for a session that presented a valid invitation (otp_invitation) for this
+        user: the secret and its QR code, then the first code to confirm the device (and verify
+        this session). Confirming uses the invitation up and replaces any older device, so an
+        owner re-enrolling keeps their old phone until the new one works. Without an invitation:
+        a page saying how to get one, and no secret.
 
-        Template: admin/otp/enrol.html. Context: form, qr_svg, secret, next.
+        Template: admin/otp/enrol.html (context: form, qr_svg, secret, next), or
+        admin/otp/enrol_needs_invitation.html.
         """
+        from staffauth import services as staffauth
+
         if not self._signed_in_staff(request):
             return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
-        if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
-            # One device per person through this page; replacing a lost phone is a superuser's job.
-            return HttpResponseRedirect(reverse("admin:otp_verify", current_app=self.name))
+        invitation = staffauth.invitation_for_session(request=request)
+        has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+        if invitation is None:
+            if has_device:
+                return HttpResponseRedirect(reverse("admin:otp_verify", current_app=self.name))
+            context = self._otp_context(request, title=_("Set up two-step sign-in"))
+            return render(request, "admin/otp/enrol_needs_invitation.html", context)
         device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
         if device is None:
             device = TOTPDevice.objects.create(user=request.user, name=str(_("Authenticator app")), confirmed=False)
         form = TokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if device.verify_token(form.cleaned_data["token"]):
+            if device.verify_token(form.cleaned_data["token"]) and staffauth.invitation_use(invitation=invitation):
+                TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                del request.session[staffauth.SESSION_KEY]
                 django_otp.login(request, device)
                 request.session.cycle_key()
                 messages.success(request, _("Two-step sign-in is set up. You will need a code each time you sign in."))
-                return HttpResponseRedirect(self._next_url(request))
+                request.session[BACKUP_CODES_SESSION_KEY] = backup_codes_make(user=request.user)
+                backup = reverse("admin:otp_backup_codes", current_app=self.name)
+                return HttpResponseRedirect(backup + "?" + urlencode({"next": self._next_url(request)}))
             form.add_error(
                 "token", _("That code is not right. Check the app shows this site, then enter its current code.")
             )

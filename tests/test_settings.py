@@ -49,6 +49,29 @@ def test_production_refuses_to_start_without_its_secrets(missing, message):
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(
+    "email_url",
+    [None, "console://", "locmem://"],
+    ids=["unset", "console", "locmem"],
+)
+def test_production_refuses_to_start_without_a_real_mail_setting(email_url):
+    # Receipts carry donors' and families' addresses: printed to stdout, they end up in log files.
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "EMAIL_URL"}
+    if email_url is not None:
+        env["EMAIL_URL"] = email_url
+    result = run_manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert (
+        "EMAIL_URL must name a real mail server when DJANGO_DEBUG is off "
+        "(smtp://, smtps:// or submission://; dummy:// to send nothing on purpose)"
+    ) in result.stderr
+
+
+def test_production_starts_with_dummy_email_chosen_on_purpose():
+    result = run_manage("check", env_overrides={**PRODUCTION_ENV, "EMAIL_URL": "dummy://"})
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.django_db
 def test_security_headers_on_a_public_response(client):
     response = client.get("/healthz", secure=True)

@@ -1,15 +1,17 @@
 """Monthly gifts: the plan behind a subscription, each paid invoice as one gift, and the donor's management link."""
 
 import datetime
+import hashlib
 import logging
+import secrets
+import time
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
 from .. import selectors, stripe_gateway
-from ..models import Frequency, Gift, RecurringPlan
+from ..models import Frequency, Gift, PlanManageToken, RecurringPlan
 from .stripe_events import EventRejected, _apply_customer_details, _defer_if_recent, _gift_id_from, _gift_mark_paid
 from .tallies import gift_save
 
@@ -178,13 +180,28 @@ def plan_record_subscription(*, subscription: dict, deleted: bool = False) -> Re
 
 
 def plan_manage_links_send(*, email: str) -> int:
-    """Email a signed, expiring management link for each active plan of `email`; returns how many."""
-    from ..tasks import plan_send_manage_link
-
+    """
+    Email a single-use, expiring management link for each active plan of `email`; returns how
+    many. Runs in a task (tasks.plan_send_manage_links), never in the request that asked: see
+    plan_manage_links_request.
+    """
     plan_ids = list(selectors.plans_active_for_email(email=email).values_list("pk", flat=True))
     for plan_id in plan_ids:
-        transaction.on_commit(lambda plan_id=plan_id: plan_send_manage_link.enqueue(plan_id=plan_id), robust=True)
+        plan_manage_link_send(plan_id=plan_id)
     return len(plan_ids)
+
+
+def plan_manage_links_request(*, email: str, response) -> None:
+    """
+    Enqueue the manage-link emails for `email` once `response` has been sent, whoever the address
+    belongs to: the request does the same work for a giver's address as for a stranger's (its
+    answer time tells nothing), and the lookup and the sending happen after the answer, in the
+    task (in-process with the immediate backend, in the worker with the database one).
+    """
+    from ..tasks import plan_send_manage_links
+
+    # Called by the WSGI server (HttpResponse.close) after the last byte is sent.
+    response._resource_closers.append(lambda: plan_send_manage_links.enqueue(email=email))
 
 
 def plan_manage_link_send(*, plan_id: int) -> None:
@@ -193,9 +210,38 @@ def plan_manage_link_send(*, plan_id: int) -> None:
     from .. import receipts
 
     plan = RecurringPlan.objects.select_related("campaign").get(pk=plan_id)
-    token = signing.TimestampSigner(salt=selectors.PLAN_LINK_SALT).sign(str(plan.pk))
-    url = settings.SITE_URL + reverse("donations:manage_link", kwargs={"token": token})
+    token = secrets.token_urlsafe(32)
+    PlanManageToken.objects.create(
+        plan=plan,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        expires_at=timezone.now() + datetime.timedelta(seconds=selectors.PLAN_LINK_MAX_AGE),
+    )
+    # The token rides in the fragment, which browsers never send: no server or proxy log holds it.
+    url = settings.SITE_URL + reverse("donations:manage_open") + "#" + token
     receipts.plan_manage_link_send(plan=plan, url=url)
+
+
+def plan_manage_token_use(*, token: str, session) -> RecurringPlan | None:
+    """
+    Spend an emailed token (once, and only before it expires) and let this browser's session
+    open its plan for selectors.PLAN_SESSION_MAX_AGE. None: unknown, spent or expired.
+    """
+    token = token.strip()
+    if not token or len(token) > 100:
+        return None
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    spent = PlanManageToken.objects.filter(
+        token_hash=token_hash, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(used_at=timezone.now())
+    if spent != 1:
+        return None
+    plan = RecurringPlan.objects.select_related("campaign").get(manage_tokens__token_hash=token_hash)
+    session.cycle_key()
+    session[selectors.PLAN_SESSION_KEY] = {
+        "plan": plan.pk,
+        "until": int(time.time()) + selectors.PLAN_SESSION_MAX_AGE,
+    }
+    return plan
 
 
 def plan_portal_url(*, plan: RecurringPlan, return_url: str) -> str:

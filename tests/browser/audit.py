@@ -154,6 +154,7 @@ def production_server():
             DATABASE_URL=f"sqlite:///{tmp}/audit.sqlite3",
             STRIPE_SECRET_KEY="sk_test_audit_only",
             STRIPE_WEBHOOK_SECRET="whsec_audit_only",
+            EMAIL_URL="dummy://",
             DJANGO_SECURE_SSL_REDIRECT="0",
             DJANGO_HSTS_SECONDS="0",
             MEDIA_ROOT=f"{tmp}/media",

@@ -8,6 +8,7 @@ import base64
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_otp.oath import totp
@@ -183,7 +184,16 @@ def test_a_new_staff_member_enrols_an_authenticator(page, live_server, screensho
         lambda message: csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
     )
 
-    page.goto(f"{live_server.url}/admin/login/")
+    from staffauth import services as staffauth
+
+    # The emailed invitation: its token in the fragment, copied into the form by a script.
+    url = staffauth.invitation_send(user=user)
+    page.goto(live_server.url + url.removeprefix(settings.SITE_URL))
+    assert page.input_value("#id_invitation") == url.split("#", 1)[1]
+    assert "#" not in page.url  # taken out of the address bar and history
+    screenshot(page, "admin-otp-invitation")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/login/**")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
@@ -198,6 +208,10 @@ def test_a_new_staff_member_enrols_an_authenticator(page, live_server, screensho
 
     page.fill("#id_token", current_code(device))
     page.click("#otp-form input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    page.wait_for_url("**/admin/otp/backup-codes/**")
     assert "Two-step sign-in is set up." in page.locator(".messagelist").inner_text()
+    assert page.locator(".otp-backup-codes li").count() == 10
+    screenshot(page, "admin-otp-backup-codes")
+    page.get_by_role("link", name="Continue to the admin").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
     assert csp_errors == []

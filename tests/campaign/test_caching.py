@@ -382,3 +382,28 @@ def test_renaming_a_milestone_in_its_own_admin_shows_on_the_next_request(
     assert response.status_code == 302
     page = client.get("/campaigns/infusion/").content.decode()
     assert ("Twelve chairs ordered" in page, "Chairs ordered</" in page) == (True, False)
+
+
+@pytest.mark.parametrize("path", CACHED_PAGES)
+def test_a_cached_page_holds_nothing_from_outside_its_key(client, campaign, path):
+    # The first visitor's query string (parameters the page does not key on) must not reach the
+    # next visitor of the same page: the language switch used to echo it in its "next" field.
+    separator = "&" if "?" in path else "?"
+    first = client.get(f"{path}{separator}utm_source=planted-by-the-first-visitor&ref=%22%3E")
+    assert first.status_code == 200
+    assert b"planted-by-the-first-visitor" not in first.content
+
+    second = client.get(path)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_a_cached_page_of_a_list_keeps_only_its_own_parameter(client, campaign):
+    for number in range(12):
+        UpdateFactory(campaign=campaign, slug=f"more-{number}")
+    first = client.get("/updates/?page=2&utm_source=planted")
+    assert first["X-Page-Cache"] == "miss"
+    assert b'name="next" value="/updates/?page=2"' in first.content
+    assert b"planted" not in first.content
+    second = client.get("/updates/?page=2")
+    assert (second["X-Page-Cache"], second.content) == ("hit", first.content)

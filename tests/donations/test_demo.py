@@ -74,9 +74,11 @@ def test_demo_plan_can_be_cancelled_from_the_emailed_link(client, demo_payments,
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/donate/manage/", {"email": "m@example.com"})
-    path = mail.outbox[0].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
+    link = mail.outbox[0].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
+    path, token = link.split("#")
+    assert client.post(path, {"token": token})["Location"] == "/donate/manage/plan/"
 
-    response = client.post(path)
+    response = client.post("/donate/manage/plan/")
 
     assert response.status_code == 200
     assert "has been cancelled" in response.content.decode()

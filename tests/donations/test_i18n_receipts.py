@@ -166,7 +166,7 @@ def test_the_manage_link_email_is_in_the_plans_language(
     (message,) = mail.outbox
     assert message.subject == "Administre su donación mensual"
     assert "Usted pidió administrar su donación mensual de $25.00 a Centros de Infusión." in message.body
-    assert "Abra este enlace dentro de una hora:" in message.body
+    assert "Abra este enlace dentro de 30 minutos (funciona una sola vez):" in message.body
 
 
 def test_manage_page_errors_in_spanish(spanish):
