@@ -6,6 +6,7 @@ environment (see the table in README.md). The defaults are the embedded newcomer
 SQLite, the local-memory cache, console email and demo payments.
 """
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "phonenumber_field",
     "django_countries",
+    "altcha_django",
     "campaign",
     "donations",
     "destination",
@@ -140,6 +142,8 @@ else:
             "TIMEOUT": 300,
         }
     }
+    # Like the rate limits, ALTCHA's single-use claims then hold per process (README: set REDIS_URL).
+    SILENCED_SYSTEM_CHECKS = ["altcha.W001"]
 
 # How long a cached public page may live without any change (campaign.cache): what changes
 # with the clock alone (days left, an update whose publication time comes) shows within this.
@@ -228,6 +232,18 @@ if bool(TURNSTILE_SITE_KEY) != bool(TURNSTILE_SECRET_KEY):
 # in a minute. On: they are let through unchecked, trading protection for availability.
 TURNSTILE_FAIL_OPEN = env.bool("TURNSTILE_FAIL_OPEN", default=False)
 TURNSTILE_TIMEOUT_SECONDS = env.float("TURNSTILE_TIMEOUT_SECONDS", default=5.0)
+# Without Turnstile keys the check is a self-hosted proof of work (ALTCHA, donations/proof_of_work.py):
+# the browser spends about a second of work, nothing leaves the site. Its challenges are signed
+# with ALTCHA_HMAC_SECRET (default: derived from DJANGO_SECRET_KEY) and each solution passes once
+# (the claim is kept in the shared cache).
+ALTCHA_HMAC_SECRET = (
+    env.str("ALTCHA_HMAC_SECRET", default="") or hashlib.sha256(f"altcha-challenges:{SECRET_KEY}".encode()).hexdigest()
+)
+ALTCHA_CHALLENGE = {"expires_seconds": 1200}
+# The challenge travels in the (never cached) gift form itself, so no extra URL is needed.
+ALTCHA_WIDGET_CHALLENGE_MODE = "inline"
+ALTCHA_CHALLENGE_ENDPOINT_ENABLED = False
+ALTCHA_WIDGET_I18N = True  # the widget's own Spanish, from the vendored file (no CDN)
 
 # The receipt's legal wording: a tax office needs the legal name and tax id.
 ORG_LEGAL_NAME = env.str("ORG_LEGAL_NAME", default="Children's Hospital Foundation, Inc.")
