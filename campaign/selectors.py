@@ -140,6 +140,7 @@ def campaign_recent_gifts(*, campaign: Campaign, limit: int = 8) -> list[WallGif
             "is_anonymous",
             "counted_cents",
             "message",
+            "message_status",
             "source",
             "frequency",
             "paid_at",
@@ -150,7 +151,8 @@ def campaign_recent_gifts(*, campaign: Campaign, limit: int = 8) -> list[WallGif
         WallGift(
             name="" if gift.is_anonymous else gift.display_name.strip(),
             amount_cents=gift.counted_cents,
-            message=gift.message.strip(),
+            # Names show at once; a message only once staff approved it.
+            message=gift.message.strip() if gift.message_status == Gift.MessageStatus.APPROVED else "",
             is_pledge=gift.source == Gift.Source.PLEDGE,
             is_monthly=gift.frequency == Frequency.MONTHLY,
             given_at=gift.paid_at or gift.created_at,

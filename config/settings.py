@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "campaign",
     "donations",
     "destination",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,11 @@ elif not STRIPE_WEBHOOK_SECRET:
 GIFT_MIN_CENTS = env.int("GIFT_MIN_CENTS", default=500)
 GIFT_MAX_CENTS = env.int("GIFT_MAX_CENTS", default=2_500_000)
 GIFT_CURRENCY = "usd"
+# Donor-wall messages wait for staff approval (names show at once); off publishes them at once.
+DONOR_WALL_PREMODERATION = env.bool("DONOR_WALL_PREMODERATION", default=True)
+# Honoree notices (an email to whoever a gift honors) a day, per recipient address and per donor.
+HONOREE_NOTICES_PER_RECIPIENT_PER_DAY = env.int("HONOREE_NOTICES_PER_RECIPIENT_PER_DAY", default=1)
+HONOREE_NOTICES_PER_DONOR_PER_DAY = env.int("HONOREE_NOTICES_PER_DONOR_PER_DAY", default=3)
 
 # Card-testing defenses on the gift form's POST (donations/antifraud.py; README, "Security").
 # A donor creates one or two Checkout Sessions; a card tester creates hundreds.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("donations.urls")),
     path("", include("destination.urls")),
+    path("", include("pages.urls")),
     path("", include("campaign.urls")),
 ]
 

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,8 @@ from .models import Frequency, Gift
 
 OTHER = "other"
 MESSAGE_MAX_LENGTH = 500
+# Spam on a donor wall is mostly links: a message with one is refused before anyone reviews it.
+LINK_OR_ADDRESS = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[^\s@]@[^\s@]+\.[a-z]{2,})")
 TOO_LARGE = _("Online gifts are limited to %(max)s. For a larger gift, please contact us: we would love to help.")
 
 
@@ -68,7 +72,7 @@ class GiftForm(forms.Form):
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Up to 500 characters. Shown on the donor wall."),
+        help_text=_("Up to 500 characters, without links. Shown on the donor wall once our team has read it."),
         error_messages={"max_length": _("Keep your message to %(limit_value)d characters (it has %(show_value)d).")},
     )
 
@@ -151,6 +155,8 @@ class GiftForm(forms.Form):
         elif not text:
             self.add_error("other_amount" if choice == OTHER else "amount", _("Choose or enter an amount."))
 
+        if LINK_OR_ADDRESS.search(data.get("message") or ""):
+            self.add_error("message", _("Please leave out links and email addresses: the donor wall shows words only."))
         if data.get("is_anonymous"):
             data["display_name"] = ""
         elif not (data.get("display_name") or "").strip():

@@ -81,6 +81,12 @@ class Gift(models.Model):
         HONOR = "honor", _("In honor of")
         MEMORY = "memory", _("In memory of")
 
+    class MessageStatus(models.TextChoices):
+        NONE = "", _("No message")
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Shown on the donor wall")
+        HIDDEN = "hidden", _("Hidden")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="gifts")
     designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
     plan = models.ForeignKey(RecurringPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
@@ -102,6 +108,11 @@ class Gift(models.Model):
     honoree_name = models.CharField(_("honoree's name"), max_length=200, blank=True)
     honoree_email = models.EmailField(_("honoree's email"), blank=True)
     message = models.TextField(_("message"), max_length=500, blank=True)
+    # The donor wall shows a message only once staff approved it (settings.DONOR_WALL_PREMODERATION).
+    message_status = models.CharField(
+        _("message on the donor wall"), max_length=10, choices=MessageStatus.choices, blank=True, default=""
+    )
+    message_reviewed_at = models.DateTimeField(_("message reviewed at"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, default="en")
 
     # Offline gifts: when the money (or the pledge) arrived, when a pledge is due, check number.
@@ -147,6 +158,7 @@ class Gift(models.Model):
             ("export_gift", _("Can export gifts")),
             ("resend_receipt", _("Can resend a gift's receipt")),
             ("refund_gift", _("Can refund gifts through Stripe")),
+            ("moderate_message", _("Can approve or hide donor-wall messages")),
         ]
         constraints = [
             # Stripe objects map to at most one gift: retries and races cannot make a second.

@@ -104,7 +104,7 @@ def _public_view(gift: Gift, *, counted: int, donor_key: str) -> tuple | None:
         return None
     return (
         *(gift.campaign_id, gift.designation_id, counted, donor_key, gift.source, gift.frequency),
-        *(gift.display_name, gift.is_anonymous, gift.message, gift.paid_at, gift.created_at),
+        *(gift.display_name, gift.is_anonymous, gift.message, gift.message_status, gift.paid_at, gift.created_at),
     )
 
 
@@ -223,9 +223,29 @@ def gift_create_pending(
         honoree_name=honoree_name if dedication else "",
         honoree_email=honoree_email if dedication else "",
         message=message,
+        message_status=_new_message_status(message),
         language=language,
     )
     return gift_save(gift)
+
+
+def _new_message_status(message: str) -> str:
+    if not message:
+        return Gift.MessageStatus.NONE
+    return Gift.MessageStatus.PENDING if settings.DONOR_WALL_PREMODERATION else Gift.MessageStatus.APPROVED
+
+
+def gift_message_review(*, gift: Gift, approve: bool, actor) -> bool:
+    """Approve a donor's message for the donor wall, or hide it; False if the gift has no message."""
+    with transaction.atomic():
+        gift = Gift.objects.select_for_update().get(pk=gift.pk)
+        if not gift.message:
+            return False
+        gift.message_status = Gift.MessageStatus.APPROVED if approve else Gift.MessageStatus.HIDDEN
+        gift.message_reviewed_at = timezone.now()
+        gift._history_user = actor
+        gift_save(gift)
+    return True
 
 
 def checkout_session_params(*, gift: Gift) -> dict[str, Any]:
@@ -785,7 +805,12 @@ def gift_receipt_send(*, gift_id: int) -> str:
             gift.receipt_attempts += 1
             gift.receipt_error = ""
             outcome = "sent"
-        if gift.honoree_email and gift.dedication and gift.dedication_notice_sent_at is None:
+        if (
+            gift.honoree_email
+            and gift.dedication
+            and gift.dedication_notice_sent_at is None
+            and honoree_notice_allowed(gift=gift)
+        ):
             try:
                 receipts.dedication_notice_send(gift=gift)
                 gift.dedication_notice_sent_at = timezone.now()
@@ -793,6 +818,25 @@ def gift_receipt_send(*, gift_id: int) -> str:
                 log.warning("Dedication notice for gift %s failed: %s", gift.pk, type(error).__name__)
         gift_save(gift)
         return outcome
+
+
+def honoree_notice_allowed(*, gift: Gift) -> bool:
+    """
+    At most HONOREE_NOTICES_PER_RECIPIENT_PER_DAY notices to one address and
+    HONOREE_NOTICES_PER_DONOR_PER_DAY from one donor in 24 hours: a small gift must not buy a way
+    to send the foundation's email to anyone, again and again. Counted from the gifts themselves.
+    """
+    since = timezone.now() - datetime.timedelta(days=1)
+    sent = Gift.objects.filter(dedication_notice_sent_at__gte=since).exclude(pk=gift.pk)
+    to_recipient = sent.filter(honoree_email__iexact=gift.honoree_email).count()
+    from_donor = sent.filter(donor_email__iexact=gift.donor_email).count() if gift.donor_email else 0
+    if (
+        to_recipient >= settings.HONOREE_NOTICES_PER_RECIPIENT_PER_DAY
+        or from_donor >= settings.HONOREE_NOTICES_PER_DONOR_PER_DAY
+    ):
+        log.info("Honoree notice for gift %s not sent: daily limit reached", gift.pk)
+        return False
+    return True
 
 
 # --- Managing a monthly gift -----------------------------------------------------------------------
@@ -894,6 +938,11 @@ def offline_gift_save(*, gift: Gift, actor=None, send_receipt: bool = True) -> G
     gift.fee_cents = 0
     received = datetime.datetime.combine(gift.received_on, datetime.time(12), tzinfo=timezone.get_current_timezone())
     gift.paid_at = received if gift.status == Gift.Status.SUCCEEDED else None
+    # Staff typed the message themselves: it needs no review (one they hid stays hidden).
+    if not gift.message:
+        gift.message_status = Gift.MessageStatus.NONE
+    elif gift.message_status != Gift.MessageStatus.HIDDEN:
+        gift.message_status = Gift.MessageStatus.APPROVED
     if gift.pk:
         previous = Gift.objects.filter(pk=gift.pk).values_list("source", flat=True).first()
         if previous == Gift.Source.PLEDGE and gift.source != Gift.Source.PLEDGE:

@@ -27,6 +27,14 @@ def restore_staff_groups() -> None:
             app_label, codename = dotted.split(".")
             permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(permissions)
+    # Later migrations' grants: donor-wall moderation, the site pages.
+    for name in ("Development staff", "Finance"):
+        Group.objects.get(name=name).permissions.add(
+            Permission.objects.get(content_type__app_label="donations", codename="moderate_message"),
+            *Permission.objects.filter(
+                content_type__app_label="pages", codename__in=["view_sitepage", "change_sitepage"]
+            ),
+        )
     coordinators, _created = Group.objects.get_or_create(name="Care coordinators")
     coordinators.permissions.set(Permission.objects.filter(content_type__app_label="destination"))
 

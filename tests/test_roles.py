@@ -28,10 +28,12 @@ def expected_permissions(group: str) -> set[str]:
         "donations.add_offlinegift",
         "donations.change_offlinegift",
         "donations.view_recurringplan",
+        "donations.moderate_message",
     }
+    pages = {"pages.view_sitepage", "pages.change_sitepage"}
     if group == "Finance":
-        return campaign | gifts | {"donations.refund_gift", "donations.view_webhookevent"}
-    return campaign | gifts
+        return campaign | gifts | pages | {"donations.refund_gift", "donations.view_webhookevent"}
+    return campaign | gifts | pages
 
 
 def every_permission_asked() -> list[str]:
@@ -40,9 +42,16 @@ def every_permission_asked() -> list[str]:
         "donations": ["gift", "offlinegift", "recurringplan", "webhookevent", "democheckoutsession"],
         "destination": ["carerequest", "destinationpage", "requestcount"],
         "auth": ["user", "group"],
+        "pages": ["sitepage"],
     }
     asked = [f"{app}.{action}_{model}" for app, names in models.items() for model in names for action in CRUD]
-    return [*asked, "donations.export_gift", "donations.refund_gift", "donations.resend_receipt"]
+    return [
+        *asked,
+        "donations.export_gift",
+        "donations.refund_gift",
+        "donations.resend_receipt",
+        "donations.moderate_message",
+    ]
 
 
 @pytest.mark.parametrize("group", ["Development staff", "Finance"])
