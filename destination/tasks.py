@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from destination.models import CareRequest
@@ -73,6 +74,8 @@ def care_request_confirm_to_sender(request_id: int) -> None:
         "is_referral": care_request.kind == CareRequest.Kind.REFERRAL,
         "reference": care_request.reference,
         "page_url": settings.SITE_URL + "/destination-care/",
+        "contact_url": settings.SITE_URL + reverse("pages:contact"),
+        "privacy_url": settings.SITE_URL + reverse("pages:privacy_families"),
         "ORG_NAME": settings.ORG_NAME,
     }
     with translation.override(care_request.language or settings.LANGUAGE_CODE):

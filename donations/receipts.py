@@ -107,6 +107,7 @@ def plan_manage_link_send(*, plan, url: str) -> None:
             "url": url,
             "amount": money.format_cents(plan.amount_cents + plan.fee_cents),
             "org_name": settings.ORG_NAME,
+            "site_url": settings.SITE_URL,
         }
         subject = _("Manage your monthly gift")
         _send(template="plan_manage_link", subject=subject, to=plan.donor_email, context=context)

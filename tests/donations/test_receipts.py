@@ -108,3 +108,10 @@ def test_no_receipt_for_unpaid_gifts(fake_stripe, start_gift):
     gift = start_gift(CampaignFactory())
     assert gift_receipt_send(gift_id=gift.pk) == "not paid"
     assert mail.outbox == []
+
+
+def test_the_receipt_links_to_contact_and_privacy(fake_stripe, paid_gift):
+    paid_gift(CampaignFactory())
+    (receipt,) = mail.outbox  # issue 17: every email links somewhere real
+    assert "https://give.example.org/contact/" in receipt.body
+    assert "https://give.example.org/privacy/" in receipt.body

@@ -1,7 +1,8 @@
 """
 manage.py seed_demo: the first campaign, its updates, a hero picture and a spread of demo gifts,
 then the Destination Care content and the privacy, terms and contact pages. Safe to run twice:
-whatever already exists is left alone (staff edits included), and each demo gift carries a unique marker so none is added twice.
+whatever already exists is left alone (staff edits included), and each demo gift carries a
+unique marker so none is added twice.
 """
 
 import datetime
