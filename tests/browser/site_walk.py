@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from django.core.management import call_command
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from campaign import demo
@@ -15,7 +16,8 @@ from campaign.models import Update
 PAGES = [
     "home", "campaign", "embed", "updates", "update", "donate", "donate-errors", "demo-checkout", "thank-you",
     "cancelled", "manage", "manage-errors", "manage-done", "destination-inquiry", "destination-referral",
-    "destination-errors", "destination-thanks", "404", "csrf-failure", "400", "500",
+    "destination-errors", "destination-thanks", "privacy", "privacy-families", "terms", "contact",
+    "donate-challenge", "404", "csrf-failure", "400", "500",
 ]  # fmt: skip
 
 
@@ -101,6 +103,26 @@ def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
     form.get_by_role("button", name="Send inquiry").click()
     page.wait_for_url(re.compile(r"/destination-care/thanks/"))
     visit("destination-thanks")
+
+    for name, path in (
+        ("privacy", "/privacy/"),
+        ("privacy-families", "/privacy/destination-care/"),
+        ("terms", "/terms/"),
+        ("contact", "/contact/"),
+    ):
+        assert page.goto(base + path).status == 200
+        visit(name)
+
+    # The self-hosted proof of work, as every donor sees it while a burst is on.
+    from django.core.cache import cache
+
+    from donations import antifraud
+
+    cache.set(antifraud.CHALLENGE_MODE_KEY, True, 60)
+    page.goto(base + "/donate/")
+    expect(page.locator("input[name=altcha]")).to_have_value(re.compile(r".{40,}"), timeout=30_000)
+    visit("donate-challenge")
+    cache.delete(antifraud.CHALLENGE_MODE_KEY)
 
     response = page.goto(base + "/no-such-page/")
     assert response.status == 404

@@ -99,7 +99,7 @@ def test_every_public_page_has_no_axe_violation_and_no_html_error(browser, live_
     assert problems == [], "\n".join(problems)
 
 
-SPANISH_PAGES = ["es-campaign", "es-update", "es-donate", "es-donate-errors", "es-destination"]
+SPANISH_PAGES = ["es-campaign", "es-update", "es-donate", "es-donate-errors", "es-destination", "es-privacy", "es-contact"]
 
 
 def _walk_in_spanish(page, base: str, visit) -> None:
@@ -118,6 +118,10 @@ def _walk_in_spanish(page, base: str, visit) -> None:
     visit("es-donate-errors")
     page.goto(base + "/destination-care/")
     visit("es-destination")
+    page.goto(base + "/privacy/")
+    visit("es-privacy")
+    page.goto(base + "/contact/")
+    visit("es-contact")
 
 
 LIGHTHOUSE_PAGES = {
