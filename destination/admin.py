@@ -273,6 +273,13 @@ class RequestCountAdmin(admin.ModelAdmin):
     list_display = ["month", "kind", "outcome", "region", "count"]
     list_filter = ["kind", "outcome", "region"]
 
+    def has_module_permission(self, request):
+        # Anonymous statistics kept after erasure: for whoever reports on the service, not for triage.
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def has_add_permission(self, request):
         return False
 

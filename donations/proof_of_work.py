@@ -30,7 +30,8 @@ class Outcome(enum.StrEnum):
 
 def widget_html() -> str:
     """The widget with a fresh challenge, its scripts and its stylesheet (the page must not be cached)."""
-    widget = AltchaWidget(auto="onload")
+    # No "Protected by ALTCHA" footer: its link is too faint for WCAG AAA and leads off the site.
+    widget = AltchaWidget(auto="onload", configuration={"hideFooter": True})
     scripts = widget.media.render()
     stylesheet = format_html('<link rel="stylesheet" id="altcha-css" href="{}">', static("css/altcha.css"))
     return format_html("{}{}{}", stylesheet, scripts, widget.render(RESPONSE_FIELD, None))

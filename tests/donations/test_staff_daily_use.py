@@ -22,14 +22,12 @@ def export_rows(client, query="") -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: staff land on the app list, not the dashboard")
 def test_a_development_officer_lands_on_the_dashboard(dev_client):
     response = dev_client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"] == "/admin/dashboard/"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: goals are typed in cents")
 def test_the_goal_and_milestones_are_typed_in_dollars(dev_client):
     response = dev_client.post(
         "/admin/campaign/campaign/add/",
@@ -63,7 +61,6 @@ def test_the_goal_and_milestones_are_typed_in_dollars(dev_client):
     assert "In cents" not in form
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: the gift list and export include checkouts that never paid")
 def test_the_list_and_export_leave_out_checkouts_that_never_paid_unless_asked(dev_client):
     campaign = CampaignFactory()
     GiftFactory(campaign=campaign, donor_name="Paid Donor")
@@ -80,7 +77,6 @@ def test_the_list_and_export_leave_out_checkouts_that_never_paid_unless_asked(de
     assert [row["Donor"] for row in export_rows(dev_client, "status__exact=pending")] == ["Never pending"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: the export lacks what a thank-you call needs")
 def test_the_export_has_address_message_anonymity_and_dedication(dev_client):
     GiftFactory(
         donor_name="Ana Ruiz",
