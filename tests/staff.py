@@ -36,7 +36,11 @@ def restore_staff_groups() -> None:
             ),
         )
     coordinators, _created = Group.objects.get_or_create(name="Care coordinators")
-    coordinators.permissions.set(Permission.objects.filter(content_type__app_label="destination"))
+    coordinators.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="destination", content_type__model__in=["carerequest", "historicalcarerequest"]
+        )
+    )
 
 
 def make_staff(django_user_model, username: str, group: str | None = None, **extra):
