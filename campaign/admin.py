@@ -16,9 +16,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from donations import money
+from core import money
+from core.cache import pages_invalidate_on_commit
 
-from .cache import pages_invalidate_on_commit
 from .models import Campaign, Designation, Division, Figure, Milestone, Update
 from .services import campaign_save, update_save
 

@@ -8,7 +8,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from .markdown import render_markdown
+from core.markdown import render_markdown
+
 from .selectors import update_list_published
 
 FEED_ITEMS = 20

@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from campaign.images import Picture, validate_image_upload
-from campaign.localization import LocalizedContent
-from donations import money
+from core import money
+from core.localization import LocalizedContent
 
 
 def validate_preset_amounts(value: str) -> None:
@@ -205,9 +205,10 @@ class Milestone(LocalizedContent, models.Model):
 class Tally(models.Model):
     """
     Running totals of what counts toward a campaign, kept in the same transaction as every gift
-    change (donations.services.gift_sync_tally), so that reading progress costs one row whatever
-    the number of gifts. One row per campaign with designation NULL (the whole campaign), and one
-    per designation. `manage.py recompute_tallies` rebuilds them from the gifts and reports drift.
+    change (donations.services.gift_save, through campaign.tallies, the only writer), so that reading
+    progress costs one row whatever the number of gifts. One row per campaign with designation NULL
+    (the whole campaign), and one per designation. `manage.py recompute_tallies` rebuilds them from
+    the gifts and reports drift.
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")

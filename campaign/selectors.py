@@ -3,16 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from donations.models import Frequency, Gift
+from core.localization import LocalizedContent
+from donations import selectors as donations_selectors
+from donations.selectors import WallGift
 
-from .localization import LocalizedContent
 from .models import Campaign, Milestone, Tally, Update
 
 # What a gift must be to appear on the donor wall: the statuses that count toward the total.
-WALL_STATUSES = (Gift.Status.SUCCEEDED, Gift.Status.PARTIALLY_REFUNDED)
 
 
 @dataclass(frozen=True)
@@ -118,47 +118,9 @@ def progress_as_json(progress: Progress) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class WallGift:
-    """A gift as the public donor wall may show it: never an email, a full name or an address."""
-
-    name: str  # the donor's chosen display name, or "" for anonymous
-    amount_cents: int
-    message: str
-    is_pledge: bool
-    is_monthly: bool
-    given_at: datetime.datetime | None
-
-
 def campaign_recent_gifts(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
     """The newest counted gifts (online and offline, pledges labelled), for the donor wall."""
-    rows = (
-        Gift.objects.filter(campaign=campaign, status__in=WALL_STATUSES, counted_cents__gt=0)
-        .order_by(F("paid_at").desc(nulls_last=True), "-created_at", "-pk")
-        .only(
-            "display_name",
-            "is_anonymous",
-            "counted_cents",
-            "message",
-            "message_status",
-            "source",
-            "frequency",
-            "paid_at",
-            "created_at",
-        )[:limit]
-    )
-    return [
-        WallGift(
-            name="" if gift.is_anonymous else gift.display_name.strip(),
-            amount_cents=gift.counted_cents,
-            # Names show at once; a message only once staff approved it.
-            message=gift.message.strip() if gift.message_status == Gift.MessageStatus.APPROVED else "",
-            is_pledge=gift.source == Gift.Source.PLEDGE,
-            is_monthly=gift.frequency == Frequency.MONTHLY,
-            given_at=gift.paid_at or gift.created_at,
-        )
-        for gift in rows
-    ]
+    return donations_selectors.gifts_for_wall(campaign=campaign, limit=limit)
 
 
 def campaign_published() -> QuerySet[Campaign]:

@@ -6,8 +6,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
+from core.cache import CONTENT, FIGURES, JSON_CACHE_CONTROL, page_cache
+
 from . import selectors
-from .cache import CONTENT, FIGURES, JSON_CACHE_CONTROL, page_cache
 
 # The embed is meant for other sites' iframes: same policy as everywhere, but any ancestor.
 EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}

@@ -44,8 +44,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 INSTALLED_APPS = [
-    # Django's admin with two-factor sign-in and the staff dashboard (config/admin.py, config/apps.py).
-    "config.apps.StaffAdminConfig",
+    # Django's admin with two-factor sign-in and the staff dashboard (staff/site.py, staff/apps.py).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,7 +67,12 @@ INSTALLED_APPS = [
     "campaign",
     "donations",
     "destination",
+    # The privacy, terms and contact pages (staff-edited, with Spanish versions).
     "pages",
+    # Homes for coming capabilities (see README, "Architecture"): no models yet.
+    "recognition",
+    "fundraisers",
+    "donors",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +80,7 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth and messages: a cached public page is served without touching them.
-    "campaign.cache.PublicPageCacheMiddleware",
+    "core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,7 +134,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache_backends.ReusingRedisCache",
+            "BACKEND": "core.cache_backends.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="campaign"),
             "TIMEOUT": 300,
@@ -146,9 +151,12 @@ else:
     # Like the rate limits, ALTCHA's single-use claims then hold per process (README: set REDIS_URL).
     SILENCED_SYSTEM_CHECKS = ["altcha.W001"]
 
-# How long a cached public page may live without any change (campaign.cache): what changes
+# How long a cached public page may live without any change (core.cache): what changes
 # with the clock alone (days left, an update whose publication time comes) shows within this.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+
+# /bare/, the benchmark's constant-response yardstick, exists only when this is on (bench scripts set it).
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 
 # --- Background work ----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from campaign.localization import LocalizedContent
+from core.localization import LocalizedContent
 
 # --- Page content -------------------------------------------------------------------------
 

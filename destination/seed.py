@@ -8,7 +8,7 @@ changes nothing and a run after staff edits leaves their edits in place.
 
 from django.db import transaction
 
-from campaign.localization import translation_fill
+from core.localization import translation_fill
 from destination.models import Airport, DestinationPage, PatientStory, ProcessStep, TeamRole
 
 HOSPITAL = "Connecticut Children’s"

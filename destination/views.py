@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config import ratelimit
+from core import ratelimit
 from destination import selectors, services
 from destination.forms import FORMS
 from destination.models import CareRequest

@@ -19,7 +19,7 @@ Cloudflare Turnstile when its keys are set, otherwise a self-hosted proof of wor
   cannot switch the check on for everyone else.
 - Cloudflare unreachable: TURNSTILE_FAIL_OPEN decides (default off: refuse with "try again").
 
-All counters live in the shared cache (config.ratelimit), so they hold across processes and hosts.
+All counters live in the shared cache (core.ratelimit), so they hold across processes and hosts.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 
-from config import ratelimit
+from core import ratelimit
 
 from . import proof_of_work, turnstile
 

@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import money, reports
+from core import money
+
+from . import reports
 
 CHART_WIDTH = 720
 CHART_HEIGHT = 220

@@ -7,11 +7,57 @@ them with the webhook secret and hands them to the real webhook code.
 import json
 import secrets
 import time
+from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from . import stripe_gateway, webhooks
 from .models import DemoCheckoutSession, RecurringPlan
+
+# --- The demo's Checkout Sessions (stripe_gateway hands these calls here when demo payments are on) --
+
+
+def demo_checkout_session_create(params: dict[str, Any]) -> dict[str, Any]:
+    session_id = "cs_test_demo" + secrets.token_hex(16)
+    line = params["line_items"][0]
+    amount = int(line["price_data"]["unit_amount"]) * int(line.get("quantity", 1))
+    session = {
+        "id": session_id,
+        "object": "checkout.session",
+        "mode": params["mode"],
+        "submit_type": params.get("submit_type"),
+        "status": "open",
+        "payment_status": "unpaid",
+        "amount_total": amount,
+        "amount_subtotal": amount,
+        "currency": line["price_data"]["currency"],
+        "client_reference_id": params.get("client_reference_id"),
+        "metadata": params.get("metadata") or {},
+        "customer": None,
+        "customer_email": params.get("customer_email"),
+        "customer_details": None,
+        "payment_intent": None,
+        "subscription": None,
+        "invoice": None,
+        "livemode": False,
+        "created": int(time.time()),
+        "expires_at": int(time.time()) + 24 * 3600,
+        "success_url": params["success_url"],
+        "cancel_url": params["cancel_url"],
+        "subscription_data": params.get("subscription_data") or {},
+        # Relative: the demo page is on this site, whatever host the donor reached it by.
+        "url": reverse("donations:demo_checkout", kwargs={"session_id": session_id}),
+    }
+    DemoCheckoutSession.objects.create(session_id=session_id, data=session)
+    return session
+
+
+def demo_checkout_session_retrieve(session_id: str) -> dict[str, Any]:
+    demo = DemoCheckoutSession.objects.filter(session_id=session_id).first()
+    if demo is None:
+        raise stripe_gateway.PaymentNotFound(f"No such checkout.session: {session_id}", code="resource_missing")
+    return dict(demo.data)
 
 
 def _event(event_type: str, obj: dict) -> dict:

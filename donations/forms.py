@@ -4,10 +4,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from campaign.localization import localized
 from campaign.models import Campaign
+from core import money
+from core.localization import localized
 
-from . import money
 from .models import Frequency, Gift
 
 OTHER = "other"

@@ -21,6 +21,8 @@ class RecurringPlan(models.Model):
         PAST_DUE = "past_due", _("Past due")
         CANCELED = "canceled", _("Cancelled")
 
+    ACTIVE_STATUSES = frozenset({Status.ACTIVE, Status.PAST_DUE})  # still charging the donor monthly
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="plans")
     designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
     amount_cents = models.PositiveIntegerField(_("monthly amount (cents)"))
@@ -87,6 +89,12 @@ class Gift(models.Model):
         APPROVED = "approved", _("Shown on the donor wall")
         HIDDEN = "hidden", _("Hidden")
 
+    # What counts in the meter (net of refunds); what Stripe has settled (paid, whatever came after);
+    # what a Finance refund may start from; what staff record by hand.
+    COUNTED_STATUSES = frozenset({Status.SUCCEEDED, Status.PARTIALLY_REFUNDED})
+    SETTLED_STATUSES = frozenset({Status.SUCCEEDED, Status.PARTIALLY_REFUNDED, Status.REFUNDED, Status.DISPUTED})
+    OFFLINE_SOURCES = frozenset({Source.CHECK, Source.CASH, Source.WIRE, Source.STOCK, Source.PLEDGE})
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="gifts")
     designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
     plan = models.ForeignKey(RecurringPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
@@ -128,7 +136,7 @@ class Gift(models.Model):
     stripe_customer_id = models.CharField(max_length=255, blank=True)
 
     # What this gift currently contributes to its campaign's Tally; kept in step by
-    # donations.services.gift_sync_tally in the same transaction as any change to the gift.
+    # donations.services.gift_save in the same transaction as any change to the gift.
     counted_cents = models.BigIntegerField(default=0, editable=False)
     counted_donor_key = models.CharField(max_length=64, blank=True, editable=False)
 

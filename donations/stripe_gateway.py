@@ -127,7 +127,9 @@ def refund_idempotency_key(gift_id: int, number: int) -> str:
 def checkout_session_create(*, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
     """POST /v1/checkout/sessions. The same key always yields the same session: never two charges."""
     if settings.DEMO_PAYMENTS:
-        return _demo_checkout_session_create(params)
+        from . import demo  # its rows are written there, not here
+
+        return demo.demo_checkout_session_create(params)
     client = _client()
     return _call(client.v1.checkout.sessions.create, params, {"idempotency_key": idempotency_key})
 
@@ -135,7 +137,9 @@ def checkout_session_create(*, params: dict[str, Any], idempotency_key: str) -> 
 def checkout_session_retrieve(session_id: str) -> dict[str, Any]:
     """GET /v1/checkout/sessions/:id"""
     if settings.DEMO_PAYMENTS:
-        return _demo_checkout_session_retrieve(session_id)
+        from . import demo
+
+        return demo.demo_checkout_session_retrieve(session_id)
     return _call(_client().v1.checkout.sessions.retrieve, session_id)
 
 
@@ -247,49 +251,31 @@ def event_sign(payload: str, *, timestamp: int | None = None) -> str:
 # --- Demo payments -----------------------------------------------------------------------------
 
 
-def _demo_checkout_session_create(params: dict[str, Any]) -> dict[str, Any]:
-    from django.urls import reverse
-
-    from .models import DemoCheckoutSession
-
-    session_id = "cs_test_demo" + secrets.token_hex(16)
-    line = params["line_items"][0]
-    amount = int(line["price_data"]["unit_amount"]) * int(line.get("quantity", 1))
-    session = {
-        "id": session_id,
-        "object": "checkout.session",
-        "mode": params["mode"],
-        "submit_type": params.get("submit_type"),
-        "status": "open",
-        "payment_status": "unpaid",
-        "amount_total": amount,
-        "amount_subtotal": amount,
-        "currency": line["price_data"]["currency"],
-        "client_reference_id": params.get("client_reference_id"),
-        "metadata": params.get("metadata") or {},
-        "customer": None,
-        "customer_email": params.get("customer_email"),
-        "customer_details": None,
-        "payment_intent": None,
-        "subscription": None,
-        "invoice": None,
-        "livemode": False,
-        "created": int(time.time()),
-        "expires_at": int(time.time()) + 24 * 3600,
-        "success_url": params["success_url"],
-        "cancel_url": params["cancel_url"],
-        "subscription_data": params.get("subscription_data") or {},
-        # Relative: the demo page is on this site, whatever host the donor reached it by.
-        "url": reverse("donations:demo_checkout", kwargs={"session_id": session_id}),
-    }
-    DemoCheckoutSession.objects.create(session_id=session_id, data=session)
-    return session
+# --- Reading Stripe's objects: their field names and API-version quirks, in this file only ----------
 
 
-def _demo_checkout_session_retrieve(session_id: str) -> dict[str, Any]:
-    from .models import DemoCheckoutSession
+def invoice_subscription(invoice: dict) -> tuple[str, dict]:
+    """(subscription id, subscription metadata) from an invoice, in the current and older API shapes."""
+    details = ((invoice.get("parent") or {}).get("subscription_details")) or {}
+    subscription = details.get("subscription") or invoice.get("subscription") or ""
+    if isinstance(subscription, dict):
+        subscription = subscription.get("id", "")
+    metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get("metadata") or {}
+    return (subscription if isinstance(subscription, str) else ""), metadata
 
-    demo = DemoCheckoutSession.objects.filter(session_id=session_id).first()
-    if demo is None:
-        raise PaymentNotFound(f"No such checkout.session: {session_id}", code="resource_missing")
-    return dict(demo.data)
+
+def invoice_payment_intent(invoice: dict) -> str:
+    """The payment intent that paid an invoice, in the current and older API shapes ('' if none)."""
+    for payment in ((invoice.get("payments") or {}).get("data")) or []:
+        intent = (payment.get("payment") or {}).get("payment_intent")
+        if isinstance(intent, str) and intent:
+            return intent
+    intent = invoice.get("payment_intent")
+    return intent if isinstance(intent, str) else ""
+
+
+def object_id(value: Any) -> str:
+    """An expandable field's id: Stripe sends either the id or the expanded object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""

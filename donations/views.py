@@ -11,20 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config import ratelimit
+from core import money, ratelimit
 
-from . import (
-    antifraud,
-    demo,
-    money,
-    proof_of_work,
-    receipts,
-    selectors,
-    services,
-    stripe_gateway,
-    turnstile,
-    webhooks,
-)
+from . import antifraud, demo, proof_of_work, receipts, selectors, services, stripe_gateway, turnstile, webhooks
 from .forms import GiftForm, PlanManageForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
@@ -152,7 +141,7 @@ def _held_back_page(request, *, decision, campaign):
 def _thanks_state(gift: Gift | None) -> str:
     if gift is None:
         return "unknown"
-    if gift.status in services.SETTLED_STATUSES:
+    if gift.status in Gift.SETTLED_STATUSES:
         return "received"
     if gift.status == Gift.Status.PENDING:
         return "processing"
@@ -172,8 +161,7 @@ def gift_thanks(request):
         gift = selectors.gift_for_checkout_session(session_id=session_id)
     if gift is not None and gift.status == Gift.Status.PENDING:
         try:
-            session = stripe_gateway.checkout_session_retrieve(session_id)
-            gift = services.gift_fulfil_checkout_session(session=session) or gift
+            gift = services.gift_fulfil_checkout_session_id(session_id=session_id) or gift
         except stripe_gateway.PaymentError as error:
             log.warning("Thank-you page could not re-read session %s: %r", session_id, error)
         except services.EventRejected as error:
@@ -297,13 +285,11 @@ def plan_manage_link(request, token: str):
                 plan.refresh_from_db()
             return render(request, "donations/plan_manage_link.html", {**context, "cancelled": True})
         try:
-            portal = stripe_gateway.billing_portal_session_create(
-                customer_id=plan.stripe_customer_id, return_url=settings.SITE_URL + reverse("donations:manage")
-            )
+            portal_url = services.plan_portal_url(plan=plan, return_url=settings.SITE_URL + reverse("donations:manage"))
         except stripe_gateway.PaymentError as error:
             log.error("Customer Portal for plan %s failed: %r", plan.pk, error)
             return render(request, "donations/plan_manage_link.html", {**context, "error": error.user_message}, 503)
-        response = HttpResponseRedirect(portal["url"])
+        response = HttpResponseRedirect(portal_url)
         response.status_code = 303
         return response
     return render(request, "donations/plan_manage_link.html", context)

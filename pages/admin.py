@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from campaign.cache import pages_invalidate_on_commit
+from core.cache import pages_invalidate_on_commit
 
 from .models import SitePage
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from campaign.localization import LocalizedContent
+from core.localization import LocalizedContent
 
 
 class SitePage(LocalizedContent, models.Model):

@@ -8,7 +8,7 @@ created once; a later run only fills a blank Spanish version of text staff have 
 from django.conf import settings
 from django.db import transaction
 
-from campaign.localization import translation_fill
+from core.localization import translation_fill
 
 from .models import SitePage
 
@@ -217,7 +217,7 @@ Para ver, corregir o borrar sus datos, consulte nuestras políticas de privacida
 
 @transaction.atomic
 def seed_site_pages(*, stdout=None) -> None:
-    from campaign.cache import pages_invalidate_on_commit
+    from core.cache import pages_invalidate_on_commit
 
     for kind, text in _pages().items():
         original = {"title": text["title"], "body": text["body"]}

@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from campaign.cache import CONTENT, page_cache
+from core.cache import CONTENT, page_cache
 
 from .models import SitePage
 

@@ -108,6 +108,7 @@ def main() -> int:
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": WORKERS,
         "LOG_LEVEL": "WARNING",
+        "BENCHMARK_VIEWS": "1",  # serves /bare/, the yardstick
     }
     print("Release steps: migrate, seed_demo, collectstatic (production settings)…", flush=True)
     manage(env, "migrate", "--no-input", "-v", "0")

@@ -188,7 +188,7 @@ def wall_plan(campaign) -> str:
     from donations.models import Gift
 
     queryset = (
-        Gift.objects.filter(campaign=campaign, status__in=("succeeded", "partially_refunded"), counted_cents__gt=0)
+        Gift.objects.filter(campaign=campaign, status__in=Gift.COUNTED_STATUSES, counted_cents__gt=0)
         # campaign.selectors.campaign_recent_gifts's query, as the page runs it
         .order_by(F("paid_at").desc(nulls_last=True), "-created_at", "-pk")
         .values("pk")[:8]

@@ -49,7 +49,7 @@ def otp_verify_session(client, user):
 @pytest.fixture(autouse=True)
 def _staff_pass_two_factor(request, monkeypatch):
     """
-    The admin requires a verified TOTP device (config.admin.StaffAdminSite). Tests that sign staff
+    The admin requires a verified TOTP device (staff.site.StaffAdminSite). Tests that sign staff
     in with client.force_login get one, so they test what they are about; tests of the second step
     itself opt out with @pytest.mark.real_two_factor.
     """

@@ -1,4 +1,4 @@
-"""The Redis cache backend that reuses its client (config.cache_backends)."""
+"""The Redis cache backend that reuses its client (core.cache_backends)."""
 
 import os
 import secrets
@@ -6,7 +6,7 @@ import secrets
 import pytest
 import redis
 
-from config.cache_backends import ReusingRedisCache
+from core.cache_backends import ReusingRedisCache
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7")
 

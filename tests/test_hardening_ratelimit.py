@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from config import ratelimit
+from core import ratelimit
 from donations.models import Gift
 from tests.donations import conftest as donation_fixtures
 from tests.donations.conftest import form_data
@@ -55,7 +55,7 @@ def shared_cache(settings, monkeypatch):
 
 def other_process_attempts(prefix: str, *, address: str, count: int) -> list[int]:
     code = (
-        "import types; from config import ratelimit; "
+        "import types; from core import ratelimit; "
         f"ratelimit.time = types.SimpleNamespace(time=lambda: {FROZEN}); "
         f"counts = [ratelimit.hit_count(scope='gift-address', key={address!r}, window_seconds=600) "
         f"for _ in range({count})]; print(counts)"

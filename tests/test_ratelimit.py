@@ -1,6 +1,6 @@
 from django.test import RequestFactory, override_settings
 
-from config.ratelimit import client_ip, hit
+from core.ratelimit import client_ip, hit
 
 
 def test_hit_allows_exactly_the_limit_then_refuses():

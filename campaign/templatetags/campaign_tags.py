@@ -1,15 +1,15 @@
 from django import template
 from django.conf import settings
 
-from campaign.markdown import render_markdown
-from donations import money
+from core import money
+from core.markdown import render_markdown
 
 register = template.Library()
 
 
 @register.filter(name="markdown")
 def markdown_filter(text):
-    """{{ campaign.story|markdown }}: Markdown rendered and sanitised (campaign.markdown)."""
+    """{{ campaign.story|markdown }}: Markdown rendered and sanitised (core.markdown)."""
     return render_markdown(text)
 
 

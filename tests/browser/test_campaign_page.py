@@ -14,7 +14,7 @@ from campaign.models import Figure, Milestone
 from campaign.selectors import campaign_progress
 from campaign.services import campaign_save
 from config.urls import urlpatterns as site_urlpatterns
-from donations import money
+from core import money
 from donations.models import Gift
 from tests.factories import CampaignFactory, DesignationFactory, GiftFactory, UpdateFactory
 

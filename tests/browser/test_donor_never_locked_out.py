@@ -18,7 +18,7 @@ import pytest
 from altcha import Challenge, Payload, solve_challenge
 from playwright.sync_api import expect
 
-from config import ratelimit
+from core import ratelimit
 from donations.models import DemoCheckoutSession, Gift
 from tests.factories import CampaignFactory
 

@@ -1,4 +1,4 @@
-"""The shared page cache (campaign.cache): warm hits cost no query, and every change shows at once."""
+"""The shared page cache (core.cache): warm hits cost no query, and every change shows at once."""
 
 import datetime
 
@@ -8,9 +8,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.csp import LazyNonce
 
-from campaign import cache as page_cache
 from campaign.models import Milestone, Update
 from campaign.services import campaign_save, update_save
+from core import cache as page_cache
 from donations.models import Gift
 from donations.services import gift_save
 from tests.donations.conftest import deliver, fake_stripe, paid_gift, start_gift  # noqa: F401 (fixtures)

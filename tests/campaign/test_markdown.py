@@ -1,6 +1,6 @@
 import pytest
 
-from campaign.markdown import render_markdown
+from core.markdown import render_markdown
 
 XSS_PAYLOADS = [
     "<script>alert('x')</script>",

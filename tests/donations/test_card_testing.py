@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from config import ratelimit
+from core import ratelimit
 from donations import antifraud, turnstile
 from donations.models import Gift
 from tests.donations.conftest import form_data

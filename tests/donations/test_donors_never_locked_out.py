@@ -15,7 +15,7 @@ import types
 import pytest
 from altcha import Challenge, Payload, solve_challenge
 
-from config import ratelimit
+from core import ratelimit
 from donations.models import Gift
 from tests.donations.conftest import form_data
 from tests.factories import CampaignFactory

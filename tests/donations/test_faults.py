@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import Client
 
+from campaign import tallies
 from campaign.models import CampaignDonor, Tally
-from donations import services
 from donations.models import Gift, WebhookEvent
 from tests.donations.conftest import form_data
 from tests.factories import CampaignFactory
@@ -49,7 +49,7 @@ def test_database_error_after_some_writes_then_stripe_retries(postgres_only, fak
     gift = start_gift(campaign, amount="75")
     session = fake_stripe.complete_session(gift.stripe_checkout_session_id, email="donor@example.com")
     event = fake_stripe.event("checkout.session.completed", session)
-    real_tally_add = services._tally_add
+    real_tally_add = tallies.tally_add
     calls = []
 
     def failing_tally_add(**kwargs):
@@ -58,7 +58,7 @@ def test_database_error_after_some_writes_then_stripe_retries(postgres_only, fak
         assert CampaignDonor.objects.filter(campaign=campaign).exists()
         raise OperationalError("could not extend file: No space left on device")
 
-    monkeypatch.setattr(services, "_tally_add", failing_tally_add)
+    monkeypatch.setattr(tallies, "tally_add", failing_tally_add)
     first = deliver_once(fake_stripe, event)
 
     assert first.status_code == 500
@@ -72,7 +72,7 @@ def test_database_error_after_some_writes_then_stripe_retries(postgres_only, fak
     assert "No space left on device" in failed.error
     assert mail.outbox == []
 
-    monkeypatch.setattr(services, "_tally_add", real_tally_add)
+    monkeypatch.setattr(tallies, "tally_add", real_tally_add)
     retry = deliver_once(fake_stripe, event)
     again = deliver_once(fake_stripe, event)
 
@@ -94,7 +94,7 @@ def test_database_connection_killed_mid_webhook_then_stripe_retries(
     gift = start_gift(campaign, frequency="monthly", amount="30")
     session = fake_stripe.complete_session(gift.stripe_checkout_session_id, email="monthly@example.com")
     event = fake_stripe.event("checkout.session.completed", session)
-    real_tally_add = services._tally_add
+    real_tally_add = tallies.tally_add
     settings_dict = connection.settings_dict
     killed = []
 
@@ -112,7 +112,7 @@ def test_database_connection_killed_mid_webhook_then_stripe_retries(
             killed.append(pid)
         return real_tally_add(**kwargs)
 
-    monkeypatch.setattr(services, "_tally_add", kill_connection_then_continue)
+    monkeypatch.setattr(tallies, "tally_add", kill_connection_then_continue)
     first = deliver_once(fake_stripe, event)
 
     assert first.status_code == 500

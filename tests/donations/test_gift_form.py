@@ -1,6 +1,6 @@
 import pytest
 
-from donations import money
+from core import money
 from donations.models import Gift
 from tests.factories import CampaignFactory, DesignationFactory
 

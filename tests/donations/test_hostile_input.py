@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from campaign.models import Tally
-from donations import money
+from core import money
 from donations.models import Gift, WebhookEvent
 from tests.donations.conftest import form_data
 from tests.factories import CampaignFactory, DesignationFactory

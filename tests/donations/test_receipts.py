@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from donations import money
+from core import money
 from donations.models import Gift
 from tests.factories import CampaignFactory, DesignationFactory
 

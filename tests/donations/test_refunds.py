@@ -4,7 +4,7 @@ from django.core import mail
 from campaign.models import Tally
 from donations import stripe_gateway
 from donations.models import Gift
-from donations.services import gift_refund
+from donations.services import RefundError, gift_refund
 from tests.factories import CampaignFactory, GiftFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_refund_recorded_by_webhook_first_is_not_doubled(fake_stripe, paid_gift,
 @pytest.mark.parametrize("amount", [0, -1, 50_01, 10**9])
 def test_refund_outside_what_remains_is_refused(fake_stripe, paid_gift, amount):
     gift = paid_gift(CampaignFactory())
-    with pytest.raises(ValueError, match="between"):
+    with pytest.raises(RefundError, match="between"):
         gift_refund(gift=gift, amount_cents=amount)
     assert fake_stripe.calls("POST", "/v1/refunds") == []
     assert Gift.objects.get(pk=gift.pk).refunded_cents == 0
@@ -74,9 +74,9 @@ def test_refund_outside_what_remains_is_refused(fake_stripe, paid_gift, amount):
 def test_offline_and_unpaid_gifts_cannot_be_refunded_online(fake_stripe, start_gift):
     offline = GiftFactory(source=Gift.Source.CHECK)
     pending = start_gift(CampaignFactory())
-    with pytest.raises(ValueError, match="Only online gifts"):
+    with pytest.raises(RefundError, match="Only online gifts"):
         gift_refund(gift=offline, amount_cents=1_00)
-    with pytest.raises(ValueError, match="Only online gifts"):
+    with pytest.raises(RefundError, match="Only online gifts"):
         gift_refund(gift=pending, amount_cents=1_00)
     assert fake_stripe.calls("POST", "/v1/refunds") == []
 

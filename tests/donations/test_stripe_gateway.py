@@ -1,6 +1,7 @@
 import pytest
 
-from donations import money, stripe_gateway
+from core import money
+from donations import stripe_gateway
 from donations.models import Gift
 from tests.factories import CampaignFactory, DesignationFactory
 

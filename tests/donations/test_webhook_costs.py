@@ -42,7 +42,7 @@ def test_with_the_database_backend_a_failed_event_leaves_no_receipt_task(
     def explode(*args, **kwargs):
         raise RuntimeError("database went away after the task was written")
 
-    monkeypatch.setattr("donations.services._tally_add", explode)
+    monkeypatch.setattr("campaign.tallies.tally_add", explode)
     response = fake_stripe.post(client, event)
 
     assert response.status_code == 500
@@ -57,7 +57,7 @@ def test_a_redelivery_after_a_failure_applies_the_event_once(client, fake_stripe
         "checkout.session.completed", fake_stripe.complete_session(gift.stripe_checkout_session_id)
     )
     with monkeypatch.context() as patch:
-        patch.setattr("donations.services._tally_add", lambda **kwargs: 1 / 0)
+        patch.setattr("campaign.tallies.tally_add", lambda **kwargs: 1 / 0)
         assert fake_stripe.post(client, event).status_code == 500
 
     assert fake_stripe.post(client, event).json()["outcome"] == "processed"

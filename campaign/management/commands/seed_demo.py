@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign import demo
-from campaign.localization import translation_fill
 from campaign.models import Campaign, Designation, Division, Figure, Milestone, Update
 from campaign.services import campaign_save, update_save
+from core import money
+from core.localization import translation_fill
 from destination.seed import seed_destination_content
-from donations import money
 from donations.models import Gift
 from donations.services import gift_save
 from pages.seed import seed_site_pages

@@ -3,14 +3,14 @@ manage.py recompute_tallies [--check] [--campaign SLUG]
 
 Rebuilds the progress meter's running totals (Tally, CampaignDonor) from the gifts themselves
 and reports any drift between what was stored and what the gifts add up to. Safe to run at any
-time, also while gifts come in (see campaign.services.tally_recompute).
+time, also while gifts come in (see donations.services.tallies.tally_recompute).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from campaign.models import Campaign
-from campaign.services import tally_recompute
-from donations import money
+from core import money
+from donations.services.tallies import tally_recompute
 
 MONEY_FIELDS = {"raised_cents", "online_cents", "offline_cents", "pledged_cents"}
 

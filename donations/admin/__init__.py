@@ -1,0 +1,21 @@
+"""
+The gifts admin for development staff and Finance.
+
+- Gifts: every gift, read-only where it came from Stripe (amount, status, Stripe ids), with links
+  to the Stripe dashboard; filters, search, CSV/Excel export of the current filters, resending
+  receipts, and Finance's refund page. Nobody but a superuser deletes a gift, and never one that
+  counts toward a campaign (void or refund it instead, so the meter stays true).
+- Offline gifts: checks, cash, wires, stock and pledges that staff record (their own form, in
+  dollars), saved through services.offline_gift_save so they count in the meter at once.
+
+Every change to a gift goes through donations.services, never through ModelAdmin.save_model's
+plain obj.save(), because the tallies must move in the same transaction.
+
+One module per subject: gifts (with filters and Finance's refunds), offline gifts, and the
+read-only records (monthly plans, the webhook log). Importing the package registers them all.
+"""
+
+from . import gifts, offline, records
+from .filters import stripe_dashboard_url
+
+__all__ = ["gifts", "offline", "records", "stripe_dashboard_url"]

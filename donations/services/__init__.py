@@ -1,0 +1,75 @@
+"""
+Writes to gifts, one subject per module. Every change to a gift that can move the meter goes
+through tallies.gift_save().
+
+- tallies: the meter's money rule (what a gift counts), gift_save, settled statuses
+- checkout: a pending gift, its Stripe Checkout Session, and fulfilment when it is paid
+- stripe_events: what the Stripe event handlers share (EventDeferred, EventRejected)
+- plans: monthly gifts (subscriptions, their invoices) and the donor's management link
+- refunds: Finance's refunds (RefundError) and Stripe's refund and dispute events
+- receipts: receipts and dedication notices, sent once, retried or resent
+- offline: gifts staff receive by hand
+- reconcile: re-applying what Stripe has that the webhooks may have missed
+
+Other code imports from this package; the names below are its public surface.
+"""
+
+from .checkout import (
+    gift_checkout_start,
+    gift_create_pending,
+    gift_fail_checkout_session,
+    gift_fulfil_checkout_session,
+    gift_fulfil_checkout_session_id,
+    gift_message_review,
+)
+from .offline import offline_gift_save
+from .plans import (
+    gift_record_invoice_paid,
+    plan_manage_link_send,
+    plan_manage_links_send,
+    plan_portal_url,
+    plan_record_invoice_failed,
+    plan_record_subscription,
+)
+from .receipts import (
+    MAX_RECEIPT_ATTEMPTS,
+    gift_receipt_enqueue,
+    gift_receipt_resend,
+    gift_receipt_send,
+    honoree_notice_allowed,
+)
+from .reconcile import stripe_reconcile
+from .refunds import RefundError, gift_record_charge_refunded, gift_record_dispute, gift_refund
+from .stripe_events import EventDeferred, EventRejected
+from .tallies import gift_counted_cents, gift_donor_key, gift_save
+
+__all__ = [
+    "MAX_RECEIPT_ATTEMPTS",
+    "EventDeferred",
+    "EventRejected",
+    "RefundError",
+    "gift_checkout_start",
+    "gift_counted_cents",
+    "gift_create_pending",
+    "gift_donor_key",
+    "gift_fail_checkout_session",
+    "gift_fulfil_checkout_session",
+    "gift_fulfil_checkout_session_id",
+    "gift_message_review",
+    "gift_receipt_enqueue",
+    "gift_receipt_resend",
+    "gift_receipt_send",
+    "gift_record_charge_refunded",
+    "gift_record_dispute",
+    "gift_record_invoice_paid",
+    "gift_refund",
+    "gift_save",
+    "honoree_notice_allowed",
+    "offline_gift_save",
+    "plan_manage_link_send",
+    "plan_manage_links_send",
+    "plan_portal_url",
+    "plan_record_invoice_failed",
+    "plan_record_subscription",
+    "stripe_reconcile",
+]

@@ -1,0 +1,241 @@
+"""
+Online gifts: from the form to Stripe Checkout, and back (one idempotent fulfilment for the
+webhook and the thank-you page).
+"""
+
+import copy
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign, Designation
+from core import money
+from core.localization import localized
+
+from .. import stripe_gateway
+from ..models import Frequency, Gift
+from .plans import _plan_activate, _plan_for
+from .stripe_events import EventRejected, _apply_customer_details, _gift_id_from, _gift_mark_paid
+from .tallies import gift_save
+
+log = logging.getLogger(__name__)
+
+
+def gift_create_pending(
+    *,
+    campaign: Campaign,
+    designation: Designation | None,
+    amount_cents: int,
+    fee_cents: int,
+    frequency: str,
+    display_name: str,
+    is_anonymous: bool,
+    dedication: str,
+    honoree_name: str,
+    honoree_email: str,
+    message: str,
+    language: str,
+) -> Gift:
+    """Record the donor's intent before sending them to Checkout: a pending gift that counts nothing."""
+    gift = Gift(
+        campaign=campaign,
+        designation=designation,
+        amount_cents=amount_cents,
+        fee_cents=fee_cents,
+        currency=settings.GIFT_CURRENCY,
+        frequency=frequency,
+        source=Gift.Source.ONLINE,
+        status=Gift.Status.PENDING,
+        display_name="" if is_anonymous else display_name,
+        is_anonymous=is_anonymous,
+        dedication=dedication,
+        honoree_name=honoree_name if dedication else "",
+        honoree_email=honoree_email if dedication else "",
+        message=message,
+        message_status=_new_message_status(message),
+        language=language,
+    )
+    return gift_save(gift)
+
+
+
+def _new_message_status(message: str) -> str:
+    if not message:
+        return Gift.MessageStatus.NONE
+    return Gift.MessageStatus.PENDING if settings.DONOR_WALL_PREMODERATION else Gift.MessageStatus.APPROVED
+
+
+def gift_message_review(*, gift: Gift, approve: bool, actor) -> bool:
+    """Approve a donor's message for the donor wall, or hide it; False if the gift has no message."""
+    with transaction.atomic():
+        gift = Gift.objects.select_for_update().get(pk=gift.pk)
+        if not gift.message:
+            return False
+        gift.message_status = Gift.MessageStatus.APPROVED if approve else Gift.MessageStatus.HIDDEN
+        gift.message_reviewed_at = timezone.now()
+        gift._history_user = actor
+        gift_save(gift)
+    return True
+
+def checkout_session_params(*, gift: Gift) -> dict[str, Any]:
+    """What the site asks Stripe Checkout for: always the server's amount, in cents."""
+    from django.urls import reverse
+
+    # Checkout shows the donor this line in the language they gave in (its own locale follows it too).
+    campaign_title = localized(gift.campaign, "title", language=gift.language)
+    name = _("Gift to %(campaign)s") % {"campaign": campaign_title}
+    if gift.designation_id:
+        name = _("Gift to %(campaign)s: %(designation)s") % {
+            "campaign": campaign_title,
+            "designation": localized(gift.designation, "name", language=gift.language),
+        }
+    product_data: dict[str, Any] = {"name": str(name)[:250]}
+    if gift.fee_cents:
+        product_data["description"] = str(
+            _("Includes %(fee)s to cover processing fees") % {"fee": money.format_cents(gift.fee_cents)}
+        )
+    metadata = {
+        "gift_id": str(gift.pk),
+        "campaign": gift.campaign.slug,
+        "designation": gift.designation.slug if gift.designation_id else "",
+    }
+    price_data: dict[str, Any] = {
+        "currency": gift.currency,
+        "unit_amount": gift.total_cents,
+        "product_data": product_data,
+    }
+    params: dict[str, Any] = {
+        "mode": "payment",
+        "submit_type": "donate",
+        "line_items": [{"quantity": 1, "price_data": price_data}],
+        "client_reference_id": str(gift.pk),
+        "metadata": metadata,
+        "locale": gift.language if gift.language in ("en", "es") else "auto",
+        "success_url": settings.SITE_URL + reverse("donations:thanks") + "?session_id={CHECKOUT_SESSION_ID}",
+        "cancel_url": settings.SITE_URL + reverse("donations:cancelled"),
+    }
+    if gift.frequency == Frequency.MONTHLY:
+        params["mode"] = "subscription"
+        price_data["recurring"] = {"interval": "month"}
+        # Every invoice of the subscription carries these, so each month finds its plan and gift.
+        params["subscription_data"] = {"metadata": metadata}
+    else:
+        params["customer_creation"] = "always"
+        params["payment_intent_data"] = {"metadata": metadata}
+    if gift.donor_email:
+        params["customer_email"] = gift.donor_email
+    return params
+
+
+def gift_checkout_start(*, gift: Gift) -> str:
+    """
+    Create the gift's Checkout Session and return its URL. On a Stripe error the gift is marked
+    failed and the PaymentError is raised for the view; the idempotency key, derived from the gift,
+    means a repeated call can only ever return the same session, never start a second charge.
+    """
+    try:
+        session = stripe_gateway.checkout_session_create(
+            params=checkout_session_params(gift=gift),
+            idempotency_key=stripe_gateway.checkout_idempotency_key(gift.pk),
+        )
+    except stripe_gateway.PaymentError as error:
+        gift.status = Gift.Status.FAILED
+        gift.failure_reason = f"Checkout Session not created: {error}"[:300]
+        gift_save(gift)
+        raise
+    gift.stripe_checkout_session_id = session["id"]
+    gift_save(gift)
+    return session["url"]
+
+
+def gift_fulfil_checkout_session(*, session: dict, savepoint: bool = True) -> Gift | None:
+    """
+    Apply what a Checkout Session says to its gift, idempotently: paid → succeeded (once), still
+    processing → pending, expired → expired. Returns None when the session is not one of ours
+    (no gift with that id, or a gift bound to another session), so nothing is shown or changed.
+
+    savepoint=False is for a caller whose own transaction fails as a whole if this raises (the
+    webhook): two round trips fewer per payment.
+    """
+    with transaction.atomic(savepoint=savepoint):
+        return _gift_fulfil_checkout_session(session)
+
+
+def _gift_fulfil_checkout_session(session: dict) -> Gift | None:
+    gift_id = _gift_id_from(session.get("client_reference_id"))
+    metadata = session.get("metadata") or {}
+    if gift_id is None or (metadata.get("gift_id") and _gift_id_from(metadata.get("gift_id")) != gift_id):
+        return None
+    gift = Gift.objects.select_for_update().filter(pk=gift_id, source=Gift.Source.ONLINE).first()
+    if gift is None:
+        return None
+    locked = copy.copy(gift)  # the row as it is under our lock: gift_save need not read it again
+    if gift.stripe_checkout_session_id != session.get("id"):
+        # A gift whose session id was never saved (a crash right after Stripe answered) is still
+        # ours if the metadata and the amount agree; any other session id is someone else's.
+        if gift.stripe_checkout_session_id or session.get("amount_total") != gift.total_cents:
+            return None
+        gift.stripe_checkout_session_id = session["id"]
+
+    status = session.get("status")
+    if status == "complete":
+        amount_total = session.get("amount_total")
+        # type(): Stripe's amounts are integers; 5000.0 or True is not an amount, even if it compares equal.
+        if type(amount_total) is not int or amount_total != gift.total_cents:
+            raise EventRejected(
+                f"Session {session.get('id')} charged {amount_total!r}, gift {gift.pk} is {gift.total_cents}"
+            )
+        _apply_customer_details(gift, session)
+        if session.get("mode") == "subscription":
+            subscription_id = session.get("subscription") or ""
+            if not isinstance(subscription_id, str) or not subscription_id:
+                raise EventRejected(f"Session {session.get('id')} in subscription mode has no subscription")
+            gift.stripe_subscription_id = subscription_id
+            invoice_id = session.get("invoice")
+            if isinstance(invoice_id, str) and invoice_id and not gift.stripe_invoice_id:
+                gift.stripe_invoice_id = invoice_id
+            gift.plan = _plan_for(gift, subscription_id=subscription_id)
+        else:
+            intent = session.get("payment_intent")
+            if isinstance(intent, str) and intent and not gift.stripe_payment_intent_id:
+                gift.stripe_payment_intent_id = intent
+        if session.get("payment_status") in ("paid", "no_payment_required"):
+            _gift_mark_paid(gift)
+            if gift.plan_id:
+                _plan_activate(gift.plan)
+    elif status == "expired" and gift.status == Gift.Status.PENDING:
+        gift.status = Gift.Status.EXPIRED
+        gift.failure_reason = "Checkout Session expired"
+    if _row_values(gift) == _row_values(locked):
+        return gift  # nothing new (a repeated or later event about a recorded session): no write
+    return gift_save(gift, locked_previous=locked)
+
+
+def gift_fulfil_checkout_session_id(*, session_id: str) -> Gift | None:
+    """Re-read a Checkout Session from Stripe and fulfil it (the thank-you page's path). Raises PaymentError."""
+    return gift_fulfil_checkout_session(session=stripe_gateway.checkout_session_retrieve(session_id))
+
+
+def _row_values(gift: Gift) -> list:
+    return [getattr(gift, field.attname) for field in Gift._meta.concrete_fields]
+
+
+@transaction.atomic
+def gift_fail_checkout_session(*, session: dict, reason: str) -> Gift | None:
+    """A delayed payment (bank debit) failed after Checkout: the pending gift is failed."""
+    gift_id = _gift_id_from(session.get("client_reference_id"))
+    if gift_id is None:
+        return None
+    gift = (
+        Gift.objects.select_for_update().filter(pk=gift_id, stripe_checkout_session_id=session.get("id") or "-").first()
+    )
+    if gift is None or gift.status != Gift.Status.PENDING:
+        return gift
+    _apply_customer_details(gift, session)
+    gift.status = Gift.Status.FAILED
+    gift.failure_reason = reason[:300]
+    return gift_save(gift)

@@ -1,0 +1,271 @@
+"""
+The meter's money rule, written once: what a gift counts and for which donor, gift_save (every
+change to a gift that can move the meter goes through it) and the rebuild from the gifts.
+"""
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from campaign import tallies
+from campaign.models import Campaign, CampaignDonor, Tally
+from core.cache import pages_invalidate_on_commit
+
+from ..models import Gift
+
+
+def gift_counted_cents(gift: Gift) -> int:
+    """
+    What a gift contributes to its campaign's total: the gift net of refunds, without the fee
+    the donor covered (a refund is taken from the covered fee first). Pending, failed, expired,
+    fully refunded and disputed gifts count nothing.
+    """
+    if gift.status not in Gift.COUNTED_STATUSES:
+        return 0
+    refunded_beyond_fee = max(0, gift.refunded_cents - gift.fee_cents)
+    return max(0, gift.amount_cents - refunded_beyond_fee)
+
+
+def gift_donor_key(gift: Gift) -> str:
+    """A stable, non-reversible key for "the same donor" within a campaign."""
+    if gift.donor_email:
+        basis = "email:" + gift.donor_email.strip().lower()
+    elif gift.donor_name:
+        basis = "name:" + " ".join(gift.donor_name.lower().split())
+    else:
+        basis = f"gift:{gift.pk}"
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def _contribution(gift: Gift, counted: int) -> dict[str, int]:
+    return {
+        "raised_cents": counted,
+        "online_cents": counted if gift.source == Gift.Source.ONLINE else 0,
+        "offline_cents": counted if gift.source not in (Gift.Source.ONLINE, Gift.Source.PLEDGE) else 0,
+        "pledged_cents": counted if gift.source == Gift.Source.PLEDGE else 0,
+        "gift_count": 1 if counted > 0 else 0,
+    }
+
+
+def _public_view(gift: Gift, *, counted: int, donor_key: str) -> tuple | None:
+    """What the public pages show of a gift (meter, donor count, donor wall); None if it counts nothing."""
+    if counted <= 0:
+        return None
+    return (
+        *(gift.campaign_id, gift.designation_id, counted, donor_key, gift.source, gift.frequency),
+        *(gift.display_name, gift.is_anonymous, gift.message, gift.message_status, gift.paid_at, gift.created_at),
+    )
+
+
+def _tally_targets(gift: Gift) -> list[tuple[int, int | None]]:
+    """The tallies a gift counts in: its campaign's, and its designation's if it has one."""
+    targets = [(gift.campaign_id, None)]
+    if gift.designation_id:
+        targets.append((gift.campaign_id, gift.designation_id))
+    return targets
+
+
+# No savepoint: nothing catches an error from here and carries on in the same transaction, and
+# this runs for every payment (a savepoint is two more round trips to the database).
+@transaction.atomic(savepoint=False)
+def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
+    """
+    Save a gift and move its campaign's tallies by exactly the change in what it counts.
+
+    The previous state is read under a row lock, so two concurrent changes to one gift (a webhook
+    and the thank-you page, say) are applied one after the other and never both counted. A caller
+    that has itself just read the row with select_for_update, in the transaction still open, may
+    pass an unchanged copy of it as `locked_previous` instead of having it read again.
+    """
+    previous = locked_previous
+    if gift.pk and previous is None:
+        previous = Gift.objects.select_for_update().filter(pk=gift.pk).first()
+    counted = gift_counted_cents(gift)
+    if gift.pk is None and counted > 0 and not (gift.donor_email or gift.donor_name):
+        gift.save()  # a pk first: a nameless gift's donor key is derived from it
+    donor_key = gift_donor_key(gift) if counted > 0 else ""
+
+    deltas: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    donor_moves: list[tuple[int, str, int]] = []
+    if previous is not None and previous.counted_cents > 0:
+        for target in _tally_targets(previous):
+            for name, value in _contribution(previous, previous.counted_cents).items():
+                deltas[target][name] -= value
+        donor_moves.append((previous.campaign_id, previous.counted_donor_key, -1))
+    if counted > 0:
+        for target in _tally_targets(gift):
+            for name, value in _contribution(gift, counted).items():
+                deltas[target][name] += value
+        donor_moves.append((gift.campaign_id, donor_key, +1))
+
+    before = None
+    if previous is not None:
+        before = _public_view(previous, counted=previous.counted_cents, donor_key=previous.counted_donor_key)
+    if before != _public_view(gift, counted=counted, donor_key=donor_key):
+        pages_invalidate_on_commit(figures=True)
+
+    # The gift first, then its donor, then the campaign-wide tally: the tally row is the one every
+    # payment to the campaign locks, so it is locked last and held for the shortest time.
+    gift.counted_cents = counted
+    gift.counted_donor_key = donor_key
+    gift.save()
+
+    # A gift whose donor and campaign stay the same keeps its place in the donor count.
+    if len(donor_moves) == 2 and donor_moves[0][:2] == donor_moves[1][:2]:
+        donor_moves = []
+    for campaign_id, key, change in donor_moves:
+        deltas[(campaign_id, None)]["donor_count"] += tallies.donor_count_move(
+            campaign_id=campaign_id, donor_key=key, change=change
+        )
+
+    for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+        tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
+    return gift
+
+
+def _settled_status(gift: Gift) -> str:
+    if gift.refunded_cents <= 0:
+        return Gift.Status.SUCCEEDED
+    if gift.refunded_cents >= gift.total_cents:
+        return Gift.Status.REFUNDED
+    return Gift.Status.PARTIALLY_REFUNDED
+
+
+# --- The rebuild from the gifts --------------------------------------------------------------------------------
+
+TALLY_FIELDS = ("raised_cents", "online_cents", "offline_cents", "pledged_cents", "gift_count", "donor_count")
+
+
+@dataclass
+class TallyDrift:
+    campaign_id: int
+    campaign_title: str
+    designation_id: int | None
+    designation_name: str
+    old: dict[str, int]
+    new: dict[str, int]
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [name for name in TALLY_FIELDS if self.old.get(name, 0) != self.new.get(name, 0)]
+
+
+@dataclass
+class TallyReport:
+    gifts_read: int = 0
+    gifts_fixed: int = 0  # gifts whose recorded contribution (counted_cents / donor key) was wrong
+    donors_fixed: int = 0  # CampaignDonor rows created, corrected or removed
+    drifts: list[TallyDrift] = field(default_factory=list)
+
+    @property
+    def has_drift(self) -> bool:
+        return bool(self.drifts or self.gifts_fixed or self.donors_fixed)
+
+
+def tally_recompute(
+    *,
+    campaign: Campaign,
+    fix: bool,
+    chunk_size: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> TallyReport:
+    """
+    Recompute a campaign's Tally and CampaignDonor rows from its gifts, using the same rules
+    as gift_save (gift_counted_cents / gift_donor_key), and report every
+    difference from what is stored. With fix=True, store the recomputed values.
+
+    The campaign's tally rows are locked first (and the whole rebuild is one transaction), so a
+    gift saved meanwhile either commits before the gifts are read, or waits and then adds its
+    change on top of the rebuilt totals: nothing is lost or counted twice.
+    """
+    report = TallyReport()
+    with transaction.atomic():
+        stored = {
+            tally.designation_id: tally
+            for tally in Tally.objects.select_for_update().filter(campaign=campaign).order_by("pk")
+        }
+        totals: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TALLY_FIELDS, 0))
+        donor_gifts: dict[str, int] = defaultdict(int)
+        gift_fixes: list[Gift] = []
+
+        gifts = Gift.objects.filter(campaign=campaign).order_by("pk")
+        total = gifts.count()
+        fields = ["pk", "campaign_id", "designation_id", "amount_cents", "fee_cents", "refunded_cents", "status"]
+        fields += ["source", "donor_email", "donor_name", "counted_cents", "counted_donor_key"]
+        for gift in gifts.only(*fields).iterator(chunk_size=chunk_size):
+            report.gifts_read += 1
+            counted = gift_counted_cents(gift)
+            donor_key = gift_donor_key(gift) if counted > 0 else ""
+            if counted > 0:
+                for _campaign_id, target in _tally_targets(gift):
+                    for name, value in _contribution(gift, counted).items():
+                        totals[target][name] += value
+                donor_gifts[donor_key] += 1
+            if (gift.counted_cents, gift.counted_donor_key) != (counted, donor_key):
+                gift.counted_cents, gift.counted_donor_key = counted, donor_key
+                gift_fixes.append(gift)
+            if progress and report.gifts_read % chunk_size == 0:
+                progress(report.gifts_read, total)
+        if progress:
+            progress(report.gifts_read, total)
+        totals[None]["donor_count"] = len(donor_gifts)
+
+        report.gifts_fixed = len(gift_fixes)
+        names = dict(campaign.designations.values_list("pk", "name"))
+        for designation_id in sorted(set(totals) | set(stored), key=lambda key: (key is not None, key or 0)):
+            new = dict(totals.get(designation_id) or dict.fromkeys(TALLY_FIELDS, 0))
+            row = stored.get(designation_id)
+            old = {name: getattr(row, name) for name in TALLY_FIELDS} if row else dict.fromkeys(TALLY_FIELDS, 0)
+            if old != new:
+                report.drifts.append(
+                    TallyDrift(
+                        campaign_id=campaign.pk,
+                        campaign_title=campaign.title,
+                        designation_id=designation_id,
+                        designation_name=names.get(designation_id, "") if designation_id else "",
+                        old=old,
+                        new=new,
+                    )
+                )
+
+        # Plain tuples, not model instances: a campaign with a million gifts has hundreds of
+        # thousands of donors, and an instance each would cost several hundred megabytes.
+        stored_donors = {
+            key: (pk, count)
+            for pk, key, count in CampaignDonor.objects.select_for_update()
+            .filter(campaign=campaign)
+            .order_by("pk")
+            .values_list("pk", "donor_key", "gift_count")
+        }
+        donor_creates = [(key, count) for key, count in donor_gifts.items() if key not in stored_donors]
+        donor_updates = [
+            (pk, donor_gifts.get(key, 0))
+            for key, (pk, count) in stored_donors.items()
+            if count != donor_gifts.get(key, 0)
+        ]
+        report.donors_fixed = len(donor_creates) + len(donor_updates)
+
+        if not fix:
+            return report
+
+        tallies.tallies_store(
+            campaign_id=campaign.pk,
+            rows={
+                drift.designation_id: (getattr(stored.get(drift.designation_id), "pk", None), drift.new)
+                for drift in report.drifts
+            },
+        )
+        Gift.objects.bulk_update(gift_fixes, ["counted_cents", "counted_donor_key"], batch_size=chunk_size)
+        tallies.donors_store(
+            campaign_id=campaign.pk,
+            creates=donor_creates,
+            updates=donor_updates,
+            chunk_size=chunk_size,
+        )
+        if report.has_drift:
+            pages_invalidate_on_commit(figures=True)
+        # Donors with no counted gift left are kept at zero: gift_save treats a zero row as "not a donor".
+    return report
