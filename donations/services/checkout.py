@@ -62,7 +62,6 @@ def gift_create_pending(
     return gift_save(gift)
 
 
-
 def _new_message_status(message: str) -> str:
     if not message:
         return Gift.MessageStatus.NONE
@@ -80,6 +79,7 @@ def gift_message_review(*, gift: Gift, approve: bool, actor) -> bool:
         gift._history_user = actor
         gift_save(gift)
     return True
+
 
 def checkout_session_params(*, gift: Gift) -> dict[str, Any]:
     """What the site asks Stripe Checkout for: always the server's amount, in cents."""
