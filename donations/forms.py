@@ -92,11 +92,13 @@ class GiftForm(forms.Form):
         self.preset_dollars = [cents // 100 for cents in campaign.preset_amounts_cents]
         self.designations = {d.slug: d for d in campaign.designations.all()}
         default = next((d for d in self.designations.values() if d.is_default), None)
-        self.fields["designation"].choices = [("", _("Where it is needed most"))] + [
-            (slug, localized(d, "name")) for slug, d in self.designations.items()
-        ]
-        if default is not None:
+        choices = [(slug, localized(d, "name")) for slug, d in self.designations.items()]
+        if default is None:
+            choices.insert(0, ("", _("Where it is needed most")))
+        else:
+            # The default designation is the "greatest need" choice: one such choice, not two.
             self.fields["designation"].initial = default.slug
+        self.fields["designation"].choices = choices
 
     @classmethod
     def initial_from_query(cls, query, *, campaign: Campaign) -> dict:
