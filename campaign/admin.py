@@ -22,7 +22,7 @@ from core.cache import pages_invalidate_on_commit
 from .models import Campaign, Designation, Division, Figure, Milestone, Update
 from .services import campaign_save, update_save
 
-CENTS_HELP = _("In cents: $5,000,000 is 500000000.")
+DOLLARS_HELP = _("In dollars, like 5,000,000 or 1250.50.")
 SPANISH_HEADING = _("Spanish (optional: where blank, Spanish readers see the English)")
 SPANISH_CAMPAIGN_FIELDS = ["title_es", "tagline_es", "story_es", "hero_image_alt_es"]
 
@@ -66,10 +66,11 @@ class DesignationInline(admin.TabularInline):
 
 
 class MilestoneForm(forms.ModelForm):
+    amount_cents = money.DollarsField(label=_("Amount (dollars)"), help_text=DOLLARS_HELP)
+
     class Meta:
         model = Milestone
         fields = ["amount_cents", "label", "label_es"]
-        help_texts = {"amount_cents": CENTS_HELP}
 
 
 class MilestoneInline(admin.TabularInline):
@@ -79,6 +80,8 @@ class MilestoneInline(admin.TabularInline):
 
 
 class CampaignForm(forms.ModelForm):
+    goal_cents = money.DollarsField(label=_("Goal (dollars)"), help_text=DOLLARS_HELP)
+
     class Meta:
         model = Campaign
         fields = [
@@ -96,7 +99,6 @@ class CampaignForm(forms.ModelForm):
             "is_featured",
             *SPANISH_CAMPAIGN_FIELDS,
         ]
-        help_texts = {"goal_cents": CENTS_HELP}
 
 
 @admin.register(Campaign)

@@ -7,4 +7,6 @@ def site(request):
         "DEMO_PAYMENTS": settings.DEMO_PAYMENTS,
         "SITE_URL": settings.SITE_URL,
         "ORG_NAME": settings.ORG_NAME,
+        "ORG_LEGAL_NAME": settings.ORG_LEGAL_NAME,
+        "ORG_TAX_ID": settings.ORG_TAX_ID,
     }

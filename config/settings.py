@@ -6,6 +6,7 @@ environment (see the table in README.md). The defaults are the embedded newcomer
 SQLite, the local-memory cache, console email and demo payments.
 """
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -63,11 +64,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "phonenumber_field",
     "django_countries",
+    "altcha_django",
     "campaign",
     "donations",
     "destination",
     # Staff sign-in: two-step enrolment invitations (issue 18).
     "staffauth",
+    # The privacy, terms and contact pages (staff-edited, with Spanish versions).
+    "pages",
     # Homes for coming capabilities (see README, "Architecture"): no models yet.
     "recognition",
     "fundraisers",
@@ -149,6 +153,10 @@ else:
             "TIMEOUT": 300,
         }
     }
+    # Like the rate limits, ALTCHA's single-use claims then hold per process (README: set REDIS_URL).
+    # Fine for development and tests; a production deploy without Redis keeps the warning.
+    if DEBUG or TESTING:
+        SILENCED_SYSTEM_CHECKS = ["altcha.W001"]
 
 # How long a cached public page may live without any change (core.cache): what changes
 # with the clock alone (days left, an update whose publication time comes) shows within this.
@@ -231,6 +239,11 @@ elif not STRIPE_WEBHOOK_SECRET:
 GIFT_MIN_CENTS = env.int("GIFT_MIN_CENTS", default=500)
 GIFT_MAX_CENTS = env.int("GIFT_MAX_CENTS", default=2_500_000)
 GIFT_CURRENCY = "usd"
+# Donor-wall messages wait for staff approval (names show at once); off publishes them at once.
+DONOR_WALL_PREMODERATION = env.bool("DONOR_WALL_PREMODERATION", default=True)
+# Honoree notices (an email to whoever a gift honors) a day, per recipient address and per donor.
+HONOREE_NOTICES_PER_RECIPIENT_PER_DAY = env.int("HONOREE_NOTICES_PER_RECIPIENT_PER_DAY", default=1)
+HONOREE_NOTICES_PER_DONOR_PER_DAY = env.int("HONOREE_NOTICES_PER_DONOR_PER_DAY", default=3)
 
 # Card-testing defenses on the gift form's POST (donations/antifraud.py; README, "Security").
 # A donor creates one or two Checkout Sessions; a card tester creates hundreds.
@@ -249,6 +262,18 @@ if bool(TURNSTILE_SITE_KEY) != bool(TURNSTILE_SECRET_KEY):
 # in a minute. On: they are let through unchecked, trading protection for availability.
 TURNSTILE_FAIL_OPEN = env.bool("TURNSTILE_FAIL_OPEN", default=False)
 TURNSTILE_TIMEOUT_SECONDS = env.float("TURNSTILE_TIMEOUT_SECONDS", default=5.0)
+# Without Turnstile keys the check is a self-hosted proof of work (ALTCHA, donations/proof_of_work.py):
+# the browser spends about a second of work, nothing leaves the site. Its challenges are signed
+# with ALTCHA_HMAC_SECRET (default: derived from DJANGO_SECRET_KEY) and each solution passes once
+# (the claim is kept in the shared cache).
+ALTCHA_HMAC_SECRET = (
+    env.str("ALTCHA_HMAC_SECRET", default="") or hashlib.sha256(f"altcha-challenges:{SECRET_KEY}".encode()).hexdigest()
+)
+ALTCHA_CHALLENGE = {"expires_seconds": 1200}
+# The challenge travels in the (never cached) gift form itself, so no extra URL is needed.
+ALTCHA_WIDGET_CHALLENGE_MODE = "inline"
+ALTCHA_CHALLENGE_ENDPOINT_ENABLED = False
+ALTCHA_WIDGET_I18N = True  # the widget's own Spanish, from the vendored file (no CDN)
 
 # The receipt's legal wording: a tax office needs the legal name and tax id.
 ORG_LEGAL_NAME = env.str("ORG_LEGAL_NAME", default="Children's Hospital Foundation, Inc.")

@@ -6,6 +6,7 @@ this module parses what people type into cents and formats cents for people. No 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -73,3 +74,29 @@ def format_cents(cents: int, *, currency: str = "usd", whole: bool = False) -> s
 
 def dollars_to_cents(dollars: int) -> int:
     return int(dollars) * 100
+
+
+class DollarsField(forms.Field):
+    """
+    An amount staff type in dollars ("5,000,000", "1250.50"), cleaned to integer cents: the one
+    place the admin's forms convert. Shows a saved amount (cents) back as dollars.
+    """
+
+    def __init__(self, **kwargs):
+        attrs = {"inputmode": "decimal", "autocomplete": "off", "maxlength": "20"}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):  # a saved amount, in cents; typed text is shown back as typed
+            return f"{value // 100}.{value % 100:02d}"
+        return value
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        try:
+            return parse_amount(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries import countries
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -159,16 +160,29 @@ class ReceivedFilter(admin.SimpleListFilter):
 
 @admin.register(CareRequest)
 class CareRequestAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "kind", "status", "specialty", "urgency", "country", "created_at", "assigned_to"]
+    list_display = ["reference", "contact_name", "kind", "status", "specialty", "country", "created_at", "assigned_to"]
     list_filter = ["status", "kind", ("country", CountryFilter), ReceivedFilter, "specialty", "urgency"]
     list_select_related = ["assigned_to"]
-    # Exact matches only: a reference read out on a call, or the sender's email address.
-    search_fields = ["=reference", "=email"]
-    search_help_text = _("Search by reference (DC-…) or the exact email address.")
+    # What a coordinator has to hand on a call: a reference, a name, the child's initials, a country.
+    search_fields = ["=reference", "=email", "contact_name", "practice", "patient_initials"]
+    search_help_text = _(
+        "Search by reference (DC-…), family or physician name, practice, child's initials, country or exact email."
+    )
     date_hierarchy = None
     ordering = ["-created_at"]
     actions = ["erase_selected"]
     history_list_display = ["status", "assigned_to"]
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().lower()
+        if len(term) >= 3:
+            # Countries are stored as codes: "Brazil" (or "Brasil" in Spanish) finds BR.
+            codes = [code for code, name in countries if term in str(name).lower()]
+            if codes:
+                results = results | queryset.filter(country__in=codes)
+        return results, may_have_duplicates
+
     readonly_fields = [
         "reference",
         "kind",
@@ -272,6 +286,13 @@ class CareRequestAdmin(SimpleHistoryAdmin):
 class RequestCountAdmin(admin.ModelAdmin):
     list_display = ["month", "kind", "outcome", "region", "count"]
     list_filter = ["kind", "outcome", "region"]
+
+    def has_module_permission(self, request):
+        # Anonymous statistics kept after erasure: for whoever reports on the service, not for triage.
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from destination.models import CareRequest
@@ -38,15 +39,23 @@ def _send(*, template: str, context: dict, to: list[str], request_id: int) -> No
         ) from None
 
 
+def coordinator_emails() -> list[str]:
+    """Every active member of the Care coordinators group with an address: who is told by default."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(groups__name="Care coordinators", is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
 @task
 def care_request_notify_coordinators(request_id: int) -> None:
     care_request = CareRequest.objects.filter(pk=request_id).only("pk", "kind", "reference").first()
     if care_request is None:  # erased before the task ran
         logger.info("destination notify skipped id=%s (gone)", request_id)
         return
-    recipients = list(settings.DESTINATION_NOTIFY_EMAILS)
+    recipients = list(settings.DESTINATION_NOTIFY_EMAILS) or coordinator_emails()
     if not recipients:
-        logger.warning("destination notify skipped id=%s: DESTINATION_NOTIFY_EMAILS is empty", request_id)
+        logger.warning("destination notify skipped id=%s: no coordinator with an email address", request_id)
         return
     context = {
         "kind": care_request.get_kind_display(),
@@ -73,6 +82,8 @@ def care_request_confirm_to_sender(request_id: int) -> None:
         "is_referral": care_request.kind == CareRequest.Kind.REFERRAL,
         "reference": care_request.reference,
         "page_url": settings.SITE_URL + "/destination-care/",
+        "contact_url": settings.SITE_URL + reverse("pages:contact"),
+        "privacy_url": settings.SITE_URL + reverse("pages:privacy_families"),
         "ORG_NAME": settings.ORG_NAME,
     }
     with translation.override(care_request.language or settings.LANGUAGE_CODE):

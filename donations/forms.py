@@ -15,6 +15,8 @@ OTHER = "other"
 MESSAGE_MAX_LENGTH = 500
 # What a designation's slug can be: anything else never reaches a query.
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+# Spam on a donor wall is mostly links: a message with one is refused before anyone reviews it.
+LINK_OR_ADDRESS = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[^\s@]@[^\s@]+\.[a-z]{2,})")
 TOO_LARGE = _("Online gifts are limited to %(max)s. For a larger gift, please contact us: we would love to help.")
 
 
@@ -76,7 +78,7 @@ class GiftForm(forms.Form):
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Up to 500 characters. Shown on the donor wall."),
+        help_text=_("Up to 500 characters, without links. Shown on the donor wall once our team has read it."),
         error_messages={"max_length": _("Keep your message to %(limit_value)d characters (it has %(show_value)d).")},
     )
 
@@ -98,11 +100,13 @@ class GiftForm(forms.Form):
         self.preset_dollars = [cents // 100 for cents in campaign.preset_amounts_cents]
         self.designations = {d.slug: d for d in campaign.designations.all()}
         default = next((d for d in self.designations.values() if d.is_default), None)
-        self.fields["designation"].choices = [("", _("Where it is needed most"))] + [
-            (slug, localized(d, "name")) for slug, d in self.designations.items()
-        ]
-        if default is not None:
+        choices = [(slug, localized(d, "name")) for slug, d in self.designations.items()]
+        if default is None:
+            choices.insert(0, ("", _("Where it is needed most")))
+        else:
+            # The default designation is the "greatest need" choice: one such choice, not two.
             self.fields["designation"].initial = default.slug
+        self.fields["designation"].choices = choices
 
     @classmethod
     def initial_from_query(cls, query, *, campaign: Campaign) -> dict:
@@ -168,6 +172,8 @@ class GiftForm(forms.Form):
         elif not text:
             self.add_error("other_amount" if choice == OTHER else "amount", _("Choose or enter an amount."))
 
+        if LINK_OR_ADDRESS.search(data.get("message") or ""):
+            self.add_error("message", _("Please leave out links and email addresses: the donor wall shows words only."))
         if data.get("is_anonymous"):
             data["display_name"] = ""
         elif not (data.get("display_name") or "").strip():

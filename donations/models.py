@@ -84,6 +84,12 @@ class Gift(models.Model):
         HONOR = "honor", _("In honor of")
         MEMORY = "memory", _("In memory of")
 
+    class MessageStatus(models.TextChoices):
+        NONE = "", _("No message")
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Shown on the donor wall")
+        HIDDEN = "hidden", _("Hidden")
+
     # What counts in the meter (net of refunds); what Stripe has settled (paid, whatever came after);
     # what a Finance refund may start from; what staff record by hand.
     COUNTED_STATUSES = frozenset({Status.SUCCEEDED, Status.PARTIALLY_REFUNDED})
@@ -120,6 +126,11 @@ class Gift(models.Model):
     honoree_name = models.CharField(_("honoree's name"), max_length=200, blank=True)
     honoree_email = models.EmailField(_("honoree's email"), blank=True)
     message = models.TextField(_("message"), max_length=500, blank=True)
+    # The donor wall shows a message only once staff approved it (settings.DONOR_WALL_PREMODERATION).
+    message_status = models.CharField(
+        _("message on the donor wall"), max_length=10, choices=MessageStatus.choices, blank=True, default=""
+    )
+    message_reviewed_at = models.DateTimeField(_("message reviewed at"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, default="en")
 
     # Offline gifts: when the money (or the pledge) arrived, when a pledge is due, check number.
@@ -169,6 +180,7 @@ class Gift(models.Model):
             ("export_gift", _("Can export gifts")),
             ("resend_receipt", _("Can resend a gift's receipt")),
             ("refund_gift", _("Can refund gifts through Stripe")),
+            ("moderate_message", _("Can approve or hide donor-wall messages")),
         ]
         constraints = [
             # Stripe objects map to at most one gift: retries and races cannot make a second.

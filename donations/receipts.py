@@ -1,8 +1,11 @@
 """The donor's receipt and the dedication notice, rendered in the gift's language."""
 
+import re
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -99,19 +102,36 @@ def refund_notice_send(*, gift: Gift) -> None:
         _send(template="refund_notice", subject=subject, to=gift.donor_email, context=context)
 
 
+# A name that could carry a link, an address or a second line is replaced by a neutral one: the
+# honoree notice goes to an address the donor chose, so it must say only what it is.
+_UNSAFE_NAME = re.compile(r"(?i)(://|\bwww\.|@|[<>\[\]{}]|[\x00-\x1f\x7f]|\w\.[a-z]{2,}\b)")
+
+
+def _plain_name(name: str, *, fallback: str) -> str:
+    name = " ".join((name or "").split())
+    if not name or len(name) > 60 or _UNSAFE_NAME.search(name):
+        return fallback
+    return name
+
+
 def dedication_notice_send(*, gift: Gift) -> None:
-    """Tells the honoree (or their family) about the gift made in their name: never the amount."""
+    """
+    Tells the honoree (or their family) about the gift made in their name: never the amount.
+    Plain text only, a fixed subject, names that cannot carry links (see _plain_name).
+    """
     with translation.override(gift.language or settings.LANGUAGE_CODE):
         context = {
-            "donor_name": gift.public_name or gift.donor_name or _("A friend"),
+            "donor_name": _plain_name(gift.public_name or gift.donor_name, fallback=_("A donor")),
             "is_memory": gift.dedication == Gift.Dedication.MEMORY,
-            "honoree_name": gift.honoree_name,
+            "honoree_name": _plain_name(gift.honoree_name, fallback=_("someone dear to them")),
             "campaign": gift.campaign,
             "org_name": settings.ORG_NAME,
             "site_url": settings.SITE_URL,
+            "contact_url": settings.SITE_URL + reverse("pages:contact"),
         }
         subject = _("A gift has been made in your honor") if not context["is_memory"] else _("A gift in memory")
-        _send(template="dedication_notice", subject=subject, to=gift.honoree_email, context=context)
+        text = render_to_string("emails/donations/dedication_notice.txt", context)
+        EmailMultiAlternatives(subject=subject, body=text, to=[gift.honoree_email]).send()
 
 
 def plan_manage_link_send(*, plan, url: str) -> None:
@@ -121,6 +141,7 @@ def plan_manage_link_send(*, plan, url: str) -> None:
             "url": url,
             "amount": money.format_cents(plan.amount_cents + plan.fee_cents),
             "org_name": settings.ORG_NAME,
+            "site_url": settings.SITE_URL,
         }
         subject = _("Manage your monthly gift")
         _send(template="plan_manage_link", subject=subject, to=plan.donor_email, context=context)

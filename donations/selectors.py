@@ -106,6 +106,7 @@ def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
         "is_anonymous",
         "counted_cents",
         "message",
+        "message_status",
         "source",
         "frequency",
         "paid_at",
@@ -115,7 +116,8 @@ def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
         WallGift(
             name="" if gift.is_anonymous else gift.display_name.strip(),
             amount_cents=gift.counted_cents,
-            message=gift.message.strip(),
+            # Names show at once; a message only once staff approved it.
+            message=gift.message.strip() if gift.message_status == Gift.MessageStatus.APPROVED else "",
             is_pledge=gift.source == Gift.Source.PLEDGE,
             is_monthly=gift.frequency == Frequency.MONTHLY,
             given_at=gift.paid_at or gift.created_at,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import money, ratelimit
 
-from . import antifraud, demo, receipts, selectors, services, stripe_gateway, turnstile, webhooks
+from . import antifraud, demo, proof_of_work, receipts, selectors, services, stripe_gateway, turnstile, webhooks
 from .forms import GiftForm, PlanManageForm, PlanManageOpenForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
@@ -100,19 +100,24 @@ def gift_form(request):
 
 
 def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reason: str = "", status: int = 200):
-    """The gift form; with `challenge`, the CAPTCHA too (and the CSP that lets its script and frame load)."""
+    """The gift form; with `challenge`, the check too (and the CSP that lets its script, frame or workers run)."""
+    kind = antifraud.challenge_kind() if challenge else ""
     context = {
         "form": form,
         "campaign": campaign,
         "challenge": challenge,
+        "challenge_kind": kind,
         "challenge_reason": challenge_reason,
-        "turnstile_site_key": settings.TURNSTILE_SITE_KEY if challenge else "",
+        "turnstile_site_key": settings.TURNSTILE_SITE_KEY if kind == "turnstile" else "",
         "turnstile_script": turnstile.SCRIPT_URL,
         "turnstile_action": turnstile.ACTION,
+        "proof_of_work_widget": proof_of_work.widget_html() if kind == "altcha" else "",
     }
     response = render(request, "donations/gift_form.html", context, status=status)
-    if challenge:
+    if kind == "turnstile":
         response._csp_config = turnstile.csp_config()
+    elif kind == "altcha":
+        response._csp_config = proof_of_work.csp_config()
     return response
 
 

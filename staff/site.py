@@ -160,6 +160,12 @@ class StaffAdminSite(admin.AdminSite):
 
         return super().admin_view(checked, cacheable)
 
+    def index(self, request, extra_context=None):
+        # Development staff and Finance start their day on the dashboard; the sidebar lists the rest.
+        if not request.user.is_superuser and request.user.has_perm("donations.view_gift"):
+            return HttpResponseRedirect(reverse("admin:dashboard", current_app=self.name))
+        return super().index(request, extra_context)
+
     def _next_url(self, request) -> str:
         url = request.POST.get("next") or request.GET.get("next") or ""
         if url and url_has_allowed_host_and_scheme(

@@ -56,6 +56,9 @@ class GiftFactory(factory.django.DjangoModelFactory):
     display_name = factory.LazyAttribute(lambda gift: gift.donor_name)
     status = Gift.Status.SUCCEEDED
     paid_at = factory.LazyFunction(timezone.now)
+    message = ""
+    # A factory gift's message is one staff already approved (the wall's moderation has its own tests).
+    message_status = factory.LazyAttribute(lambda gift: Gift.MessageStatus.APPROVED if gift.message else "")
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -34,8 +34,20 @@ def restore_staff_groups() -> None:
                 content_type__app_label="fundraisers", codename__in=fundraising.FUNDRAISING_PERMISSIONS
             )
         )
+    # Later migrations' grants: donor-wall moderation, the site pages.
+    for name in ("Development staff", "Finance"):
+        Group.objects.get(name=name).permissions.add(
+            Permission.objects.get(content_type__app_label="donations", codename="moderate_message"),
+            *Permission.objects.filter(
+                content_type__app_label="pages", codename__in=["view_sitepage", "change_sitepage"]
+            ),
+        )
     coordinators, _created = Group.objects.get_or_create(name="Care coordinators")
-    coordinators.permissions.set(Permission.objects.filter(content_type__app_label="destination"))
+    coordinators.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="destination", content_type__model__in=["carerequest", "historicalcarerequest"]
+        )
+    )
 
 
 def make_staff(django_user_model, username: str, group: str | None = None, **extra):

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "STRIPE_SECRET_KEY": "sk_live_placeholder",
     "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
     "EMAIL_URL": "submission://mailer:secret@smtp.example.org:587",
+    "REDIS_URL": "redis://redis.example.org:6379/0",  # README's deployment: rate limits and ALTCHA claims shared
 }
 
 

@@ -21,7 +21,7 @@ from core import money
 
 from .. import exports, services
 from ..models import Gift
-from .filters import STRIPE_LINKS, GiftDateRangeFilter, RelatedOnlyWithNoneFilter, stripe_dashboard_url
+from .filters import STRIPE_LINKS, GiftDateRangeFilter, PaymentFilter, RelatedOnlyWithNoneFilter, stripe_dashboard_url
 from .refunds import GiftRefundMixin
 
 log = logging.getLogger(__package__)  # "donations.admin", as before the split
@@ -122,21 +122,26 @@ class GiftAdmin(GiftRefundMixin, GiftAdminMixin, SimpleHistoryAdmin):
 
     list_display_links = ["gift_date"]
     list_filter = [
+        PaymentFilter,
         "status",
         "frequency",
         "source",
         ("campaign", admin.RelatedOnlyFieldListFilter),
         ("designation", RelatedOnlyWithNoneFilter),
+        "message_status",
         GiftDateRangeFilter,
     ]
     search_fields = ["donor_name", "donor_email", "reference", "display_name"]
     date_hierarchy = "paid_at"
-    actions = ["resend_receipts"]
+    actions = ["resend_receipts", "approve_messages", "hide_messages"]
     fieldsets = [
         (_("Gift"), {"fields": ["receipt", "campaign", "designation", "amount", "fee", "refunded", "counted"]}),
         (_("Status"), {"fields": ["status", "frequency", "source", "paid_at", "failure_reason", "plan"]}),
         (_("Donor"), {"fields": [*DONOR_FIELDS, "donor_address", "language"]}),
-        (_("Dedication and message"), {"fields": ["dedication", "honoree_name", "honoree_email", "message"]}),
+        (
+            _("Dedication and message"),
+            {"fields": ["dedication", "honoree_name", "honoree_email", "message", "message_status"]},
+        ),
         (_("Offline gift"), {"fields": ["received_on", "expected_on", "reference"]}),
         (_("Receipt"), {"fields": ["receipt_sent_at", "receipt_attempts", "receipt_error"]}),
         (_("Stripe"), {"fields": ["stripe_links", "stripe_checkout_session_id", "stripe_charge_id"]}),
@@ -210,6 +215,27 @@ class GiftAdmin(GiftRefundMixin, GiftAdminMixin, SimpleHistoryAdmin):
 
     def has_export_permission(self, request):
         return request.user.has_perm("donations.export_gift")
+
+    def has_moderate_message_permission(self, request):
+        return request.user.has_perm("donations.moderate_message")
+
+    @admin.action(description=_("Show the selected messages on the donor wall"), permissions=["moderate_message"])
+    def approve_messages(self, request, queryset):
+        self._review_messages(request, queryset, approve=True)
+
+    @admin.action(description=_("Hide the selected messages from the donor wall"), permissions=["moderate_message"])
+    def hide_messages(self, request, queryset):
+        self._review_messages(request, queryset, approve=False)
+
+    def _review_messages(self, request, queryset, *, approve: bool):
+        reviewed = 0
+        for gift in queryset.exclude(message="")[:500]:
+            reviewed += services.gift_message_review(gift=gift, approve=approve, actor=request.user)
+        if approve:
+            text = ngettext("%(count)d message approved.", "%(count)d messages approved.", reviewed)
+        else:
+            text = ngettext("%(count)d message hidden.", "%(count)d messages hidden.", reviewed)
+        self.message_user(request, text % {"count": reviewed}, messages.SUCCESS)
 
     def has_resend_receipt_permission(self, request):
         return request.user.has_perm("donations.resend_receipt")

@@ -20,6 +20,7 @@ from .checkout import (
     gift_fail_checkout_session,
     gift_fulfil_checkout_session,
     gift_fulfil_checkout_session_id,
+    gift_message_review,
 )
 from .offline import offline_gift_save
 from .plans import (
@@ -38,6 +39,7 @@ from .receipts import (
     gift_receipt_resend,
     gift_receipt_send,
     gift_refund_notice_send,
+    honoree_notice_allowed,
 )
 from .reconcile import stripe_reconcile
 from .refunds import (
@@ -64,6 +66,7 @@ __all__ = [
     "gift_fulfil_checkout_session",
     "gift_fulfil_checkout_session_id",
     "gift_link_invoice_payment",
+    "gift_message_review",
     "gift_receipt_enqueue",
     "gift_receipt_resend",
     "gift_receipt_send",
@@ -74,6 +77,7 @@ __all__ = [
     "gift_refund",
     "gift_refund_notice_send",
     "gift_save",
+    "honoree_notice_allowed",
     "offline_gift_save",
     "plan_manage_link_send",
     "plan_manage_links_request",

@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Designation
@@ -56,10 +57,30 @@ def gift_create_pending(
         honoree_name=honoree_name if dedication else "",
         honoree_email=honoree_email if dedication else "",
         message=message,
+        message_status=_new_message_status(message),
         language=language,
         fundraiser=fundraiser,
     )
     return gift_save(gift)
+
+
+def _new_message_status(message: str) -> str:
+    if not message:
+        return Gift.MessageStatus.NONE
+    return Gift.MessageStatus.PENDING if settings.DONOR_WALL_PREMODERATION else Gift.MessageStatus.APPROVED
+
+
+def gift_message_review(*, gift: Gift, approve: bool, actor) -> bool:
+    """Approve a donor's message for the donor wall, or hide it; False if the gift has no message."""
+    with transaction.atomic():
+        gift = Gift.objects.select_for_update().get(pk=gift.pk)
+        if not gift.message:
+            return False
+        gift.message_status = Gift.MessageStatus.APPROVED if approve else Gift.MessageStatus.HIDDEN
+        gift.message_reviewed_at = timezone.now()
+        gift._history_user = actor
+        gift_save(gift)
+    return True
 
 
 def checkout_session_params(*, gift: Gift) -> stripe_gateway.CheckoutRequest:

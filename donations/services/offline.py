@@ -37,6 +37,11 @@ def offline_gift_save(*, gift: Gift, actor=None, send_receipt: bool = True) -> G
     gift.fee_cents = 0
     received = datetime.datetime.combine(gift.received_on, datetime.time(12), tzinfo=timezone.get_current_timezone())
     gift.paid_at = received if gift.status == Gift.Status.SUCCEEDED else None
+    # Staff typed the message themselves: it needs no review (one they hid stays hidden).
+    if not gift.message:
+        gift.message_status = Gift.MessageStatus.NONE
+    elif gift.message_status != Gift.MessageStatus.HIDDEN:
+        gift.message_status = Gift.MessageStatus.APPROVED
     if gift.pk:
         previous = Gift.objects.filter(pk=gift.pk).values_list("source", flat=True).first()
         if previous == Gift.Source.PLEDGE and gift.source != Gift.Source.PLEDGE:

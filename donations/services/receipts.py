@@ -1,7 +1,9 @@
 """Receipts and dedication notices: sent once after payment, retried, or sent again by staff."""
 
+import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -81,7 +83,12 @@ def gift_receipt_send(*, gift_id: int) -> str:
             gift.receipt_attempts += 1
             gift.receipt_error = ""
             outcome = "sent"
-        if gift.honoree_email and gift.dedication and gift.dedication_notice_sent_at is None:
+        if (
+            gift.honoree_email
+            and gift.dedication
+            and gift.dedication_notice_sent_at is None
+            and honoree_notice_allowed(gift=gift)
+        ):
             try:
                 receipts.dedication_notice_send(gift=gift)
                 gift.dedication_notice_sent_at = timezone.now()
@@ -121,3 +128,22 @@ def gift_receipt_resend(*, gift_id: int, actor=None) -> str:
         gift_save(gift)
     log.info("Receipt for gift %s resent by user %s", gift_id, getattr(actor, "pk", None))
     return "sent"
+
+
+def honoree_notice_allowed(*, gift: Gift) -> bool:
+    """
+    At most HONOREE_NOTICES_PER_RECIPIENT_PER_DAY notices to one address and
+    HONOREE_NOTICES_PER_DONOR_PER_DAY from one donor in 24 hours: a small gift must not buy a way
+    to send the foundation's email to anyone, again and again. Counted from the gifts themselves.
+    """
+    since = timezone.now() - datetime.timedelta(days=1)
+    sent = Gift.objects.filter(dedication_notice_sent_at__gte=since).exclude(pk=gift.pk)
+    to_recipient = sent.filter(honoree_email__iexact=gift.honoree_email).count()
+    from_donor = sent.filter(donor_email__iexact=gift.donor_email).count() if gift.donor_email else 0
+    if (
+        to_recipient >= settings.HONOREE_NOTICES_PER_RECIPIENT_PER_DAY
+        or from_donor >= settings.HONOREE_NOTICES_PER_DONOR_PER_DAY
+    ):
+        log.info("Honoree notice for gift %s not sent: daily limit reached", gift.pk)
+        return False
+    return True

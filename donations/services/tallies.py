@@ -59,7 +59,15 @@ def _public_view(gift: Gift, *, counted: int, donor_key: str) -> tuple | None:
         return None
     return (
         *(gift.campaign_id, gift.designation_id, counted, donor_key, gift.source, gift.frequency),
-        *(gift.display_name, gift.is_anonymous, gift.message, gift.paid_at, gift.created_at, gift.fundraiser_id),
+        *(
+            gift.display_name,
+            gift.is_anonymous,
+            gift.message,
+            gift.message_status,
+            gift.paid_at,
+            gift.created_at,
+            gift.fundraiser_id,
+        ),
     )
 
 

@@ -9,8 +9,11 @@ def totp_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
-def sign_in(page, base_url: str, user, password: str) -> None:
-    """Sign `user` in to the admin with their password and a confirmed TOTP device (made if missing)."""
+def sign_in(page, base_url: str, user, password: str, lands_on: str = "/admin/") -> None:
+    """
+    Sign `user` in to the admin with their password and a confirmed TOTP device (made if missing),
+    and wait for their admin home, `lands_on`: Development staff and Finance land on /admin/dashboard/.
+    """
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
@@ -21,4 +24,4 @@ def sign_in(page, base_url: str, user, password: str) -> None:
     page.wait_for_url("**/admin/otp/verify/**")
     page.fill("#id_token", totp_code(device))
     page.click("#otp-form input[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
+    page.wait_for_url(f"{base_url}{lands_on}")

@@ -122,12 +122,8 @@ def test_a_development_officer_runs_the_campaign_from_the_admin(
     page.wait_for_url("**/admin/otp/verify/**")
     page.fill("#id_token", current_code(device))
     page.click("#otp-form input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    assert page.locator("a.dashboard-cta").is_visible()
-
-    # The dashboard.
-    page.click("a.dashboard-cta")
-    page.wait_for_url("**/admin/dashboard/")
+    # The dashboard: a development officer's admin home, straight after the code.
+    page.wait_for_url(f"{live_server.url}/admin/dashboard/")
     assert page.locator("svg.dash-chart").count() == 2
     assert page.locator("rect.chart-bar").count() == 60
     raised = Tally.objects.get(campaign=campaign_with_gifts, designation=None).raised_cents
@@ -213,5 +209,5 @@ def test_a_new_staff_member_enrols_an_authenticator(page, live_server, screensho
     assert page.locator(".otp-backup-codes li").count() == 10
     screenshot(page, "admin-otp-backup-codes")
     page.get_by_role("link", name="Continue to the admin").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
+    page.wait_for_url(f"{live_server.url}/admin/dashboard/")  # Development staff's admin home
     assert csp_errors == []

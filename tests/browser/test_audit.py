@@ -15,7 +15,13 @@ from django.conf import settings
 
 from campaign import demo
 from tests.browser import audit
-from tests.browser.site_walk import PAGES, newest_update_with_image, seed_public_pages, walk_public_pages
+from tests.browser.site_walk import (
+    PAGES,
+    SERVED_HTML,
+    newest_update_with_image,
+    seed_public_pages,
+    walk_public_pages,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.audit]
 
@@ -62,7 +68,8 @@ class PageAudit:
     def __call__(self, name: str) -> None:
         self.page.wait_for_load_state("load")
         path = self.html_dir / f"{name}.html"
-        path.write_text(self.page.content(), encoding="utf-8")  # before axe's own script is added
+        html = SERVED_HTML.get(name) or self.page.content()  # before axe's own script is added
+        path.write_text(html, encoding="utf-8")
         self.files[name] = path
         self.axe[name] = audit.run_axe(self.page)
 
@@ -99,7 +106,15 @@ def test_every_public_page_has_no_axe_violation_and_no_html_error(browser, live_
     assert problems == [], "\n".join(problems)
 
 
-SPANISH_PAGES = ["es-campaign", "es-update", "es-donate", "es-donate-errors", "es-destination"]
+SPANISH_PAGES = [
+    "es-campaign",
+    "es-update",
+    "es-donate",
+    "es-donate-errors",
+    "es-destination",
+    "es-privacy",
+    "es-contact",
+]
 
 
 def _walk_in_spanish(page, base: str, visit) -> None:
@@ -118,6 +133,10 @@ def _walk_in_spanish(page, base: str, visit) -> None:
     visit("es-donate-errors")
     page.goto(base + "/destination-care/")
     visit("es-destination")
+    page.goto(base + "/privacy/")
+    visit("es-privacy")
+    page.goto(base + "/contact/")
+    visit("es-contact")
 
 
 LIGHTHOUSE_PAGES = {

@@ -179,7 +179,9 @@ def test_a_coordinator_triages_and_development_staff_cannot_see(live_server, pag
     assert (care_request.status, care_request.assigned_to_id) == ("contacted", coordinator.pk)
     page.context.clear_cookies()
 
-    sign_in(page, live_server.url, staff, password)
+    sign_in(page, live_server.url, staff, password, lands_on="/admin/dashboard/")
+    # The dashboard's sidebar lists the apps this person may use: Gifts, never Destination Care.
+    assert "Gifts" in page.locator("#nav-sidebar").inner_text()
     assert "Destination Care" not in page.content()
     response = page.goto(f"{live_server.url}/admin/destination/carerequest/{care_request.pk}/change/")
     assert response.status == 403

@@ -156,7 +156,7 @@ def campaign_form(**overrides):
         "tagline": "",
         "story": "A story",
         "hero_image_alt": "",
-        "goal_cents": "100000",
+        "goal_cents": "1000",
         "starts_on": "2026-01-01",
         "ends_on": "",
         "preset_amounts": "25, 50",
@@ -206,7 +206,7 @@ def test_admin_saves_a_campaign_with_inlines_and_builds_renditions(admin_client_
             "designations-0-slug": "greatest-need",
             "designations-0-position": "0",
             "milestones-TOTAL_FORMS": "1",
-            "milestones-0-amount_cents": "50000",
+            "milestones-0-amount_cents": "500.00",
             "milestones-0-label": "Halfway",
         },
     )

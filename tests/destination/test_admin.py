@@ -34,10 +34,15 @@ def development_staff(django_user_model):
 
 def test_care_coordinators_group_holds_exactly_the_destination_permissions():
     group = Group.objects.get(name="Care coordinators")
-    expected = set(Permission.objects.filter(content_type__app_label="destination").values_list("pk", flat=True))
+    expected = set(
+        Permission.objects.filter(
+            content_type__app_label="destination", content_type__model__in=["carerequest", "historicalcarerequest"]
+        ).values_list("pk", flat=True)
+    )
     assert set(group.permissions.values_list("pk", flat=True)) == expected
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert {"view_carerequest", "change_carerequest", "change_destinationpage", "view_requestcount"} <= codenames
+    assert {"view_carerequest", "change_carerequest"} <= codenames
+    assert not codenames & {"change_destinationpage", "view_requestcount"}  # the page's content is another job
     assert not group.permissions.exclude(content_type__app_label="destination").exists()
 
 
@@ -207,8 +212,14 @@ def test_search_by_exact_reference_or_email(client, coordinator):
     assert _listed(client, q="adaeze") == set()  # no partial matching on personal details
 
 
-def test_the_page_content_is_editable_by_coordinators_and_a_second_page_cannot_be_added(client, coordinator, seeded):
+def test_the_page_content_is_editable_only_when_given_and_a_second_page_cannot_be_added(client, coordinator, seeded):
     client.force_login(coordinator)
+    assert client.get("/admin/destination/destinationpage/").status_code == 403  # not with the group alone
+    coordinator.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__model="destinationpage", codename__in=["view_destinationpage", "change_destinationpage"]
+        )
+    )
     assert client.get("/admin/destination/destinationpage/").status_code == 200
     assert client.get("/admin/destination/destinationpage/add/").status_code == 403
 
@@ -224,5 +235,9 @@ def test_the_group_and_its_permissions_come_back_after_every_migrate():
     Group.objects.filter(name="Care coordinators").delete()
     emit_post_migrate_signal(0, False, "default")
     group = Group.objects.get(name="Care coordinators")
-    expected = set(Permission.objects.filter(content_type__app_label="destination"))
+    expected = set(
+        Permission.objects.filter(
+            content_type__app_label="destination", content_type__model__in=["carerequest", "historicalcarerequest"]
+        )
+    )
     assert set(group.permissions.all()) == expected

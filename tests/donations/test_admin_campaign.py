@@ -15,7 +15,7 @@ def campaign_form(campaign, **overrides):
         "tagline": campaign.tagline,
         "story": campaign.story,
         "hero_image_alt": "",
-        "goal_cents": str(campaign.goal_cents),
+        "goal_cents": f"{campaign.goal_cents // 100}.{campaign.goal_cents % 100:02d}",  # the form shows dollars
         "starts_on": campaign.starts_on.isoformat(),
         "ends_on": campaign.ends_on.isoformat() if campaign.ends_on else "",
         "preset_amounts": campaign.preset_amounts,
@@ -33,10 +33,10 @@ def test_development_staff_edit_the_goal_and_the_history_says_who(dev_client, de
         f"/admin/campaign/campaign/{campaign.pk}/change/",
         campaign_form(
             campaign,
-            goal_cents="1500000000",
+            goal_cents="15,000,000",  # staff type dollars (issue 17)
             **{
                 "milestones-TOTAL_FORMS": "1",
-                "milestones-0-amount_cents": "500000000",
+                "milestones-0-amount_cents": "5,000,000",
                 "milestones-0-label": "First chairs",
             },
         ),

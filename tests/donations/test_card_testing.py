@@ -119,7 +119,7 @@ def test_one_address_with_captcha_is_challenged_then_refused(client, fake_stripe
     assert captcha.calls == []  # no token, no call to Cloudflare
 
 
-def test_many_addresses_without_captcha_get_ten_sessions(client, fake_stripe, limits, caplog):
+def test_many_addresses_without_turnstile_get_ten_sessions_then_the_proof_of_work(client, fake_stripe, limits, caplog):
     campaign = CampaignFactory()
     caplog.set_level("INFO", logger="donations.antifraud")
 
@@ -132,11 +132,11 @@ def test_many_addresses_without_captcha_get_ten_sessions(client, fake_stripe, li
     assert len(fake_stripe.calls("POST", SESSIONS)) == 10
     assert Gift.objects.count() == 10
     assert "Many gifts are being started right now" in responses[-1].content.decode()
-    # One warning when the site switched into refusing, then one quiet line per attempt held back.
+    assert b"<altcha-widget " in responses[-1].content  # asked to prove, not refused
+    # One warning when the site switched the check on for everyone, then one quiet line per attempt held back.
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and r.name == "donations.antifraud"]
     assert warnings == [
-        "gift sessions over the global limit (11 this minute, 11 this hour): "
-        "new gifts refused (no CAPTCHA configured) for 600 s"
+        "gift sessions over the global limit (11 this minute, 11 this hour): check (altcha) asked of everyone for 600 s"
     ]
     assert len([r for r in caplog.records if r.levelname == "INFO" and r.name == "donations.antifraud"]) == 490
 

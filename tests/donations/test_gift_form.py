@@ -207,3 +207,22 @@ def test_an_empty_post_to_manage_asks_for_the_email(client, fake_stripe):
     response = client.post("/donate/manage/", {})
     assert response.status_code == 400
     assert response.context["form"].errors["email"] == ["Enter your email address."]
+
+
+def test_one_greatest_need_choice_not_two():
+    """Issue 17: with a default designation ("Greatest need"), no second blank "needed most" choice."""
+    from campaign.models import Designation
+    from donations.forms import GiftForm
+
+    campaign = CampaignFactory()
+    Designation.objects.create(campaign=campaign, name="Infusion Center", slug="infusion")
+    Designation.objects.create(campaign=campaign, name="Greatest need", slug="greatest-need", is_default=True)
+
+    form = GiftForm(campaign=campaign)
+
+    assert sorted(form.fields["designation"].choices) == [
+        ("greatest-need", "Greatest need"),
+        ("infusion", "Infusion Center"),
+    ]
+    assert form.fields["designation"].initial == "greatest-need"
+    assert GiftForm(campaign=CampaignFactory()).fields["designation"].choices == [("", "Where it is needed most")]

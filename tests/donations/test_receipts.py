@@ -44,7 +44,8 @@ def test_receipt_has_the_legal_wording_amounts_designation_and_dedication(fake_s
 
     assert notice.to == ["ruiz@example.com"]
     assert "in honor of Dr. Ruiz" in notice.body
-    assert "$" not in notice.body and "$" not in notice.alternatives[0].content  # never the amount
+    assert "$" not in notice.body  # never the amount
+    assert notice.alternatives == []  # plain text only (issue 18 #10)
     gift.refresh_from_db()
     assert gift.receipt_sent_at is not None and gift.dedication_notice_sent_at is not None
     assert (gift.receipt_attempts, gift.receipt_error) == (1, "")
@@ -109,3 +110,10 @@ def test_no_receipt_for_unpaid_gifts(fake_stripe, start_gift):
     gift = start_gift(CampaignFactory())
     assert gift_receipt_send(gift_id=gift.pk) == "not paid"
     assert mail.outbox == []
+
+
+def test_the_receipt_links_to_contact_and_privacy(fake_stripe, paid_gift):
+    paid_gift(CampaignFactory())
+    (receipt,) = mail.outbox  # issue 17: every email links somewhere real
+    assert "https://give.example.org/contact/" in receipt.body
+    assert "https://give.example.org/privacy/" in receipt.body

@@ -1,7 +1,8 @@
 """
 manage.py seed_demo: the first campaign, its updates, a hero picture and a spread of demo gifts,
-then the Destination Care content. Safe to run twice: whatever already exists is left alone
-(staff edits included), and each demo gift carries a unique marker so none is added twice.
+then the Destination Care content and the privacy, terms and contact pages. Safe to run twice:
+whatever already exists is left alone (staff edits included), and each demo gift carries a
+unique marker so none is added twice.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from core.localization import translation_fill
 from destination.seed import seed_destination_content
 from donations.models import Gift
 from donations.services import gift_save
+from pages.seed import seed_site_pages
 
 
 class Command(BaseCommand):
@@ -31,6 +33,7 @@ class Command(BaseCommand):
         self.seed_spanish(campaign=campaign)
         self.seed_gifts(campaign=campaign, now=now)
         seed_destination_content(stdout=self.stdout)
+        seed_site_pages(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {campaign.get_absolute_url()}"))
 
     @transaction.atomic
