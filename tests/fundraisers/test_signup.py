@@ -175,5 +175,5 @@ def test_the_link_email_is_in_the_language_asked_in(client):
 def test_the_campaign_page_invites_supporters_to_start_a_fundraiser(client):
     campaign = CampaignFactory(slug="infusion")
     html = client.get("/campaigns/infusion/").content.decode()
-    assert '<a href="/fundraisers/start/?campaign=infusion">Start your own fundraiser</a>' in html
+    assert '<a class="link-tap" href="/fundraisers/start/?campaign=infusion">Start your own fundraiser</a>' in html
     assert campaign.slug in client.get("/fundraisers/start/?campaign=infusion").content.decode()
