@@ -29,12 +29,12 @@ def listed(client, query: str) -> list[str]:
 def test_search_by_name_initials_country_and_reference(coordinator_client):
     CareRequestFactory(reference="DC-AAA111", contact_name="Adaeze Okonkwo", country="NG")
     CareRequestFactory(
-        reference="DC-BBB222", kind="referral", contact_name="Dr. Maria Souza", patient_initials="K.O.", country="BR"
+        reference="DC-BBB222", kind="referral", contact_name="Dr. Maria Souza", patient_initials="KS", country="BR"
     )
 
     assert listed(coordinator_client, "okonkwo") == ["DC-AAA111"]
     assert listed(coordinator_client, "souza") == ["DC-BBB222"]
-    assert listed(coordinator_client, "K.O.") == ["DC-BBB222"]
+    assert listed(coordinator_client, "KS") == ["DC-BBB222"]  # stored as the form cleans them: letters only, at most 3
     assert listed(coordinator_client, "Brazil") == ["DC-BBB222"]
     assert listed(coordinator_client, "DC-AAA111") == ["DC-AAA111"]
     page = coordinator_client.get("/admin/destination/carerequest/").content.decode()
