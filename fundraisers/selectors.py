@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.utils import timezone
 
 from campaign.selectors import Progress
@@ -89,7 +90,8 @@ def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage 
         Fundraiser.objects.filter(team=team)
         .select_related("tally")
         .only("slug", "title", "display_name", "status", "goal_cents", "tally__raised_cents", "tally__gift_count")
-        .order_by("-tally__raised_cents", "pk")
+        # A page with no gift yet has no tally row: last, on PostgreSQL too (NULLs sort first there).
+        .order_by(F("tally__raised_cents").desc(nulls_last=True), "pk")
     )
     raised = sum(member.tally.raised_cents for member in members if hasattr(member, "tally"))
     gift_count = sum(member.tally.gift_count for member in members if hasattr(member, "tally"))
