@@ -81,6 +81,7 @@ def gift_form(request):
         message=data["message"].strip(),
         language=(get_language() or settings.LANGUAGE_CODE)[:8],
         fundraiser=data["fundraiser"],
+        installments=data["installments"],
     )
     try:
         url = services.gift_checkout_start(gift=gift)
@@ -105,6 +106,7 @@ def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reaso
     context = {
         "form": form,
         "campaign": campaign,
+        "pledge_max_cents": settings.PLEDGE_MAX_CENTS,
         "challenge": challenge,
         "challenge_kind": kind,
         "challenge_reason": challenge_reason,

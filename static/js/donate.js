@@ -1,5 +1,6 @@
-// Progressive enhancement for the gift form: shows the total, with the covered fee, as the donor
-// chooses. The form works the same without it; the server computes the real amount.
+// Progressive enhancement for the gift form: shows the total, with the covered fee, and a pledge's
+// total and schedule as the donor chooses. The form works the same without it; the server computes
+// the real amount and states the same schedule (donations.services.pledges.pledge_schedule_text).
 (function () {
   "use strict";
   var form = document.querySelector("form.gift-form");
@@ -7,6 +8,9 @@
   var percent = parseFloat(form.dataset.feePercent);
   var fixed = parseInt(form.dataset.feeFixed, 10);
   var total = document.getElementById("gift-total");
+  var pledge = document.getElementById("pledge-summary");
+  var installments = document.getElementById("id_installments");
+  var pledgeField = form.querySelector("[data-pledge-field]");
   var other = document.getElementById("id_other_amount");
   var otherRadio = document.getElementById("id_amount_other");
   var cover = document.getElementById("id_cover_fee");
@@ -26,12 +30,39 @@
   function dollars(value) {
     return "$" + (value / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
+  function frequency() {
+    var checked = form.querySelector("input[name=frequency]:checked");
+    return checked ? checked.value : "one_time";
+  }
+  function count() {
+    var text = installments ? installments.value.trim() : "";
+    if (!/^\d{1,2}$/.test(text)) { return null; }
+    var value = parseInt(text, 10);
+    return value >= 2 && value <= 60 ? value : null;
+  }
+  function updatePledge(amount, often) {
+    if (!pledge) { return; }
+    var times = count();
+    var sentence = pledge.dataset[often];
+    var max = parseInt(pledge.dataset.maxCents, 10);
+    if (!sentence || amount === null || amount <= 0 || times === null || (max && amount * times > max)) {
+      pledge.textContent = "";
+      return;
+    }
+    pledge.textContent = sentence.replace("%(total)s", dollars(amount * times))
+      .replace("%(amount)s", dollars(amount)).replace("%(count)s", String(times));
+  }
   function update() {
     var amount = cents();
+    var often = frequency();
+    if (pledgeField && installments) {
+      // Instalments belong to a recurring gift; the field stays shown once it holds a value (so its error is seen).
+      pledgeField.hidden = often === "one_time" && !installments.value.trim();
+    }
+    updatePledge(amount, often);
     if (amount === null || amount <= 0) { total.textContent = ""; return; }
     var added = cover && cover.checked ? fee(amount) : 0;
-    var monthly = form.querySelector("input[name=frequency]:checked");
-    var suffix = monthly && monthly.value === "monthly" ? " " + (total.dataset.monthly || "per month") : "";
+    var suffix = often !== "one_time" && total.dataset[often] ? " " + total.dataset[often] : "";
     total.textContent = (total.dataset.label || "Total:") + " " + dollars(amount + added) + suffix +
       (added ? " (" + dollars(added) + " " + (total.dataset.fee || "covers the fee") + ")" : "");
   }
