@@ -7,7 +7,7 @@ instalment paid is a gift (`Gift.pledge`), receipted like any other.
 import calendar
 import datetime
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -53,8 +53,7 @@ def pledge_due_dates(pledge: Pledge) -> list[datetime.date]:
     return [add_months(pledge.first_due_on, months * number) for number in range(pledge.installments)]
 
 
-@dataclass(frozen=True)
-class PledgeFigures:
+class PledgeFigures(NamedTuple):
     pledged_cents: int
     paid_cents: int
     paid_count: int
@@ -237,7 +236,7 @@ def pledge_acknowledgement_send(*, pledge_id: int) -> bool:
         receipts.pledge_schedule_send(pledge=pledge, to=email, due_dates=pledge_due_dates(pledge))
         pledge.acknowledged_at = timezone.now()
         pledge.donor_email = email
-        pledge.save(update_fields=["acknowledged_at", "donor_email", "updated_at"])
+        pledge.save(update_fields=["acknowledged_at", "donor_email", "donor_name", "updated_at"])
     return True
 
 
