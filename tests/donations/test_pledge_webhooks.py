@@ -155,3 +155,21 @@ def test_an_open_ended_quarterly_gift_is_a_plan_without_a_pledge_or_an_end(fake_
     assert not fake_stripe.calls("POST", "/v1/subscription_schedules")
     assert list(Gift.objects.values_list("frequency", "status")) == [("quarterly", Gift.Status.SUCCEEDED)] * 2
     assert RecurringPlan.objects.get().frequency == "quarterly"
+
+
+def test_reconcile_sets_the_end_of_a_pledge_whose_task_failed(fake_stripe, start_gift, deliver):
+    from donations.services import stripe_reconcile
+
+    gift = start_gift(CampaignFactory(), frequency="monthly", amount="250", installments="3")
+    session = fake_stripe.complete_session(gift.stripe_checkout_session_id)
+    # The pledge's first payment commits; the task that sets its end at Stripe fails.
+    fake_stripe.fail_next(status=400, type="invalid_request_error", code="", message="Bad request", times=1)
+    deliver("checkout.session.completed", session)
+    deliver("invoice.paid", fake_stripe.invoices[session["invoice"]])
+    pledge = Pledge.objects.get()
+    assert (pledge.status, pledge.stripe_schedule_id) == (Pledge.Status.ACTIVE, "")
+    report = stripe_reconcile(days=3)
+    pledge.refresh_from_db()
+    assert report["pledge_ends"] == 1
+    assert pledge.stripe_schedule_id in fake_stripe.schedules
+    assert stripe_reconcile(days=3)["pledge_ends"] == 0
