@@ -107,6 +107,7 @@ def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reaso
         "form": form,
         "campaign": campaign,
         "pledge_max_cents": settings.PLEDGE_MAX_CENTS,
+        "pledge_sentences": services.pledge_sentences(),
         "challenge": challenge,
         "challenge_kind": kind,
         "challenge_reason": challenge_reason,

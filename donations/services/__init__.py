@@ -43,6 +43,7 @@ from .pledges import (
     pledge_record_payment,
     pledge_reminders_send,
     pledge_schedule_text,
+    pledge_sentences,
     pledge_set_end,
     pledges_with_payments,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "pledge_record_payment",
     "pledge_reminders_send",
     "pledge_schedule_text",
+    "pledge_sentences",
     "pledge_set_end",
     "pledges_with_payments",
     "stripe_reconcile",

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import money
 
@@ -26,6 +27,14 @@ log = logging.getLogger(__name__)
 REMINDED_FREQUENCIES = frozenset({Frequency.QUARTERLY, Frequency.ANNUAL})
 
 
+# The schedule in words; the gift form's script fills in the same sentences (pledge_sentences).
+SCHEDULE_SENTENCES = {
+    Frequency.MONTHLY: gettext_lazy("A pledge of %(total)s: %(amount)s a month for %(count)s months."),
+    Frequency.QUARTERLY: gettext_lazy("A pledge of %(total)s: %(amount)s a quarter for %(count)s quarters."),
+    Frequency.ANNUAL: gettext_lazy("A pledge of %(total)s: %(amount)s a year for %(count)s years."),
+}
+
+
 def pledge_schedule_text(*, installment_cents: int, installments: int, frequency: str) -> str:
     """The schedule in words, in the active language: the form, Checkout, the emails and the admin say the same."""
     values = {
@@ -33,11 +42,12 @@ def pledge_schedule_text(*, installment_cents: int, installments: int, frequency
         "amount": money.format_cents(installment_cents),
         "count": installments,
     }
-    if frequency == Frequency.QUARTERLY:
-        return _("A pledge of %(total)s: %(amount)s a quarter for %(count)s quarters.") % values
-    if frequency == Frequency.ANNUAL:
-        return _("A pledge of %(total)s: %(amount)s a year for %(count)s years.") % values
-    return _("A pledge of %(total)s: %(amount)s a month for %(count)s months.") % values
+    return str(SCHEDULE_SENTENCES[frequency]) % values
+
+
+def pledge_sentences() -> dict[str, str]:
+    """{frequency: the sentence with its %(total)s, %(amount)s, %(count)s placeholders}, in the active language."""
+    return {str(frequency): str(sentence) for frequency, sentence in SCHEDULE_SENTENCES.items()}
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

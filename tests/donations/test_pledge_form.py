@@ -107,3 +107,11 @@ def test_installments_as_a_list_or_nul_never_a_500(client, fake_stripe):
     assert Pledge.objects.get().installments == 24
     response = client.post("/donate/", form_data(campaign, frequency="monthly", installments="1\x002"))
     assert response.status_code == 400
+
+
+def test_the_schedule_is_stated_in_spanish_and_the_script_gets_the_same_sentences(client, fake_stripe):
+    campaign = CampaignFactory(preset_amounts="50, 100, 250")
+    url = f"/donate/?campaign={campaign.slug}&amount=250&frequency=quarterly&installments=8"
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Un compromiso de $2,000.00: $250.00 por trimestre durante 8 trimestres." in html
+    assert 'data-monthly="Un compromiso de %(total)s: %(amount)s al mes durante %(count)s meses."' in html
