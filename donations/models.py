@@ -355,6 +355,17 @@ class Gift(models.Model):
         return self.source == self.Source.PLEDGE
 
     @property
+    def kind_label(self) -> str:
+        """How receipts name a recurring gift ("monthly gift", "pledge instalment"); "" for a one-time gift."""
+        if self.pledge_id:
+            return _("pledge instalment")
+        return {
+            Frequency.MONTHLY: _("monthly gift"),
+            Frequency.QUARTERLY: _("quarterly gift"),
+            Frequency.ANNUAL: _("annual gift"),
+        }.get(self.frequency, "")
+
+    @property
     def public_name(self) -> str:
         return "" if self.is_anonymous else (self.display_name or "")
 

@@ -182,6 +182,13 @@ def gift_thanks(request):
         "campaign": gift.campaign if own else None,
         # What the printed page needs to serve as a receipt (the same facts as the emailed one).
         "receipt": receipts.receipt_context(gift=gift) if own and _thanks_state(gift) == "received" else None,
+        "pledge_schedule": services.pledge_schedule_text(
+            installment_cents=gift.pledge.installment_cents,
+            installments=gift.pledge.installments,
+            frequency=gift.pledge.frequency,
+        )
+        if own and gift.pledge_id
+        else "",
     }
     return render(request, "donations/gift_thanks.html", context)
 

@@ -61,6 +61,8 @@ def test_a_pledge_is_acknowledged_gets_its_end_at_stripe_and_ends_after_the_last
     assert "A pledge of $750.00: $250.00 a month for 3 months." in acknowledgement.body
     assert "This is not a tax receipt" in acknowledgement.body
     assert acknowledgement.body.count(": $250.00\n") == 3
+    receipt = next(m for m in mail.outbox if m.subject.startswith("Your gift receipt"))
+    assert "$250.00 (pledge instalment)" in receipt.body
 
     for _ in range(2):
         invoice = fake_stripe.bill_next_period(subscription_id)
