@@ -211,3 +211,37 @@ def test_the_report_shows_pledged_paid_outstanding_and_overdue_per_donor_and_in_
 
     everything = dev_client.get(REPORT_URL, {"campaign": "not-a-number"})
     assert everything.status_code == 200 and everything.context["total"]["pledges"] == 4
+
+
+def test_payments_only_on_active_staff_pledges_and_unknown_ids_are_404(dev_client):
+    campaign = CampaignFactory()
+    online = _pledge(campaign, "Online", "o@example.com", source=Pledge.Source.ONLINE)
+    closed = _pledge(campaign, "Closed", "c@example.com", status=Pledge.Status.CANCELED)
+    for pledge in (online, closed):
+        url = f"/admin/donations/pledge/{pledge.pk}/record-payment/"
+        response = dev_client.post(url, {"amount": "250", "source": "check", "received_on": "2027-01-02"})
+        assert response.status_code == 302 and response["Location"] == f"/admin/donations/pledge/{pledge.pk}/change/"
+    assert not Gift.objects.exists()
+    assert dev_client.get("/admin/donations/pledge/999999/record-payment/").status_code == 404
+    # Not an id: Django's admin sends it to its (missing) change page, which says so; never a 500.
+    assert dev_client.get("/admin/donations/pledge/abc/record-payment/", follow=True).status_code == 200
+    # The action needs exactly one pledge.
+    both = dev_client.post(
+        "/admin/donations/pledge/", {"action": "record_payment", "_selected_action": [online.pk, closed.pk]}
+    )
+    assert both.status_code == 302 and both["Location"] == "/admin/donations/pledge/"
+
+
+def test_cancel_and_write_off_keep_what_was_paid_and_leave_online_pledges_to_stripe(dev_client):
+    campaign = CampaignFactory()
+    offline = _pledge(campaign, "Offline", "off@example.com")
+    pledge_record_payment(pledge=offline, amount_cents=250_00, source="check", received_on=timezone.localdate())
+    online = _pledge(campaign, "Online", "on@example.com", source=Pledge.Source.ONLINE)
+    response = dev_client.post(
+        "/admin/donations/pledge/", {"action": "write_off_pledges", "_selected_action": [offline.pk, online.pk]}
+    )
+    assert response.status_code == 302
+    offline.refresh_from_db()
+    online.refresh_from_db()
+    assert (offline.status, online.status) == (Pledge.Status.WRITTEN_OFF, Pledge.Status.ACTIVE)
+    assert offline.gifts.get().status == Gift.Status.SUCCEEDED  # what was paid stays paid
