@@ -223,8 +223,8 @@ def test_payments_only_on_active_staff_pledges_and_unknown_ids_are_404(dev_clien
         assert response.status_code == 302 and response["Location"] == f"/admin/donations/pledge/{pledge.pk}/change/"
     assert not Gift.objects.exists()
     assert dev_client.get("/admin/donations/pledge/999999/record-payment/").status_code == 404
-    # Not an id: Django's admin sends it to its (missing) change page, which says so; never a 500.
-    assert dev_client.get("/admin/donations/pledge/abc/record-payment/", follow=True).status_code == 200
+    # Not an id: Django's admin sends it on to its change page, which has no such pledge.
+    assert dev_client.get("/admin/donations/pledge/abc/record-payment/", follow=True).status_code == 404
     # The action needs exactly one pledge.
     both = dev_client.post(
         "/admin/donations/pledge/", {"action": "record_payment", "_selected_action": [online.pk, closed.pk]}
