@@ -245,3 +245,18 @@ def test_cancel_and_write_off_keep_what_was_paid_and_leave_online_pledges_to_str
     online.refresh_from_db()
     assert (offline.status, online.status) == (Pledge.Status.WRITTEN_OFF, Pledge.Status.ACTIVE)
     assert offline.gifts.get().status == Gift.Status.SUCCEEDED  # what was paid stays paid
+
+
+def test_a_pledge_s_page_shows_its_schedule_read_only_and_saves_its_notes(dev_client):
+    pledge = _pledge(CampaignFactory(), "Ana Rivera", "ana@example.com")
+    url = f"/admin/donations/pledge/{pledge.pk}/change/"
+    assert dev_client.get(url).status_code == 200
+    response = dev_client.post(
+        url,
+        {"donor_name": "Ana Rivera", "donor_email": "ana@example.com", "note": "Call in March", "installments": "60"},
+    )
+    assert response.status_code == 302
+    pledge.refresh_from_db()
+    assert (pledge.note, pledge.installments) == ("Call in March", 4)
+    listing = dev_client.get("/admin/donations/pledge/")
+    assert "A pledge of $1,000.00: $250.00 a quarter for 4 quarters." in listing.content.decode()
