@@ -174,24 +174,45 @@ class InvoicePayment:
 
 
 @dataclass(frozen=True)
-class Charge:
-    """A Stripe charge (object "charge"): what has been refunded of a payment, in all."""
+class _OfAPayment:
+    """What a charge and a dispute both say: which payment they are of, its metadata, and when."""
 
     id: str
-    amount_refunded: int | None = None
     payment_intent_id: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
     created: int | None = None
 
+    @staticmethod
+    def _read(obj: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": object_id(obj.get("id")),
+            "payment_intent_id": object_id(obj.get("payment_intent")),
+            "metadata": _metadata(obj),
+            "created": _int(obj.get("created")),
+        }
+
+
+@dataclass(frozen=True)
+class Charge(_OfAPayment):
+    """A Stripe charge (object "charge"): what has been refunded of a payment, in all."""
+
+    amount_refunded: int | None = None
+
     @classmethod
     def from_stripe(cls, obj: dict[str, Any]) -> Charge:
-        return cls(
-            id=object_id(obj.get("id")),
-            amount_refunded=_int(obj.get("amount_refunded")),
-            payment_intent_id=object_id(obj.get("payment_intent")),
-            metadata=_metadata(obj),
-            created=_int(obj.get("created")),
-        )
+        return cls(**cls._read(obj), amount_refunded=_int(obj.get("amount_refunded")))
+
+
+@dataclass(frozen=True)
+class Dispute(_OfAPayment):
+    """A Stripe dispute (object "dispute"): a chargeback or an inquiry about a charge."""
+
+    status: str = ""  # see services.refunds.DISPUTE_STATUS_COUNTS
+    charge_id: str = ""
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> Dispute:
+        return cls(**cls._read(obj), status=_str(obj.get("status")), charge_id=object_id(obj.get("charge")))
 
 
 @dataclass(frozen=True)
@@ -204,29 +225,6 @@ class Refund:
     @classmethod
     def from_stripe(cls, obj: dict[str, Any]) -> Refund:
         return cls(id=_str(obj.get("id")), charge_id=object_id(obj.get("charge")))
-
-
-@dataclass(frozen=True)
-class Dispute:
-    """A Stripe dispute (object "dispute"): a chargeback or an inquiry about a charge."""
-
-    id: str
-    status: str = ""  # see services.refunds.DISPUTE_STATUS_COUNTS
-    charge_id: str = ""
-    payment_intent_id: str = ""
-    metadata: dict[str, str] = field(default_factory=dict)
-    created: int | None = None
-
-    @classmethod
-    def from_stripe(cls, obj: dict[str, Any]) -> Dispute:
-        return cls(
-            id=_str(obj.get("id")),
-            status=_str(obj.get("status")),
-            charge_id=object_id(obj.get("charge")),
-            payment_intent_id=object_id(obj.get("payment_intent")),
-            metadata=_metadata(obj),
-            created=_int(obj.get("created")),
-        )
 
 
 @dataclass(frozen=True)
