@@ -1,14 +1,14 @@
 """Monthly gifts: the plan behind a subscription, each paid invoice as one gift, and the donor's management link."""
 
 import datetime
-import hashlib
 import logging
-import secrets
 import time
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from core.tokens import token_create, token_hash_of_input, token_link, token_spend
 
 from .. import selectors, stripe_gateway
 from ..models import Frequency, Gift, PlanManageToken, RecurringPlan
@@ -210,15 +210,13 @@ def plan_manage_link_send(*, plan_id: int) -> None:
     from .. import receipts
 
     plan = RecurringPlan.objects.select_related("campaign").get(pk=plan_id)
-    token = secrets.token_urlsafe(32)
+    token, token_hash = token_create()
     PlanManageToken.objects.create(
         plan=plan,
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        token_hash=token_hash,
         expires_at=timezone.now() + datetime.timedelta(seconds=selectors.PLAN_LINK_MAX_AGE),
     )
-    # The token rides in the fragment, which browsers never send: no server or proxy log holds it.
-    url = settings.SITE_URL + reverse("donations:manage_open") + "#" + token
-    receipts.plan_manage_link_send(plan=plan, url=url)
+    receipts.plan_manage_link_send(plan=plan, url=token_link(reverse("donations:manage_open"), token))
 
 
 def plan_manage_token_use(*, token: str, session) -> RecurringPlan | None:
@@ -226,14 +224,10 @@ def plan_manage_token_use(*, token: str, session) -> RecurringPlan | None:
     Spend an emailed token (once, and only before it expires) and let this browser's session
     open its plan for selectors.PLAN_SESSION_MAX_AGE. None: unknown, spent or expired.
     """
-    token = token.strip()
-    if not token or len(token) > 100:
+    token_hash = token_hash_of_input(token)
+    if token_hash is None:
         return None
-    token_hash = hashlib.sha256(token.encode()).hexdigest()
-    spent = PlanManageToken.objects.filter(
-        token_hash=token_hash, used_at__isnull=True, expires_at__gt=timezone.now()
-    ).update(used_at=timezone.now())
-    if spent != 1:
+    if not token_spend(PlanManageToken.objects.filter(token_hash=token_hash, expires_at__gt=timezone.now())):
         return None
     plan = RecurringPlan.objects.select_related("campaign").get(manage_tokens__token_hash=token_hash)
     session.cycle_key()
