@@ -26,6 +26,15 @@ class RecurringPlan(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="plans")
     designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    # The fundraiser's page the plan began through: every later month credits it too (a soft credit).
+    fundraiser = models.ForeignKey(
+        Fundraiser,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("through fundraiser"),
+    )
     amount_cents = models.PositiveIntegerField(_("monthly amount (cents)"))
     fee_cents = models.PositiveIntegerField(_("fee covered (cents)"), default=0)
     currency = models.CharField(max_length=3, default="usd")
