@@ -135,6 +135,8 @@ class Gift(models.Model):
     honoree_name = models.CharField(_("honoree's name"), max_length=200, blank=True)
     honoree_email = models.EmailField(_("honoree's email"), blank=True)
     message = models.TextField(_("message"), max_length=500, blank=True)
+    # The donor let the fundraiser whose page they gave through see the amount (unchecked by default).
+    amount_shown_to_fundraiser = models.BooleanField(_("amount shown to the fundraiser"), default=False)
     # The donor wall shows a message only once staff approved it (settings.DONOR_WALL_PREMODERATION).
     message_status = models.CharField(
         _("message on the donor wall"), max_length=10, choices=MessageStatus.choices, blank=True, default=""

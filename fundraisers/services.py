@@ -1,6 +1,7 @@
 """Writes for fundraisers' pages and teams (their totals are written by fundraisers.tallies only)."""
 
 import secrets
+import time
 
 from django.conf import settings
 from django.core import signing
@@ -82,7 +83,7 @@ def _unique_slug(model, text: str) -> str:
 
 
 @transaction.atomic
-def fundraiser_create(*, campaign: Campaign, owner_email: str, data: dict) -> Fundraiser:
+def fundraiser_create(*, campaign: Campaign, owner_email: str, data: dict, language: str = "") -> Fundraiser:
     """
     A supporter's new page, from the creation form's cleaned data: waiting for review unless
     FUNDRAISER_MODERATION is "post". A new team is made when one is named.
@@ -106,5 +107,57 @@ def fundraiser_create(*, campaign: Campaign, owner_email: str, data: dict) -> Fu
         ends_on=data.get("ends_on"),
         status=status,
         share_consent=bool(data["share_consent"]),
+        language=(language or settings.LANGUAGE_CODE)[:8],
     )
-    return fundraiser_save(fundraiser=fundraiser)
+    fundraiser = fundraiser_save(fundraiser=fundraiser)
+    fundraiser_id = fundraiser.pk
+    transaction.on_commit(lambda: _enqueue_manage_link(fundraiser_id=fundraiser_id), robust=True)
+    return fundraiser
+
+
+def _enqueue_manage_link(*, fundraiser_id: int) -> None:
+    from .tasks import fundraiser_send_manage_link
+
+    fundraiser_send_manage_link.enqueue(fundraiser_id=fundraiser_id)
+
+
+# --- The fundraiser's own link: their gifts, thank-you notes, editing ---------------------------
+
+MANAGE_SALT = "fundraisers.manage"
+MANAGE_MAX_AGE = 60 * 24 * 60 * 60  # two months: every email to the fundraiser carries a fresh one
+MANAGE_SESSION_KEY = "fundraiser_manage"
+MANAGE_SESSION_SECONDS = 2 * 60 * 60
+
+
+def manage_token(*, fundraiser: Fundraiser) -> str:
+    # The owner's email is signed in too: staff changing it makes the old links stop working.
+    return signing.TimestampSigner(salt=MANAGE_SALT).sign_object({"f": fundraiser.pk, "e": fundraiser.owner_email})
+
+
+def manage_url(*, fundraiser: Fundraiser) -> str:
+    """The fundraiser's link, token after '#': browsers never send the fragment, so no log holds it."""
+    return settings.SITE_URL + reverse("fundraisers:manage_open") + "#" + manage_token(fundraiser=fundraiser)
+
+
+def manage_token_use(*, token: str, session) -> Fundraiser | None:
+    """Let this browser manage the token's page for a while; None when forged, expired or outdated."""
+    if not token or len(token) > 500:
+        return None
+    try:
+        data = signing.TimestampSigner(salt=MANAGE_SALT).unsign_object(token.strip(), max_age=MANAGE_MAX_AGE)
+        fundraiser_id, email = int(data["f"]), str(data["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    fundraiser = Fundraiser.objects.filter(pk=fundraiser_id, owner_email=email).first()
+    if fundraiser is None:
+        return None
+    session.cycle_key()
+    session[MANAGE_SESSION_KEY] = {"fundraiser": fundraiser.pk, "until": int(time.time()) + MANAGE_SESSION_SECONDS}
+    return fundraiser
+
+
+def fundraiser_for_manage_session(*, session) -> Fundraiser | None:
+    grant = session.get(MANAGE_SESSION_KEY)
+    if not isinstance(grant, dict) or not isinstance(grant.get("until"), int) or grant["until"] < time.time():
+        return None
+    return Fundraiser.objects.select_related("campaign", "team", "tally").filter(pk=grant.get("fundraiser")).first()

@@ -6,6 +6,8 @@ app_name = "fundraisers"
 
 urlpatterns = [
     path("fundraisers/start/", views.fundraiser_start, name="start"),
+    path("fundraisers/manage/", views.fundraiser_manage_open, name="manage_open"),
+    path("fundraisers/manage/page/", views.fundraiser_manage, name="manage"),
     path("fundraisers/new/<str:token>/", views.fundraiser_create, name="create"),
     path("fundraisers/<slug:slug>/", views.fundraiser_detail, name="fundraiser_detail"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),

@@ -1,17 +1,20 @@
 import re
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign import selectors as campaign_selectors
 from core import ratelimit
 from core.cache import CONTENT, FIGURES, page_cache
+from donations import selectors as donations_selectors
 
-from . import selectors, services
-from .forms import FundraiserForm, SignUpForm
+from . import notices, selectors, services
+from .forms import FundraiserForm, ManageOpenForm, SignUpForm, ThankYouForm
 from .models import Fundraiser
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
@@ -131,5 +134,84 @@ def fundraiser_create(request, token):
     limited = _rate_limited(request, scope="fundraiser-create", limit=settings.FUNDRAISER_PAGES_PER_HOUR)
     if limited:
         return limited
-    fundraiser = services.fundraiser_create(campaign=campaign, owner_email=email, data=form.cleaned_data)
+    language = (get_language() or settings.LANGUAGE_CODE)[:8]
+    fundraiser = services.fundraiser_create(
+        campaign=campaign, owner_email=email, data=form.cleaned_data, language=language
+    )
     return render(request, "fundraisers/fundraiser_created.html", {"fundraiser": fundraiser, "campaign": campaign})
+
+
+# --- The fundraiser's own page, through their emailed link ----------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def fundraiser_manage_open(request):
+    """
+    Where the fundraiser's emailed link lands. The token is in the link's #fragment (never sent to
+    a server, so never in a log or a Referer); a script copies it into the form and the fundraiser
+    presses the button (a POST: mail scanners following links open nothing).
+
+    Template: fundraisers/fundraiser_manage_open.html (context: form, invalid).
+    """
+    form = ManageOpenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.manage_token_use(token=form.cleaned_data["token"], session=request.session) is not None:
+            response = HttpResponseRedirect(reverse("fundraisers:manage"))
+            response.status_code = 303
+            return response
+        return render(request, "fundraisers/fundraiser_manage_open.html", {"form": form, "invalid": True}, status=400)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "fundraisers/fundraiser_manage_open.html", {"form": form}, status=status)
+
+
+def _manage_context(fundraiser, *, thank_form=None, sent=None) -> dict:
+    thanked = notices.thanked_gift_ids(fundraiser=fundraiser)
+    gifts = donations_selectors.gifts_for_fundraiser_owner(fundraiser_id=fundraiser.pk)
+    return {
+        "fundraiser": fundraiser,
+        "campaign": fundraiser.campaign,
+        "progress": selectors.fundraiser_progress(fundraiser=fundraiser),
+        "gifts": [(gift, gift.gift_id in thanked) for gift in gifts],
+        "thank_form": thank_form,
+        "sent": sent,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def fundraiser_manage(request):
+    """
+    The fundraiser's own view of their page: its status and total, the gifts through it (names and
+    messages as the donors chose, amounts only where allowed) and a thank-you note for each
+    (POST: gift, note; one a gift, FUNDRAISER_THANKS_PER_HOUR a page). Never a donor's email.
+
+    Template: fundraisers/fundraiser_manage.html (context: fundraiser, campaign, progress,
+    gifts [(FundraiserGift, thanked)], thank_form (with errors, for the gift it names), sent).
+    """
+    fundraiser = services.fundraiser_for_manage_session(session=request.session)
+    if fundraiser is None:
+        return render(request, "fundraisers/fundraiser_manage_open.html", {"form": None, "expired": True}, status=403)
+    if request.method == "GET":
+        return render(request, "fundraisers/fundraiser_manage.html", _manage_context(fundraiser))
+    form = ThankYouForm(request.POST)
+    if not form.is_valid():
+        context = _manage_context(fundraiser, thank_form=form)
+        return render(request, "fundraisers/fundraiser_manage.html", context, status=400)
+    if not ratelimit.hit(
+        scope="fundraiser-thanks",
+        key=str(fundraiser.pk),
+        limit=settings.FUNDRAISER_THANKS_PER_HOUR,
+        window_seconds=SIGNUP_WINDOW_SECONDS,
+    ):
+        response = render(request, "fundraisers/fundraiser_ratelimited.html", status=429)
+        response["Retry-After"] = str(SIGNUP_WINDOW_SECONDS)
+        return response
+    outcome = notices.thank_you_request(
+        fundraiser=fundraiser, gift_id=form.cleaned_data["gift"], note=form.cleaned_data["note"]
+    )
+    if outcome == "not yours":
+        raise Http404("No such gift through this page")
+    status = 200 if outcome == "queued" else 409
+    context = _manage_context(fundraiser, sent=outcome)
+    return render(request, "fundraisers/fundraiser_manage.html", context, status=status)
