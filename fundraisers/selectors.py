@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from campaign.selectors import Progress
@@ -116,3 +116,55 @@ def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage 
         today=today,
     )
     return TeamPage(team=team, progress=progress, members=public)
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    name: str
+    url: str
+    raised_cents: int
+    by: str = ""  # a page's fundraiser
+    pages: int = 0  # a team's approved pages
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    fundraisers: tuple[LeaderboardRow, ...]
+    teams: tuple[LeaderboardRow, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.fundraisers or self.teams)
+
+
+def campaign_leaderboard(*, campaign_id: int, limit: int) -> Leaderboard:
+    """
+    The campaign page's top fundraisers' pages and teams by money raised (two queries). Only
+    approved pages are named; a team is shown once one of its pages is approved (its name was typed
+    by a supporter, so it waits for review like their page), and its total is all its members'.
+    """
+    approved = Fundraiser.Status.APPROVED
+    pages = (
+        Fundraiser.objects.filter(campaign_id=campaign_id, status=approved, tally__raised_cents__gt=0)
+        .select_related("tally")
+        .only("slug", "title", "display_name", "tally__raised_cents")
+        .order_by("-tally__raised_cents", "pk")[:limit]
+    )
+    teams = (
+        Team.objects.filter(campaign_id=campaign_id)
+        .annotate(
+            raised=Sum("members__tally__raised_cents"),
+            public_pages=Count("members", filter=Q(members__status=approved)),
+        )
+        .filter(public_pages__gt=0, raised__gt=0)
+        .only("slug", "name")
+        .order_by("-raised", "pk")[:limit]
+    )
+    return Leaderboard(
+        fundraisers=tuple(
+            LeaderboardRow(page.title, page.get_absolute_url(), page.tally.raised_cents, by=page.display_name)
+            for page in pages
+        ),
+        teams=tuple(
+            LeaderboardRow(team.name, team.get_absolute_url(), team.raised, pages=team.public_pages) for team in teams
+        ),
+    )
