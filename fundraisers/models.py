@@ -93,6 +93,10 @@ class Fundraiser(models.Model):
         verbose_name_plural = _("fundraisers")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["campaign", "status"], name="fundraiser_campaign_status_idx")]
+        permissions = [
+            ("export_fundraiser", _("Can export fundraisers and their contact details")),
+            ("message_fundraisers", _("Can email fundraisers")),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.display_name})"

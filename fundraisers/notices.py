@@ -120,3 +120,14 @@ def thanked_gift_ids(*, fundraiser: Fundraiser) -> set[int]:
             "gift_id", flat=True
         )
     )
+
+
+def staff_message_send(*, fundraiser_id: int, subject: str, body: str) -> str:
+    """Staff's email to a fundraiser (the "email the selected fundraisers" action), one task each."""
+    fundraiser = Fundraiser.objects.select_related("campaign").filter(pk=fundraiser_id).first()
+    if fundraiser is None:
+        return "no page"
+    with translation.override(fundraiser.language or settings.LANGUAGE_CODE):
+        context = {"fundraiser": fundraiser, "body": body, "manage_url": manage_url(fundraiser=fundraiser)}
+        _send(template="staff_message", subject=subject, to=fundraiser.owner_email, context=context)
+    return "sent"

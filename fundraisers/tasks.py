@@ -18,3 +18,8 @@ def fundraiser_send_gift_notice(gift_id: int) -> str:
 @task
 def fundraiser_send_thank_you(fundraiser_id: int, gift_id: int, note: str) -> str:
     return notices.thank_you_send(fundraiser_id=fundraiser_id, gift_id=gift_id, note=note)
+
+
+@task
+def fundraiser_send_staff_message(fundraiser_id: int, subject: str, body: str) -> str:
+    return notices.staff_message_send(fundraiser_id=fundraiser_id, subject=subject, body=body)
