@@ -89,7 +89,7 @@ class ManageOpenForm(forms.Form):
 
     token = forms.CharField(
         label=_("Code from the email"),
-        max_length=500,
+        # No max_length: a longer one is a wrong one, told so like any other wrong code.
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-token-from-fragment": ""}),
         error_messages={"required": _("Open the link in the email again, or paste the code that ends it.")},
     )

@@ -64,10 +64,41 @@ def signup_read(*, token: str) -> tuple[str, int] | None:
         return None
 
 
+SIGNUP_SESSION_KEY = "fundraiser_signup"
+SIGNUP_SESSION_SECONDS = 2 * 60 * 60
+
+
+def signup_token_use(*, token: str, session) -> tuple[str, int] | None:
+    """Let this browser open the creation form for the token's email and campaign for a while."""
+    signed = signup_read(token=token.strip()) if token and len(token) <= 500 else None
+    if signed is None:
+        return None
+    session.cycle_key()
+    session[SIGNUP_SESSION_KEY] = {
+        "email": signed[0],
+        "campaign": signed[1],
+        "until": int(time.time()) + SIGNUP_SESSION_SECONDS,
+    }
+    return signed
+
+
+def signup_for_session(*, session) -> tuple[str, int] | None:
+    grant = session.get(SIGNUP_SESSION_KEY)
+    if not isinstance(grant, dict) or not isinstance(grant.get("until"), int) or grant["until"] < time.time():
+        return None
+    if not isinstance(grant.get("email"), str) or not isinstance(grant.get("campaign"), int):
+        return None
+    return grant["email"], grant["campaign"]
+
+
 def signup_link_send(*, email: str, campaign: Campaign) -> None:
     """Email the link that opens the page-creation form: whoever holds the inbox may create a page."""
-    url = settings.SITE_URL + reverse(
-        "fundraisers:create", kwargs={"token": signup_token(email=email, campaign_id=campaign.pk)}
+    # The token after "#": browsers never send the fragment, so no log or Referer holds it.
+    url = (
+        settings.SITE_URL
+        + reverse("fundraisers:signup_open")
+        + "#"
+        + signup_token(email=email, campaign_id=campaign.pk)
     )
     context = {"url": url, "campaign": campaign, "org_name": settings.ORG_NAME}
     subject = _("Start your fundraiser for %(title)s") % {"title": localized(campaign, "title")}

@@ -108,16 +108,51 @@ def fundraiser_start(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def fundraiser_create(request, token):
+def fundraiser_signup_open(request):
     """
-    The page-creation form, opened from the emailed link. A forged or expired link gets a notice
-    and a way to ask for a new one (400). A created page waits for review (or, with
-    FUNDRAISER_MODERATION=post, is public at once).
+    Where the emailed sign-up link lands. The token is in the link's #fragment (never sent to a
+    server, so never in a log or a Referer); a script copies it into this form and the supporter
+    presses the button. A valid token lets this browser open the creation form for two hours.
+
+    Template: fundraisers/fundraiser_signup_open.html (context: form);
+    fundraisers/fundraiser_link_invalid.html when the token is forged or expired (400).
+    """
+    form = ManageOpenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.signup_token_use(token=form.cleaned_data["token"], session=request.session) is None:
+            return render(request, "fundraisers/fundraiser_link_invalid.html", status=400)
+        return _see_other(reverse("fundraisers:create"))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "fundraisers/fundraiser_signup_open.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def fundraiser_signup_legacy(request, token):
+    """A link emailed with its token in the path (before the fragment): still opens the form, once redirected."""
+    if services.signup_token_use(token=token, session=request.session) is None:
+        return render(request, "fundraisers/fundraiser_link_invalid.html", status=400)
+    return _see_other(reverse("fundraisers:create"))
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def fundraiser_create(request):
+    """
+    The page-creation form, for a browser that opened an emailed link (fundraiser_signup_open);
+    without one, a notice and a way to ask for a new link (400). A created page waits for
+    review (or, with FUNDRAISER_MODERATION=post, is public at once).
 
     Template: fundraisers/fundraiser_form.html (context: form, campaign, email);
     fundraisers/fundraiser_link_invalid.html; fundraisers/fundraiser_created.html (fundraiser).
     """
-    signed = services.signup_read(token=token)
+    signed = services.signup_for_session(session=request.session)
     campaign = None
     if signed is not None:
         campaign = campaign_selectors.campaign_published().filter(pk=signed[1]).first()
