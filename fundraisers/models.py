@@ -21,6 +21,14 @@ class Team(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="fundraising_teams")
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    # The team's own goal; without one, the sum of its approved pages' goals.
+    goal_cents = models.PositiveBigIntegerField(
+        _("team goal (cents)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(100)],
+        help_text=_("Leave empty to use the sum of its pages' goals."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -131,3 +131,19 @@ def staff_message_send(*, fundraiser_id: int, subject: str, body: str) -> str:
         context = {"fundraiser": fundraiser, "body": body, "manage_url": manage_url(fundraiser=fundraiser)}
         _send(template="staff_message", subject=subject, to=fundraiser.owner_email, context=context)
     return "sent"
+
+
+def approved_send(*, fundraiser_id: int) -> str:
+    """The fundraiser's page is public: its address to share, and their own link."""
+    fundraiser = Fundraiser.objects.select_related("campaign").filter(pk=fundraiser_id).first()
+    if fundraiser is None or not fundraiser.is_public:
+        return "not public"
+    with translation.override(fundraiser.language or settings.LANGUAGE_CODE):
+        context = {
+            "fundraiser": fundraiser,
+            "page_url": settings.SITE_URL + fundraiser.get_absolute_url(),
+            "manage_url": manage_url(fundraiser=fundraiser),
+        }
+        subject = _("Your fundraiser “%(title)s” is live") % {"title": fundraiser.title}
+        _send(template="approved", subject=subject, to=fundraiser.owner_email, context=context)
+    return "sent"

@@ -22,7 +22,9 @@ def fundraiser_for_page(*, slug: str) -> Fundraiser | None:
     )
 
 
-def _progress(*, raised: int, gift_count: int, goal: int, ends_on, currency: str, updated_at, today) -> Progress:
+def _progress(
+    *, raised: int, gift_count: int, goal: int, ends_on, currency: str, updated_at, today, donor_count: int = 0
+) -> Progress:
     today = today or timezone.localdate()
     if ends_on is None:
         days_left, has_ended = None, False
@@ -33,7 +35,7 @@ def _progress(*, raised: int, gift_count: int, goal: int, ends_on, currency: str
         raised_cents=raised,
         goal_cents=goal,
         percent=(raised * 100) // goal if goal > 0 else 0,  # floored, as the campaign meter
-        donor_count=0,  # not kept per page: the meter is shown without it (meter_show_donors)
+        donor_count=donor_count,
         gift_count=gift_count,
         pledged_cents=0,
         offline_cents=0,
@@ -46,9 +48,16 @@ def _progress(*, raised: int, gift_count: int, goal: int, ends_on, currency: str
 
 
 def fundraiser_progress(*, fundraiser: Fundraiser, today: datetime.date | None = None) -> Progress:
-    """The personal meter, from the fundraiser's tally (joined by fundraiser_for_page: no query)."""
+    """
+    The personal meter, from the fundraiser's tally (joined by fundraiser_for_page: no query) and
+    its different donors (one query, only once a gift has counted).
+    """
     tally = getattr(fundraiser, "tally", None)
+    donors = 0
+    if tally is not None and tally.gift_count:
+        donors = donations_selectors.fundraiser_donor_counts(fundraiser_ids=[fundraiser.pk]).get(fundraiser.pk, 0)
     return _progress(
+        donor_count=donors,
         raised=tally.raised_cents if tally else 0,
         gift_count=tally.gift_count if tally else 0,
         goal=fundraiser.goal_cents,
@@ -95,7 +104,7 @@ def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage 
     )
     raised = sum(member.tally.raised_cents for member in members if hasattr(member, "tally"))
     gift_count = sum(member.tally.gift_count for member in members if hasattr(member, "tally"))
-    goal = sum(member.goal_cents for member in members if member.is_public) or 0
+    goal = team.goal_cents or sum(member.goal_cents for member in members if member.is_public)
     public = tuple(
         TeamMember(
             title=member.title,

@@ -33,9 +33,22 @@ def fundraiser_save(*, fundraiser: Fundraiser) -> Fundraiser:
         photo.save(stripped.name, stripped, save=False)
     if fundraiser.share_consent and fundraiser.share_consent_at is None:
         fundraiser.share_consent_at = timezone.now()
+    newly_approved = False
     if fundraiser.status in Fundraiser.PUBLIC_STATUSES and fundraiser.approved_at is None:
         fundraiser.approved_at = timezone.now()
-    return save_with_renditions(fundraiser, image="photo", renditions="photo_renditions", picture="picture")
+        # A page staff approve (not one public from the start, whose link email says so already).
+        newly_approved = fundraiser.pk is not None
+    saved = save_with_renditions(fundraiser, image="photo", renditions="photo_renditions", picture="picture")
+    if newly_approved:
+        fundraiser_id = saved.pk
+        transaction.on_commit(lambda: _enqueue_approved(fundraiser_id=fundraiser_id), robust=True)
+    return saved
+
+
+def _enqueue_approved(*, fundraiser_id: int) -> None:
+    from .tasks import fundraiser_send_approved
+
+    fundraiser_send_approved.enqueue(fundraiser_id=fundraiser_id)
 
 
 @transaction.atomic

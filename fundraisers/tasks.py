@@ -23,3 +23,8 @@ def fundraiser_send_thank_you(fundraiser_id: int, gift_id: int, note: str) -> st
 @task
 def fundraiser_send_staff_message(fundraiser_id: int, subject: str, body: str) -> str:
     return notices.staff_message_send(fundraiser_id=fundraiser_id, subject=subject, body=body)
+
+
+@task
+def fundraiser_send_approved(fundraiser_id: int) -> str:
+    return notices.approved_send(fundraiser_id=fundraiser_id)

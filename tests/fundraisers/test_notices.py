@@ -204,3 +204,23 @@ def test_creating_a_page_emails_the_fundraiser_their_link(client, django_capture
     assert "Our team will review it before it is shared" in manage.body
     token = re.search(r"/fundraisers/manage/#(\S+)", manage.body).group(1)
     assert client.post("/fundraisers/manage/", {"token": token}).status_code == 303
+
+
+def test_staff_approving_a_page_emails_its_fundraiser_once(django_capture_on_commit_callbacks):
+    from fundraisers.models import Fundraiser
+
+    fundraiser = FundraiserFactory(
+        status=Fundraiser.Status.PENDING, title="Ana runs 10K", owner_email="ana@example.com"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fundraiser_set_status(fundraiser=fundraiser, status=Fundraiser.Status.APPROVED)
+    [approved] = mail.outbox
+    assert approved.to == ["ana@example.com"]
+    assert approved.subject == "Your fundraiser “Ana runs 10K” is live"
+    assert f"http://127.0.0.1:8000/fundraisers/{fundraiser.slug}/" in approved.body
+    assert "/fundraisers/manage/#" in approved.body
+
+    with django_capture_on_commit_callbacks(execute=True):  # hidden, then approved again: not news
+        services.fundraiser_set_status(fundraiser=fundraiser, status=Fundraiser.Status.HIDDEN)
+        services.fundraiser_set_status(fundraiser=fundraiser, status=Fundraiser.Status.APPROVED)
+    assert len(mail.outbox) == 1
