@@ -118,3 +118,22 @@ class ThankYouForm(forms.Form):
         if LINK_OR_ADDRESS.search(note):
             raise forms.ValidationError(_("Please leave out links and email addresses."))
         return note
+
+
+class FundraiserEditForm(FundraiserForm):
+    """The fundraiser's own edit of their page, from their signed link: the same rules as creating it."""
+
+    REVIEWED_FIELDS = ("display_name", "title", "story", "photo", "photo_alt")
+
+    def __init__(self, *args, instance: Fundraiser, **kwargs):
+        super().__init__(*args, instance=instance, campaign=instance.campaign, **kwargs)
+        del self.fields["team"], self.fields["new_team"]
+        self.fields["goal"].initial = f"{instance.goal_cents // 100}" if not instance.goal_cents % 100 else None
+        self.fields["share_consent"].initial = False  # confirmed again for what is now written
+
+    def clean(self):
+        return forms.ModelForm.clean(self)
+
+    def needs_review(self) -> bool:
+        """Words or a photo changed: what the public reads must be reviewed again."""
+        return any(name in self.changed_data for name in self.REVIEWED_FIELDS)

@@ -205,3 +205,16 @@ def fundraiser_for_manage_session(*, session) -> Fundraiser | None:
     if not isinstance(grant, dict) or not isinstance(grant.get("until"), int) or grant["until"] < time.time():
         return None
     return Fundraiser.objects.select_related("campaign", "team", "tally").filter(pk=grant.get("fundraiser")).first()
+
+
+@transaction.atomic
+def fundraiser_update(*, fundraiser: Fundraiser, goal_cents: int, needs_review: bool) -> Fundraiser:
+    """
+    The fundraiser's own edit (fields already set by their form). With pre-moderation, changed
+    words or photo go back to staff before the public sees them; a new goal or end date does not.
+    """
+    fundraiser.goal_cents = goal_cents
+    fundraiser.share_consent_at = timezone.now()
+    if needs_review and settings.FUNDRAISER_MODERATION == "pre" and fundraiser.status == Fundraiser.Status.APPROVED:
+        fundraiser.status = Fundraiser.Status.PENDING
+    return fundraiser_save(fundraiser=fundraiser)

@@ -14,7 +14,7 @@ from core.cache import CONTENT, FIGURES, page_cache
 from donations import selectors as donations_selectors
 
 from . import notices, selectors, services
-from .forms import FundraiserForm, ManageOpenForm, SignUpForm, ThankYouForm
+from .forms import FundraiserEditForm, FundraiserForm, ManageOpenForm, SignUpForm, ThankYouForm
 from .models import Fundraiser
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
@@ -250,3 +250,35 @@ def fundraiser_manage(request):
     status = 200 if outcome == "queued" else 409
     context = _manage_context(fundraiser, sent=outcome)
     return render(request, "fundraisers/fundraiser_manage.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def fundraiser_manage_edit(request):
+    """
+    The fundraiser edits their own page (signed-link session). Changed words or photo wait for
+    review again (pre-moderation); a new goal or end date shows at once.
+
+    Template: fundraisers/fundraiser_edit.html (context: form, fundraiser, campaign, saved).
+    """
+    fundraiser = services.fundraiser_for_manage_session(session=request.session)
+    if fundraiser is None:
+        return render(request, "fundraisers/fundraiser_manage_open.html", {"form": None, "expired": True}, status=403)
+    if fundraiser.status in Fundraiser.WITHDRAWN_STATUSES:
+        return render(request, "fundraisers/fundraiser_manage.html", _manage_context(fundraiser), status=409)
+    context = {"fundraiser": fundraiser, "campaign": fundraiser.campaign}
+    if request.method == "GET":
+        return render(
+            request, "fundraisers/fundraiser_edit.html", {**context, "form": FundraiserEditForm(instance=fundraiser)}
+        )
+    form = FundraiserEditForm(request.POST, request.FILES, instance=fundraiser)
+    if not form.is_valid():
+        fundraiser.refresh_from_db()  # the form set what it was given on the instance: show the stored title
+        return render(request, "fundraisers/fundraiser_edit.html", {**context, "form": form}, status=400)
+    limited = _rate_limited(request, scope="fundraiser-edit", limit=settings.FUNDRAISER_PAGES_PER_HOUR * 10)
+    if limited:
+        return limited
+    fundraiser = services.fundraiser_update(
+        fundraiser=form.instance, goal_cents=form.cleaned_data["goal"], needs_review=form.needs_review()
+    )
+    return render(request, "fundraisers/fundraiser_manage.html", {**_manage_context(fundraiser), "saved": True})

@@ -224,3 +224,65 @@ def test_staff_approving_a_page_emails_its_fundraiser_once(django_capture_on_com
         services.fundraiser_set_status(fundraiser=fundraiser, status=Fundraiser.Status.HIDDEN)
         services.fundraiser_set_status(fundraiser=fundraiser, status=Fundraiser.Status.APPROVED)
     assert len(mail.outbox) == 1
+
+
+# --- Editing one's own page ---------------------------------------------------------------------
+
+
+def edit_data(fundraiser, **overrides):
+    data = {
+        "display_name": fundraiser.display_name,
+        "title": fundraiser.title,
+        "story": fundraiser.story,
+        "photo_alt": "",
+        "goal": "1000",
+        "ends_on": fundraiser.ends_on.isoformat(),
+        "share_consent": "on",
+    }
+    return {**data, **overrides}
+
+
+def test_a_new_goal_shows_at_once_but_new_words_wait_for_review(client):
+    from fundraisers.models import Fundraiser
+
+    fundraiser = FundraiserFactory(title="Ana runs 10K")
+    open_manage(client, fundraiser)
+    assert 'value="1000"' in client.get("/fundraisers/manage/edit/").content.decode()
+
+    response = client.post("/fundraisers/manage/edit/", edit_data(fundraiser, goal="1500"))
+    assert response.status_code == 200
+    assert "Your changes are saved." in response.content.decode()
+    fundraiser.refresh_from_db()
+    assert (fundraiser.goal_cents, fundraiser.status) == (1500_00, Fundraiser.Status.APPROVED)
+
+    response = client.post("/fundraisers/manage/edit/", edit_data(fundraiser, goal="1500", story="New words"))
+    assert "Our team will review them before they are shared." in response.content.decode()
+    fundraiser.refresh_from_db()
+    assert (fundraiser.story, fundraiser.status) == ("New words", Fundraiser.Status.PENDING)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"goal": "5"}, "goal"), ({"share_consent": ""}, "share_consent"), ({"title": ""}, "title")],
+)
+def test_a_bad_edit_changes_nothing(client, overrides, field):
+    fundraiser = FundraiserFactory(title="Ana runs 10K")
+    open_manage(client, fundraiser)
+    response = client.post("/fundraisers/manage/edit/", edit_data(fundraiser, **overrides))
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [field]
+    fundraiser.refresh_from_db()
+    assert (fundraiser.title, fundraiser.goal_cents) == ("Ana runs 10K", 1000_00)
+
+
+def test_editing_needs_the_link_and_a_withdrawn_page_cannot_be_edited(client):
+    from fundraisers.models import Fundraiser
+
+    fundraiser = FundraiserFactory()
+    assert client.get("/fundraisers/manage/edit/").status_code == 403
+    assert client.post("/fundraisers/manage/edit/", edit_data(fundraiser, title="Hijacked")).status_code == 403
+    open_manage(client, fundraiser)
+    Fundraiser.objects.filter(pk=fundraiser.pk).update(status=Fundraiser.Status.HIDDEN)
+    assert client.post("/fundraisers/manage/edit/", edit_data(fundraiser, title="Back")).status_code == 409
+    fundraiser.refresh_from_db()
+    assert fundraiser.title != "Back"
