@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from campaign import selectors as campaign_selectors
 from core import ratelimit
 from core.cache import CONTENT, FIGURES, page_cache
+from donations import proof_of_work
 from donations import selectors as donations_selectors
 
 from . import notices, selectors, services
@@ -67,12 +68,44 @@ def team_detail(request, slug):
 SIGNUP_WINDOW_SECONDS = 60 * 60
 
 
+# Beyond the hourly limit a client address is asked to prove it is a person (ALTCHA, the gift
+# form's self-hosted check) rather than refused; beyond this many times the limit, refused.
+CHALLENGE_CEILING_FACTOR = 5
+
+
 def _rate_limited(request, *, scope: str, limit: int):
     """None while the client address is within `limit` an hour; else the 429 page."""
     if ratelimit.hit(scope=scope, key=ratelimit.client_ip(request), limit=limit, window_seconds=SIGNUP_WINDOW_SECONDS):
         return None
+    return _refused(request)
+
+
+def _refused(request):
     response = render(request, "fundraisers/fundraiser_ratelimited.html", status=429)
     response["Retry-After"] = str(SIGNUP_WINDOW_SECONDS)
+    return response
+
+
+def _person_check(request, *, scope: str, limit: int) -> str:
+    """
+    "ok" within `limit` an hour from this address, or past it with a solved check; "challenge":
+    show the check; "refused": past CHALLENGE_CEILING_FACTOR times the limit, even with one.
+    """
+    count = ratelimit.hit_count(scope=scope, key=ratelimit.client_ip(request), window_seconds=SIGNUP_WINDOW_SECONDS)
+    if count <= limit:
+        return "ok"
+    if count > limit * CHALLENGE_CEILING_FACTOR:
+        return "refused"
+    payload = str(request.POST.get(proof_of_work.RESPONSE_FIELD) or "")
+    if payload and proof_of_work.verify(payload=payload) == proof_of_work.Outcome.PASSED:
+        return "ok"
+    return "challenge"
+
+
+def _with_challenge(request, template: str, context: dict):
+    """The form again, with the check (and the CSP that lets its workers run); never cached."""
+    response = render(request, template, {**context, "challenge_widget": proof_of_work.widget_html()}, status=400)
+    response._csp_config = proof_of_work.csp_config()
     return response
 
 
@@ -98,9 +131,11 @@ def fundraiser_start(request):
     form = SignUpForm(request.POST)
     if not form.is_valid():
         return render(request, "fundraisers/fundraiser_start.html", {**context, "form": form}, status=400)
-    limited = _rate_limited(request, scope="fundraiser-signup", limit=settings.FUNDRAISER_SIGNUPS_PER_HOUR)
-    if limited:
-        return limited
+    check = _person_check(request, scope="fundraiser-signup", limit=settings.FUNDRAISER_SIGNUPS_PER_HOUR)
+    if check == "refused":
+        return _refused(request)
+    if check == "challenge":
+        return _with_challenge(request, "fundraisers/fundraiser_start.html", {**context, "form": form})
     if not form.cleaned_data["leave_blank"]:  # a bot is answered as a person, and sent nothing
         services.signup_link_send(email=form.cleaned_data["email"], campaign=campaign)
     return render(request, "fundraisers/fundraiser_start.html", {**context, "form": None, "sent": True})
@@ -166,9 +201,12 @@ def fundraiser_create(request):
     if not form.is_valid():
         context = {"form": form, "campaign": campaign, "email": email}
         return render(request, "fundraisers/fundraiser_form.html", context, status=400)
-    limited = _rate_limited(request, scope="fundraiser-create", limit=settings.FUNDRAISER_PAGES_PER_HOUR)
-    if limited:
-        return limited
+    check = _person_check(request, scope="fundraiser-create", limit=settings.FUNDRAISER_PAGES_PER_HOUR)
+    if check == "refused":
+        return _refused(request)
+    if check == "challenge":
+        context = {"form": form, "campaign": campaign, "email": email}
+        return _with_challenge(request, "fundraisers/fundraiser_form.html", context)
     language = (get_language() or settings.LANGUAGE_CODE)[:8]
     fundraiser = services.fundraiser_create(
         campaign=campaign, owner_email=email, data=form.cleaned_data, language=language

@@ -168,24 +168,51 @@ def test_a_bad_email_is_refused_with_a_message(client):
     assert mail.outbox == []
 
 
-def test_sign_ups_and_page_creation_are_rate_limited_per_address(client, settings):
-    settings.FUNDRAISER_SIGNUPS_PER_HOUR = 2
-    settings.FUNDRAISER_PAGES_PER_HOUR = 1
+@pytest.fixture
+def cheap_check(settings):
+    settings.ALTCHA_CHALLENGE = {"expires_seconds": 1200, "cost": 50}  # quick to solve in Python
+    return settings
+
+
+def test_past_the_limit_an_address_is_asked_to_prove_it_is_a_person_then_refused(client, cheap_check):
+    from tests.donations.test_donors_never_locked_out import solved
+
+    cheap_check.FUNDRAISER_SIGNUPS_PER_HOUR = 2
     campaign = CampaignFactory()
-    for _ in range(2):
-        assert (
-            client.post("/fundraisers/start/", {"campaign": campaign.slug, "email": "a@example.com"}).status_code == 200
-        )
-    refused = client.post("/fundraisers/start/", {"campaign": campaign.slug, "email": "a@example.com"})
-    assert refused.status_code == 429
-    assert refused["Retry-After"] == "3600"
+    data = {"campaign": campaign.slug, "email": "a@example.com"}
+    assert [client.post("/fundraisers/start/", data).status_code for _ in range(2)] == [200, 200]
+    asked = client.post("/fundraisers/start/", data)
+    assert asked.status_code == 400
+    assert "we ask you to confirm you are a person" in asked.content.decode()
+    assert "worker-src 'self' blob:" in asked["Content-Security-Policy"]
     assert len(mail.outbox) == 2
 
+    assert client.post("/fundraisers/start/", {**data, "altcha": "forged"}).status_code == 400
+    assert client.post("/fundraisers/start/", {**data, "altcha": solved(asked)}).status_code == 200
+    assert len(mail.outbox) == 3
+    for _ in range(5):  # up to five times the limit; then refused, even with a solution
+        client.post("/fundraisers/start/", data)
+    refused = client.post("/fundraisers/start/", {**data, "altcha": solved(asked)})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert len(mail.outbox) == 3
+
+
+def test_page_creation_past_the_limit_asks_for_the_check(client, cheap_check):
+    from tests.donations.test_donors_never_locked_out import solved
+
+    cheap_check.FUNDRAISER_PAGES_PER_HOUR = 1
+    campaign = CampaignFactory()
     token = services.signup_token(email="a@example.com", campaign_id=campaign.pk)
     assert client.post("/fundraisers/new/", {"token": token}).status_code == 303
     assert client.post("/fundraisers/new/page/", page_data()).status_code == 200
-    assert client.post("/fundraisers/new/page/", page_data(title="Second")).status_code == 429
+    asked = client.post("/fundraisers/new/page/", page_data(title="Second"))
+    assert asked.status_code == 400
+    assert "choose your photo again" in asked.content.decode()
     assert Fundraiser.objects.count() == 1
+    created = client.post("/fundraisers/new/page/", {**page_data(title="Second"), "altcha": solved(asked)})
+    assert created.status_code == 200
+    assert Fundraiser.objects.count() == 2
     assert Team.objects.count() == 0
 
 
