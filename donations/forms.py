@@ -85,7 +85,7 @@ class GiftForm(forms.Form):
     amount_shown_to_fundraiser = forms.BooleanField(
         label=_("Let the fundraiser see the amount of my gift"),
         required=False,
-        help_text=_("They are told your name as shown above and your message; never your email."),
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "fundraiser-sees-help"}),
     )
 
     # A field a person never sees (off-screen, skipped by the keyboard and by screen readers);

@@ -286,3 +286,17 @@ def test_editing_needs_the_link_and_a_withdrawn_page_cannot_be_edited(client):
     assert client.post("/fundraisers/manage/edit/", edit_data(fundraiser, title="Back")).status_code == 409
     fundraiser.refresh_from_db()
     assert fundraiser.title != "Back"
+
+
+def test_the_fundraisers_own_page_and_gift_notice_in_spanish(fake_stripe, paid_gift, client):
+    fundraiser = FundraiserFactory(language="es", title="Ana corre 10K")
+    paid_gift(fundraiser.campaign, fundraiser=fundraiser.slug, amount="30", amount_shown_to_fundraiser="on")
+    [notice] = mail_to(fundraiser.owner_email)
+    assert notice.subject == "Un donativo a través de su página «Ana corre 10K»"
+    assert "Importe: $30.00" in notice.body
+
+    client.cookies["django_language"] = "es"
+    html = open_manage(client, fundraiser).content.decode()
+    assert "Donativos a través de su página" in html
+    assert "$30 recaudados de $1,000, con 1 donativo." in html
+    assert "Enviar mi agradecimiento" in html
