@@ -138,12 +138,13 @@ class SupporterGift:
 def gifts_for_fundraiser(*, fundraiser_id: int, limit: int = 10) -> list[SupporterGift]:
     """The newest gifts that count through a fundraiser's page, for the page's list of supporters."""
     rows = _counted_newest_first(fundraiser_id=fundraiser_id).only(
-        "display_name", "is_anonymous", "message", "paid_at", "created_at"
+        "display_name", "is_anonymous", "message", "message_status", "paid_at", "created_at"
     )[:limit]
     return [
         SupporterGift(
             name="" if gift.is_anonymous else gift.display_name.strip(),
-            message=gift.message.strip(),
+            # As on the donor wall: a message is public only once staff approved it (it may name a patient).
+            message=gift.message.strip() if gift.message_status == Gift.MessageStatus.APPROVED else "",
             given_at=gift.paid_at or gift.created_at,
         )
         for gift in rows

@@ -89,7 +89,7 @@ class TeamPage:
 
 def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage | None:
     """
-    A team of a published campaign, its members' public pages and its total: the sum of every
+    A team of a published campaign with an approved page, its members' public pages and its total: the sum of every
     member's tally (money given through a page later hidden or closed still counts). Two queries.
     """
     team = Team.objects.select_related("campaign").filter(slug=slug, campaign__is_published=True).first()
@@ -115,6 +115,8 @@ def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage 
         for member in members
         if member.is_public
     )
+    if not public:
+        return None  # its name was typed by a supporter: shown only once one of its pages is approved
     progress = _progress(
         raised=raised,
         gift_count=gift_count,

@@ -183,3 +183,23 @@ def test_the_campaign_lists_no_unapproved_page_anywhere(client):
     campaign = CampaignFactory()
     FundraiserFactory(campaign=campaign, title="Pending story about a patient", status=Fundraiser.Status.PENDING)
     assert "Pending story about a patient" not in page_text(client.get(f"/campaigns/{campaign.slug}/"))
+
+
+def test_a_message_waits_for_staff_on_the_page_as_on_the_donor_wall(client, settings):
+    settings.DONOR_WALL_PREMODERATION = True
+    fundraiser = FundraiserFactory()
+    GiftFactory(campaign=fundraiser.campaign, fundraiser=fundraiser, display_name="Luis", message="Room 4B, Sam",
+                message_status="pending")  # fmt: skip
+    text = client.get(f"/fundraisers/{fundraiser.slug}/").content.decode()
+    assert "Luis" in text
+    assert "Room 4B" not in text
+
+
+def test_a_team_with_no_approved_page_is_not_shown(client):
+    from fundraisers.models import Fundraiser
+
+    team = TeamFactory(name="Unreviewed team name")
+    FundraiserFactory(campaign=team.campaign, team=team, status=Fundraiser.Status.PENDING)
+    response = client.get(f"/teams/{team.slug}/")
+    assert response.status_code == 404
+    assert "Unreviewed team name" not in response.content.decode()
