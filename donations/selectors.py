@@ -232,3 +232,17 @@ def fundraiser_donor_counts(*, fundraiser_ids: list[int]) -> dict[int, int]:
         .annotate(donors=Count("counted_donor_key", distinct=True))
     )
     return {row["fundraiser_id"]: row["donors"] for row in rows}
+
+
+def team_donor_counts(*, team_ids: list[int]) -> dict[int, int]:
+    """How many different donors gave (and still count) through each team's pages: one query."""
+    rows = (
+        Gift.objects.filter(
+            status__in=Gift.COUNTED_STATUSES, counted_cents__gt=0, fundraiser__team_id__in=list(team_ids)
+        )
+        .exclude(counted_donor_key="")
+        .order_by()
+        .values("fundraiser__team_id")
+        .annotate(donors=Count("counted_donor_key", distinct=True))
+    )
+    return {row["fundraiser__team_id"]: row["donors"] for row in rows}

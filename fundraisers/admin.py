@@ -224,7 +224,7 @@ class FundraiserAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "campaign", "member_count", "raised"]
+    list_display = ["name", "campaign", "member_count", "raised", "goal", "donors"]
     list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -239,6 +239,23 @@ class TeamAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
                 members_total=Count("members", distinct=True),
             )
         )
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        counts = donations_selectors.team_donor_counts(team_ids=[obj.pk for obj in changelist.result_list])
+        for obj in changelist.result_list:
+            obj.donor_total = counts.get(obj.pk, 0)
+        return changelist
+
+    @admin.display(description=_("donors"))
+    def donors(self, obj):
+        if not hasattr(obj, "donor_total"):
+            obj.donor_total = donations_selectors.team_donor_counts(team_ids=[obj.pk]).get(obj.pk, 0)
+        return obj.donor_total
+
+    @admin.display(description=_("goal"), ordering="goal_cents")
+    def goal(self, obj):
+        return money.format_cents(obj.goal_cents) if obj.goal_cents else "—"
 
     @admin.display(description=_("fundraisers"), ordering="members_total")
     def member_count(self, obj):

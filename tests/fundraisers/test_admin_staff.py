@@ -120,3 +120,14 @@ def test_the_gift_list_filters_by_fundraiser_and_by_team(dev_client, pages):
     listed = {gift.pk for gift in by_team.context["cl"].result_list}
     assert listed == set(ana.gifts.values_list("pk", flat=True))
     assert teamless.pk not in listed and not ben.gifts.filter(pk__in=listed).exists()
+
+
+def test_teams_are_listed_with_totals_goal_and_donors(dev_client, pages):
+    _campaign, ana, _ben, _other = pages
+    GiftFactory(campaign=ana.campaign, fundraiser=FundraiserFactory(campaign=ana.campaign, team=ana.team),
+                amount_cents=5_00, donor_email="a@example.com")  # fmt: skip
+    response = dev_client.get("/admin/fundraisers/team/")
+    assert response.status_code == 200
+    [team] = response.context["cl"].result_list
+    assert (team.raised_total, team.members_total, team.donor_total) == (80_00, 2, 2)
+    assert "$80.00" in response.content.decode()
