@@ -302,3 +302,22 @@ def test_the_fundraisers_own_page_and_gift_notice_in_spanish(fake_stripe, paid_g
     assert "Donativos a través de su página" in html
     assert "$30 recaudados de $1,000, con 1 donativo." in html
     assert "Enviar mi agradecimiento" in html
+
+
+def test_a_new_photo_from_the_edit_form_is_stored_without_its_location_and_reviewed(client):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from fundraisers.models import Fundraiser
+    from tests.fundraisers.test_models import GPS_TAG, phone_photo
+
+    fundraiser = FundraiserFactory()
+    open_manage(client, fundraiser)
+    photo = SimpleUploadedFile("IMG_0002.jpg", phone_photo(), "image/jpeg")
+    response = client.post("/fundraisers/manage/edit/", {**edit_data(fundraiser), "photo": photo})
+    assert response.status_code == 200
+    fundraiser.refresh_from_db()
+    assert fundraiser.status == Fundraiser.Status.PENDING
+    with default_storage.open(fundraiser.photo.name, "rb") as handle, Image.open(handle) as image:
+        assert not image.getexif().get_ifd(GPS_TAG)
