@@ -56,6 +56,28 @@ EXPORT_COLUMNS = [
 ]
 
 
+TEAM_EXPORT_COLUMNS = [
+    _("Campaign"),
+    _("Team"),
+    _("Fundraisers"),
+    _("Goal"),
+    _("Raised"),
+    _("Donors"),
+    _("Page"),
+]
+
+
+def _csv_response(*, header, rows, filename: str) -> HttpResponse:
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow([gettext(str(column)) for column in header])
+    writer.writerows(rows)
+    response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    return response
+
+
 class FundraiserMessageForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=150)
     body = forms.CharField(
@@ -157,12 +179,10 @@ class FundraiserAdmin(admin.ModelAdmin):
     def export_csv(self, request, queryset):
         rows = list(queryset.select_related("campaign", "team", "tally").order_by("campaign_id", "pk"))
         counts = donations_selectors.fundraiser_donor_counts(fundraiser_ids=[obj.pk for obj in rows])
-        output = io.StringIO()
-        writer = csv.writer(output)
-        writer.writerow([gettext(str(column)) for column in EXPORT_COLUMNS])
+        table = []
         for obj in rows:
             tally = getattr(obj, "tally", None)
-            writer.writerow(
+            table.append(
                 [
                     neutralise(obj.campaign.title),
                     neutralise(obj.title),
@@ -181,10 +201,7 @@ class FundraiserAdmin(admin.ModelAdmin):
             )
         # Who exported how many: never a fundraiser's details.
         log.info("Fundraiser export by user %s: %s fundraisers", request.user.pk, len(rows))
-        response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="fundraisers-{stamp}.csv"'
-        return response
+        return _csv_response(header=EXPORT_COLUMNS, rows=table, filename="fundraisers")
 
     @admin.action(description=_("Email the selected fundraisers"), permissions=["message"])
     def message_fundraisers(self, request, queryset):
@@ -228,6 +245,7 @@ class TeamAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["export_csv"]
 
     def get_queryset(self, request):
         return (
@@ -264,3 +282,25 @@ class TeamAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("raised"), ordering="raised_total")
     def raised(self, obj):
         return money.format_cents(obj.raised_total)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("fundraisers.export_fundraiser")
+
+    @admin.action(description=_("Export the selected teams (CSV)"), permissions=["export"])
+    def export_csv(self, request, queryset):
+        teams = list(queryset.order_by("campaign_id", "pk"))
+        counts = donations_selectors.team_donor_counts(team_ids=[team.pk for team in teams])
+        table = [
+            [
+                neutralise(team.campaign.title),
+                neutralise(team.name),
+                str(team.members_total),
+                dollars(team.goal_cents) if team.goal_cents else "",
+                dollars(team.raised_total),
+                str(counts.get(team.pk, 0)),
+                settings.SITE_URL + team.get_absolute_url(),
+            ]
+            for team in teams
+        ]
+        log.info("Team export by user %s: %s teams", request.user.pk, len(teams))
+        return _csv_response(header=TEAM_EXPORT_COLUMNS, rows=table, filename="teams")

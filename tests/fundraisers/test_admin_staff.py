@@ -131,3 +131,30 @@ def test_teams_are_listed_with_totals_goal_and_donors(dev_client, pages):
     [team] = response.context["cl"].result_list
     assert (team.raised_total, team.members_total, team.donor_total) == (80_00, 2, 2)
     assert "$80.00" in response.content.decode()
+
+
+def test_the_team_export_is_exact_and_formula_safe(dev_client, pages):
+    _campaign, ana, _ben, _other = pages
+    ana.team.goal_cents = 2_000_00
+    ana.team.save()
+    rogue = TeamFactory(campaign=ana.campaign, name="=cmd|' /C calc'!A0", goal_cents=0)
+    response = dev_client.post(
+        "/admin/fundraisers/team/", {"action": "export_csv", "_selected_action": [ana.team.pk, rogue.pk]}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="teams-' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Campaign", "Team", "Fundraisers", "Goal", "Raised", "Donors", "Page"]
+    by_name = {row[1]: row for row in rows[1:]}
+    assert len(rows) == 3
+    assert by_name["Night nurses"][2:6] == ["1", "2000.00", "75.00", "2"]
+    assert by_name["'=cmd|' /C calc'!A0"][2:6] == ["0", "", "0.00", "0"]
+    assert by_name["Night nurses"][6] == f"http://127.0.0.1:8000/teams/{ana.team.slug}/"
+
+
+def test_the_team_export_needs_the_export_right(client, care_coordinator, pages):
+    _campaign, ana, _ben, _other = pages
+    client.force_login(care_coordinator)
+    response = client.post("/admin/fundraisers/team/", {"action": "export_csv", "_selected_action": [ana.team.pk]})
+    assert response.status_code == 403
