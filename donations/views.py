@@ -82,6 +82,7 @@ def gift_form(request):
         language=(get_language() or settings.LANGUAGE_CODE)[:8],
         fundraiser=data["fundraiser"],
         installments=data["installments"],
+        amount_shown_to_fundraiser=bool(data["fundraiser"] and data["amount_shown_to_fundraiser"]),
     )
     try:
         url = services.gift_checkout_start(gift=gift)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaign', '0003_spanish_content'),
-        ('donations', '0011_gift_message_moderation'),
+        ('donations', '0013_gift_amount_shown_to_fundraiser'),
     ]
 
     operations = [

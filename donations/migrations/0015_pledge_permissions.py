@@ -33,6 +33,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("donations", "0012_pledges_and_frequencies"), ("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [("donations", "0014_pledges_and_frequencies"), ("auth", "0012_alter_user_first_name_max_length")]
 
     operations = [migrations.RunPython(grant, revoke)]
