@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import EnrolmentInvitation
 
@@ -89,8 +90,9 @@ def invitation_use(*, invitation: EnrolmentInvitation) -> bool:
 
 
 def two_factor_reset(*, user) -> None:
-    """Forget every device of `user` (a lost phone): they set up again from a new invitation."""
+    """Forget every device of `user` (a lost phone or key): they set up again from a new invitation."""
     TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
 
