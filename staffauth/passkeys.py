@@ -47,6 +47,15 @@ class RegistrationComplete(views.CompleteCredentialRegistrationView):
         if not is_verified_staff(self.request.user):
             raise StaffNotVerified()
 
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        # The library leaves the name blank: "Passkey 2" tells a staff member's keys apart in lists.
+        user = self.request.user
+        for credential in WebAuthnCredential.objects.filter(user=user, name="").order_by("pk"):
+            credential.name = str(_("Passkey %(number)d") % {"number": passkeys_of(user).count()})
+            credential.save(update_fields=["name"])
+        return response
+
 
 class AuthenticationBegin(views.BeginCredentialAuthenticationView):
     def check_can_authenticate(self):
