@@ -59,7 +59,9 @@ def register(client, user) -> SoftPasskey:
 def test_a_verified_staff_member_adds_a_passkey_and_signs_in_with_it_instead_of_a_code(client, development_officer):
     verified(client, development_officer)
     key = register(client, development_officer)
-    assert list(WebAuthnCredential.objects.filter(user=development_officer, confirmed=True).values_list("name", flat=True)) == ["Passkey 1"]
+    assert list(
+        WebAuthnCredential.objects.filter(user=development_officer, confirmed=True).values_list("name", flat=True)
+    ) == ["Passkey 1"]
     client.post("/admin/logout/")
 
     sign_in_with_password(client, development_officer)
