@@ -94,7 +94,7 @@ class DestinationPageAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["hero_heading", "hero_body"]}),
         (
-            _("Why choose us (#why)"),
+            _("Why choose us (#whyconnecticutchildrens)"),
             {"fields": ["why_heading", "why_body", "research_count", "research_label", "research_caption"]},
         ),
         (_("Team (#team)"), {"fields": ["team_heading", "team_intro"]}),
