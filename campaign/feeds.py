@@ -1,8 +1,8 @@
 """The blog's feeds: Atom at /updates/feed/, RSS 2.0 at /updates/rss/ (absolute links from SITE_URL)."""
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
