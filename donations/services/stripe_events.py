@@ -56,6 +56,23 @@ def _gift_id_from(value: Any) -> int | None:
     return int(text) if text.isdigit() and len(text) < 18 else None
 
 
+def _mailing_address(address) -> str:
+    """
+    Checkout's billing address (customer_details.address) as the lines of an envelope:
+    "12 Elm St / Apt 3 / Hartford, CT 06106 / US". Anything that is not text is ignored.
+    """
+    if not isinstance(address, dict):
+        return ""
+
+    def part(key: str) -> str:
+        value = address.get(key)
+        return " ".join(value.split())[:120] if isinstance(value, str) else ""
+
+    city_line = " ".join(filter(None, [", ".join(filter(None, [part("city"), part("state")])), part("postal_code")]))
+    lines = [part("line1"), part("line2"), city_line, part("country")]
+    return "\n".join(line for line in lines if line)[:500]
+
+
 def _apply_customer_details(gift: Gift, obj: dict) -> None:
     details = obj.get("customer_details") or {}
     email = (details.get("email") or obj.get("customer_email") or "").strip()
@@ -64,6 +81,9 @@ def _apply_customer_details(gift: Gift, obj: dict) -> None:
         gift.donor_email = email[:254]
     if name and not gift.donor_name:
         gift.donor_name = name[:200]
+    address = _mailing_address(details.get("address"))
+    if address and not gift.donor_address:
+        gift.donor_address = address
     customer = obj.get("customer")
     if isinstance(customer, str) and customer and not gift.stripe_customer_id:
         gift.stripe_customer_id = customer
