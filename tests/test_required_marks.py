@@ -48,6 +48,6 @@ def test_the_gift_forms_radio_groups_are_required_and_marked(client):
     CampaignFactory(is_featured=True)
     html = client.get("/donate/").content.decode()
     amount_radios = [tag for tag in controls(html) if 'name="amount"' in tag]
-    assert amount_radios and all(re.search(r"\srequired\s", tag) for tag in amount_radios)
+    assert amount_radios and all(re.search(r"\srequired(\s|>)", tag) for tag in amount_radios)
     assert 'Amount<span class="asteriskField">*</span></legend>' in html
     assert '<span class="asteriskField">*</span></legend>' in html.split('name="frequency"')[0]
