@@ -166,6 +166,14 @@ class StaffAdminSite(admin.AdminSite):
 
         return super().admin_view(checked, cacheable)
 
+    def each_context(self, request):
+        context = super().each_context(request)
+        # The sidebar repeats the home page's app list: with one app (a care coordinator's
+        # Destination Care) it is only a narrower screen, so it is left out.
+        if len(context.get("available_apps") or []) <= 1:
+            context["is_nav_sidebar_enabled"] = False
+        return context
+
     def index(self, request, extra_context=None):
         # Development staff and Finance start their day on the dashboard; the sidebar lists the rest.
         if not request.user.is_superuser and request.user.has_perm("donations.view_gift"):
