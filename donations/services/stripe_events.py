@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Gift
-from .receipts import gift_receipt_enqueue
+from ..stripe_types import Payer
+from .receipts import fundraiser_gift_notice_enqueue, gift_receipt_enqueue
 from .tallies import _settled_status
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ def _gift_mark_paid(gift: Gift) -> bool:
     gift.failure_reason = ""
     gift_id = gift.pk
     _enqueue_after_commit(lambda: gift_receipt_enqueue(gift_id=gift_id))
+    if gift.fundraiser_id and gift.stripe_checkout_session_id:
+        # The fundraiser hears of a gift made on their page's form; a plan's later months are not news.
+        _enqueue_after_commit(lambda: fundraiser_gift_notice_enqueue(gift_id=gift_id))
     return True
 
 
@@ -56,37 +60,16 @@ def _gift_id_from(value: Any) -> int | None:
     return int(text) if text.isdigit() and len(text) < 18 else None
 
 
-def _mailing_address(address) -> str:
-    """
-    Checkout's billing address (customer_details.address) as the lines of an envelope:
-    "12 Elm St / Apt 3 / Hartford, CT 06106 / US". Anything that is not text is ignored.
-    """
-    if not isinstance(address, dict):
-        return ""
-
-    def part(key: str) -> str:
-        value = address.get(key)
-        return " ".join(value.split())[:120] if isinstance(value, str) else ""
-
-    city_line = " ".join(filter(None, [", ".join(filter(None, [part("city"), part("state")])), part("postal_code")]))
-    lines = [part("line1"), part("line2"), city_line, part("country")]
-    return "\n".join(line for line in lines if line)[:500]
-
-
-def _apply_customer_details(gift: Gift, obj: dict) -> None:
-    details = obj.get("customer_details") or {}
-    email = (details.get("email") or obj.get("customer_email") or "").strip()
-    name = (details.get("name") or obj.get("customer_name") or "").strip()
-    if email and not gift.donor_email:
-        gift.donor_email = email[:254]
-    if name and not gift.donor_name:
-        gift.donor_name = name[:200]
-    address = _mailing_address(details.get("address"))
-    if address and not gift.donor_address:
-        gift.donor_address = address
-    customer = obj.get("customer")
-    if isinstance(customer, str) and customer and not gift.stripe_customer_id:
-        gift.stripe_customer_id = customer
+def _gift_apply_payer(gift: Gift, payer: Payer) -> None:
+    """Fill in who paid, from Checkout or an invoice, where the gift does not say yet."""
+    if payer.email and not gift.donor_email:
+        gift.donor_email = payer.email[:254]
+    if payer.name and not gift.donor_name:
+        gift.donor_name = payer.name[:200]
+    if payer.address and not gift.donor_address:
+        gift.donor_address = payer.address
+    if payer.customer_id and not gift.stripe_customer_id:
+        gift.stripe_customer_id = payer.customer_id
 
 
 # Out-of-order deliveries arrive seconds or minutes apart; a charge this site still does not know
@@ -95,9 +78,8 @@ def _apply_customer_details(gift: Gift, obj: dict) -> None:
 DEFER_UNKNOWN_FOR = datetime.timedelta(hours=24)
 
 
-def _defer_if_recent(obj: dict, message: str) -> None:
-    created = obj.get("created")
-    if not isinstance(created, int) or isinstance(created, bool):
+def _defer_if_recent(created: int | None, message: str) -> None:
+    if created is None:
         # Every Stripe object has its creation time; without one this is no Stripe object.
         raise EventRejected(f"{message}; and it has no creation time")
     if timezone.now().timestamp() - created < DEFER_UNKNOWN_FOR.total_seconds():

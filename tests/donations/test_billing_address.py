@@ -2,7 +2,7 @@
 
 import pytest
 
-from donations.services.stripe_events import _mailing_address
+from donations.stripe_types import mailing_address
 from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_the_address_reaches_the_export(paid_gift, dev_client):
     ],
 )
 def test_the_mailing_address_is_text_only_and_bounded(address, expected):
-    text = _mailing_address(address)
+    text = mailing_address(address)
     if expected is None:
         assert len(text) <= 500
     else:
