@@ -11,10 +11,17 @@ from fundraisers.models import Fundraiser
 class Frequency(models.TextChoices):
     ONE_TIME = "one_time", _("One time")
     MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    ANNUAL = "annual", _("Annual")
+
+
+# A recurring frequency's billing period, in months (Stripe: interval month ×1, month ×3, year ×1).
+PERIOD_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
+RECURRING_FREQUENCIES = frozenset(PERIOD_MONTHS)
 
 
 class RecurringPlan(models.Model):
-    """A monthly gift: one Stripe subscription. Every paid invoice of it is one Gift."""
+    """A recurring gift (monthly, quarterly or annual): one Stripe subscription. Each paid invoice is one Gift."""
 
     class Status(models.TextChoices):
         INCOMPLETE = "incomplete", _("Incomplete")
@@ -35,9 +42,10 @@ class RecurringPlan(models.Model):
         related_name="plans",
         verbose_name=_("through fundraiser"),
     )
-    amount_cents = models.PositiveIntegerField(_("monthly amount (cents)"))
+    amount_cents = models.PositiveIntegerField(_("amount each time (cents)"))
     fee_cents = models.PositiveIntegerField(_("fee covered (cents)"), default=0)
     currency = models.CharField(max_length=3, default="usd")
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
     donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
     donor_email = models.EmailField(_("donor email"), blank=True)
     # The language the donor gave in (from the plan's first gift): later months' receipts and the
@@ -58,6 +66,101 @@ class RecurringPlan(models.Model):
 
     def __str__(self):
         return f"{self.stripe_subscription_id} ({self.get_status_display()})"
+
+
+class Pledge(models.Model):
+    """
+    A total promised in equal instalments (monthly, quarterly or annual). Online, it is paid
+    through one Stripe subscription (`plan`) that Stripe ends by itself after the last instalment
+    (a subscription schedule, services.pledges); offline, staff record each payment. Every
+    instalment paid is a Gift with `pledge` set, receipted like any gift.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the first payment")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Paid in full")
+        CANCELED = "canceled", _("Cancelled")
+        WRITTEN_OFF = "written_off", _("Written off")
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online (Stripe)")
+        OFFLINE = "offline", _("Entered by staff")
+
+    # Pledges whose unpaid part still counts as outstanding (and gets reminders).
+    OPEN_STATUSES = frozenset({Status.ACTIVE})
+    MAX_INSTALLMENTS = 60
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pledges")
+    designation = models.ForeignKey(
+        Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="pledges"
+    )
+    plan = models.OneToOneField(
+        RecurringPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="pledge", editable=False
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.OFFLINE)
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=10,
+        choices=[(value, label) for value, label in Frequency.choices if value != Frequency.ONE_TIME],
+        default=Frequency.MONTHLY,
+    )
+    installment_cents = models.PositiveIntegerField(_("instalment (cents)"))
+    installments = models.PositiveSmallIntegerField(_("number of instalments"))
+    total_cents = models.PositiveBigIntegerField(_("total pledged (cents)"), editable=False)
+    first_due_on = models.DateField(_("first instalment due on"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
+    donor_email = models.EmailField(_("donor email"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    # The Stripe subscription schedule that ends the plan after the last instalment.
+    stripe_schedule_id = models.CharField(max_length=255, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(_("acknowledgement sent at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("record_pledge_payment", _("Can record a payment on a pledge"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(installments__gte=1, installments__lte=60), name="pledge_installments_in_range"
+            ),
+            models.CheckConstraint(condition=Q(installment_cents__gt=0), name="pledge_installment_positive"),
+            models.CheckConstraint(
+                condition=Q(total_cents=models.F("installment_cents") * models.F("installments")),
+                name="pledge_total_is_installments",
+            ),
+            models.CheckConstraint(condition=~Q(frequency="one_time"), name="pledge_recurring_frequency"),
+        ]
+
+    def __str__(self):
+        return f"Pledge {self.pk}: {self.donor_name or self.donor_email or '-'}"
+
+    def save(self, *args, **kwargs):
+        self.total_cents = (self.installment_cents or 0) * (self.installments or 0)
+        super().save(*args, **kwargs)
+
+
+class PledgeReminder(models.Model):
+    """One reminder of one instalment: unique, so a reminder run repeated (or run twice at once) sends it once."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pledge reminder")
+        verbose_name_plural = _("pledge reminders")
+        constraints = [models.UniqueConstraint(fields=["pledge", "due_on"], name="pledge_reminder_once")]
+
+    def __str__(self):
+        return f"pledge {self.pledge_id} {self.due_on}"
 
 
 # Kept by name so that saves through the OfflineGift proxy are recorded too (below).
@@ -108,6 +211,10 @@ class Gift(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="gifts")
     designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
     plan = models.ForeignKey(RecurringPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
+    # An instalment of a pledge (online: one invoice of the pledge's plan; offline: a payment staff recorded).
+    pledge = models.ForeignKey(
+        "Pledge", on_delete=models.PROTECT, null=True, blank=True, related_name="gifts", verbose_name=_("pledge")
+    )
     # The fundraiser's page the gift was made through (a soft credit: the gift is the campaign's).
     fundraiser = models.ForeignKey(
         Fundraiser,
@@ -257,6 +364,17 @@ class Gift(models.Model):
     @property
     def is_pledge(self) -> bool:
         return self.source == self.Source.PLEDGE
+
+    @property
+    def kind_label(self) -> str:
+        """How receipts name a recurring gift ("monthly gift", "pledge instalment"); "" for a one-time gift."""
+        if self.pledge_id:
+            return _("pledge instalment")
+        return {
+            Frequency.MONTHLY: _("monthly gift"),
+            Frequency.QUARTERLY: _("quarterly gift"),
+            Frequency.ANNUAL: _("annual gift"),
+        }.get(self.frequency, "")
 
     @property
     def public_name(self) -> str:

@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import money
@@ -145,3 +146,45 @@ def plan_manage_link_send(*, plan, url: str) -> None:
         }
         subject = _("Manage your monthly gift")
         _send(template="plan_manage_link", subject=subject, to=plan.donor_email, context=context)
+
+
+def _pledge_context(*, pledge) -> dict:
+    from .services.pledges import pledge_schedule_text
+
+    return {
+        "pledge": pledge,
+        "schedule": pledge_schedule_text(
+            installment_cents=pledge.installment_cents, installments=pledge.installments, frequency=pledge.frequency
+        ),
+        "installment": money.format_cents(pledge.installment_cents),
+        "total": money.format_cents(pledge.total_cents),
+        "online": pledge.source == pledge.Source.ONLINE,
+        "org_name": settings.ORG_NAME,
+        "org_legal_name": settings.ORG_LEGAL_NAME,
+        "site_url": settings.SITE_URL,
+    }
+
+
+def pledge_schedule_send(*, pledge, to: str, due_dates: list) -> None:
+    """The pledge acknowledgement: the total, each instalment's date and amount; not a tax receipt."""
+    with translation.override(pledge.language or settings.LANGUAGE_CODE):
+        context = _pledge_context(pledge=pledge) | {"due_dates": due_dates}
+        subject = _("Your pledge to %(org)s: the schedule") % {"org": settings.ORG_NAME}
+        _send(template="pledge_schedule", subject=subject, to=to, context=context)
+
+
+def pledge_reminder_send(*, pledge, due_on, number: int) -> None:
+    with translation.override(pledge.language or settings.LANGUAGE_CODE):
+        context = _pledge_context(pledge=pledge) | {"due_on": due_on, "number": number}
+        subject = _("Your pledge instalment of %(amount)s is due on %(date)s") % {
+            "amount": context["installment"],
+            "date": date_format(due_on, "DATE_FORMAT"),
+        }
+        _send(template="pledge_reminder", subject=subject, to=pledge.donor_email, context=context)
+
+
+def pledge_payment_failed_send(*, pledge, to: str, manage_url: str) -> None:
+    with translation.override(pledge.language or settings.LANGUAGE_CODE):
+        context = _pledge_context(pledge=pledge) | {"url": manage_url}
+        subject = _("Your pledge instalment of %(amount)s did not go through") % {"amount": context["installment"]}
+        _send(template="pledge_payment_failed", subject=subject, to=to, context=context)

@@ -27,6 +27,24 @@ def plan_send_manage_links(email: str) -> int:
 
 
 @task
+def pledge_send_acknowledgement(pledge_id: int) -> bool:
+    return services.pledge_acknowledgement_send(pledge_id=pledge_id)
+
+
+@task
+def pledge_set_end(pledge_id: int) -> str:
+    """The pledge's subscription gets its end at Stripe (a schedule that cancels it after the last instalment)."""
+    return services.pledge_set_end(pledge_id=pledge_id)
+
+
+@task
+def pledge_send_payment_failed(plan_id: int) -> bool:
+    from .models import RecurringPlan
+
+    return services.pledge_payment_failed_send(plan=RecurringPlan.objects.get(pk=plan_id))
+
+
+@task
 def stripe_reconcile_recent(days: int = 3) -> dict:
     """The reconcile job, for a scheduler (cron, or a periodic enqueue) to run every few hours."""
     report = services.stripe_reconcile(days=days)

@@ -81,6 +81,7 @@ def gift_form(request):
         message=data["message"].strip(),
         language=(get_language() or settings.LANGUAGE_CODE)[:8],
         fundraiser=data["fundraiser"],
+        installments=data["installments"],
         amount_shown_to_fundraiser=bool(data["fundraiser"] and data["amount_shown_to_fundraiser"]),
     )
     try:
@@ -106,6 +107,8 @@ def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reaso
     context = {
         "form": form,
         "campaign": campaign,
+        "pledge_max_cents": settings.PLEDGE_MAX_CENTS,
+        "pledge_sentences": services.pledge_sentences(),
         "challenge": challenge,
         "challenge_kind": kind,
         "challenge_reason": challenge_reason,
@@ -180,6 +183,13 @@ def gift_thanks(request):
         "campaign": gift.campaign if own else None,
         # What the printed page needs to serve as a receipt (the same facts as the emailed one).
         "receipt": receipts.receipt_context(gift=gift) if own and _thanks_state(gift) == "received" else None,
+        "pledge_schedule": services.pledge_schedule_text(
+            installment_cents=gift.pledge.installment_cents,
+            installments=gift.pledge.installments,
+            frequency=gift.pledge.frequency,
+        )
+        if own and gift.pledge_id
+        else "",
     }
     return render(request, "donations/gift_thanks.html", context)
 

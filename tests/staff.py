@@ -42,6 +42,11 @@ def restore_staff_groups() -> None:
                 content_type__app_label="pages", codename__in=["view_sitepage", "change_sitepage"]
             ),
         )
+    pledges = importlib.import_module("donations.migrations.0015_pledge_permissions")
+    for name in pledges.GROUPS:
+        Group.objects.get(name=name).permissions.add(
+            *Permission.objects.filter(content_type__app_label="donations", codename__in=pledges.PLEDGE_PERMISSIONS)
+        )
     coordinators, _created = Group.objects.get_or_create(name="Care coordinators")
     coordinators.permissions.set(
         Permission.objects.filter(

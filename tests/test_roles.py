@@ -29,6 +29,11 @@ def expected_permissions(group: str) -> set[str]:
         "donations.change_offlinegift",
         "donations.view_recurringplan",
         "donations.moderate_message",
+        # Pledges: entered, changed (notes, cancel, write off) and paid by hand; never deleted.
+        "donations.view_pledge",
+        "donations.add_pledge",
+        "donations.change_pledge",
+        "donations.record_pledge_payment",
     }
     # Fundraisers' pages: reviewed, never deleted (gifts keep their soft credit); teams kept in full.
     fundraising = {"fundraisers.view_fundraiser", "fundraisers.add_fundraiser", "fundraisers.change_fundraiser"}
@@ -43,7 +48,7 @@ def expected_permissions(group: str) -> set[str]:
 def every_permission_asked() -> list[str]:
     models = {
         "campaign": [*CAMPAIGN_MODELS, "tally", "campaigndonor"],
-        "donations": ["gift", "offlinegift", "recurringplan", "webhookevent", "democheckoutsession"],
+        "donations": ["gift", "offlinegift", "recurringplan", "webhookevent", "democheckoutsession", "pledge"],
         "destination": ["carerequest", "destinationpage", "requestcount"],
         "fundraisers": ["fundraiser", "team", "fundraisertally"],
         "auth": ["user", "group"],
@@ -56,6 +61,7 @@ def every_permission_asked() -> list[str]:
         "donations.refund_gift",
         "donations.resend_receipt",
         "donations.moderate_message",
+        "donations.record_pledge_payment",
     ]
 
 

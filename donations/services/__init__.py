@@ -9,6 +9,7 @@ through tallies.gift_save().
 - refunds: Finance's refunds (RefundError) and Stripe's refund and dispute events
 - receipts: receipts and dedication notices, sent once, retried or resent
 - offline: gifts staff receive by hand
+- pledges: totals paid in instalments (online through a subscription that ends itself, or offline)
 - reconcile: re-applying what Stripe has that the webhooks may have missed
 
 Other code imports from this package; the names below are its public surface.
@@ -32,6 +33,19 @@ from .plans import (
     plan_portal_url,
     plan_record_invoice_failed,
     plan_record_subscription,
+)
+from .pledges import (
+    pledge_acknowledgement_send,
+    pledge_close,
+    pledge_create_offline,
+    pledge_figures,
+    pledge_payment_failed_send,
+    pledge_record_payment,
+    pledge_reminders_send,
+    pledge_schedule_text,
+    pledge_sentences,
+    pledge_set_end,
+    pledges_with_payments,
 )
 from .receipts import (
     MAX_RECEIPT_ATTEMPTS,
@@ -86,5 +100,16 @@ __all__ = [
     "plan_portal_url",
     "plan_record_invoice_failed",
     "plan_record_subscription",
+    "pledge_acknowledgement_send",
+    "pledge_close",
+    "pledge_create_offline",
+    "pledge_figures",
+    "pledge_payment_failed_send",
+    "pledge_record_payment",
+    "pledge_reminders_send",
+    "pledge_schedule_text",
+    "pledge_sentences",
+    "pledge_set_end",
+    "pledges_with_payments",
     "stripe_reconcile",
 ]

@@ -17,9 +17,10 @@ from core.localization import localized
 from fundraisers.models import Fundraiser
 
 from .. import stripe_gateway
-from ..models import Frequency, Gift
+from ..models import PERIOD_MONTHS, RECURRING_FREQUENCIES, Gift, Pledge
 from ..stripe_types import CheckoutSession
-from .plans import _plan_activate, _plan_for
+from .plans import _plan_activate, _plan_for, _pledge_instalment_recorded
+from .pledges import pledge_schedule_text
 from .stripe_events import EventRejected, _gift_apply_payer, _gift_id_from, _gift_mark_paid
 from .tallies import gift_save
 
@@ -41,10 +42,30 @@ def gift_create_pending(
     message: str,
     language: str,
     fundraiser: Fundraiser | None = None,
+    installments: int | None = None,
     amount_shown_to_fundraiser: bool = False,
 ) -> Gift:
-    """Record the donor's intent before sending them to Checkout: a pending gift that counts nothing."""
+    """
+    Record the donor's intent before sending them to Checkout: a pending gift that counts nothing.
+    With `installments`, the gift is the first instalment of a pending pledge (amount × installments).
+    """
+    pledge = None
+    if installments:
+        if frequency not in RECURRING_FREQUENCIES or not 2 <= installments <= Pledge.MAX_INSTALLMENTS:
+            raise ValueError(f"No pledge of {installments} instalments at {frequency!r}")
+        pledge = Pledge.objects.create(
+            campaign=campaign,
+            designation=designation,
+            source=Pledge.Source.ONLINE,
+            status=Pledge.Status.PENDING,
+            frequency=frequency,
+            installment_cents=amount_cents,
+            installments=installments,
+            first_due_on=timezone.localdate(),
+            language=language,
+        )
     gift = Gift(
+        pledge=pledge,
         campaign=campaign,
         designation=designation,
         amount_cents=amount_cents,
@@ -101,18 +122,31 @@ def checkout_session_params(*, gift: Gift) -> stripe_gateway.CheckoutRequest:
     description = ""
     if gift.fee_cents:
         description = str(_("Includes %(fee)s to cover processing fees") % {"fee": money.format_cents(gift.fee_cents)})
+    if gift.pledge_id:
+        # Checkout shows the donor the schedule they agree to, beside the first charge.
+        schedule = pledge_schedule_text(
+            installment_cents=gift.amount_cents, installments=gift.pledge.installments, frequency=gift.frequency
+        )
+        description = f"{schedule} {description}".strip()
+    # A pledge's plan carries its id and length too (the subscription's metadata, on every invoice).
+    pledge = {"pledge_id": str(gift.pledge_id), "installments": str(gift.pledge.installments)} if gift.pledge_id else {}
+    metadata = {
+        "gift_id": str(gift.pk),
+        "campaign": gift.campaign.slug,
+        "designation": gift.designation.slug if gift.designation_id else "",
+        **pledge,
+    }
+    months = PERIOD_MONTHS.get(gift.frequency, 1)
     return stripe_gateway.CheckoutRequest(
-        monthly=gift.frequency == Frequency.MONTHLY,
+        recurring=gift.frequency in RECURRING_FREQUENCIES,
+        interval="year" if months == 12 else "month",
+        interval_count=1 if months == 12 else months,
         amount_cents=gift.total_cents,
         currency=gift.currency,
         name=str(name)[:250],
         description=description,
         client_reference_id=str(gift.pk),
-        metadata={
-            "gift_id": str(gift.pk),
-            "campaign": gift.campaign.slug,
-            "designation": gift.designation.slug if gift.designation_id else "",
-        },
+        metadata=metadata,
         locale="es" if gift.language == "es" else "en" if gift.language == "en" else "auto",
         success_url=settings.SITE_URL + reverse("donations:thanks") + "?session_id={CHECKOUT_SESSION_ID}",
         cancel_url=settings.SITE_URL + reverse("donations:cancelled"),
@@ -195,7 +229,9 @@ def _gift_fulfil_checkout_session(session: CheckoutSession) -> Gift | None:
         gift.failure_reason = "Checkout Session expired"
     if _row_values(gift) == _row_values(locked):
         return gift  # nothing new (a repeated or later event about a recorded session): no write
-    return gift_save(gift, locked_previous=locked)
+    gift = gift_save(gift, locked_previous=locked)
+    _pledge_instalment_recorded(gift)
+    return gift
 
 
 def gift_fulfil_checkout_session_id(*, session_id: str) -> Gift | None:

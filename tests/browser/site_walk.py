@@ -15,7 +15,7 @@ from campaign.models import Update
 
 PAGES = [
     "home", "campaign", "embed", "updates", "update", "fundraiser", "team", "fundraiser-hidden",
-    "donate", "donate-errors", "demo-checkout", "thank-you",
+    "donate", "donate-pledge", "donate-errors", "demo-checkout", "thank-you",
     "cancelled", "manage", "manage-errors", "manage-done", "destination-inquiry", "destination-referral",
     "destination-errors", "destination-thanks", "privacy", "privacy-families", "terms", "contact",
     "donate-challenge", "404", "csrf-failure", "400", "500",
@@ -129,6 +129,10 @@ def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
 
     page.goto(base + "/donate/")
     visit("donate")
+    page.goto(base + "/donate/?amount=250&frequency=quarterly&installments=8")
+    expect(page.locator("#pledge-summary")).to_have_text("A pledge of $2,000.00: $250.00 a quarter for 8 quarters.")
+    visit("donate-pledge")
+    page.goto(base + "/donate/")
     page.get_by_label("Other amount", exact=True).check()
     page.get_by_label("Other amount (US dollars)").fill("1")
     page.get_by_role("button", name="Continue to secure payment").click()

@@ -88,7 +88,7 @@ def test_no_campaign_open_says_so(client, fake_stripe):
         ({"amount": "other", "other_amount": ""}, "other_amount", "Choose or enter an amount."),
         ({"amount": "", "other_amount": ""}, "amount", "Choose or enter an amount."),
         ({"amount": "-50"}, "amount", IN_DOLLARS),
-        ({"frequency": "weekly"}, "frequency", "Choose one time or monthly."),
+        ({"frequency": "weekly"}, "frequency", "Choose how often you give: one time, monthly, quarterly or annually."),
         ({"display_name": ""}, "display_name", "Enter a name for the donor wall, or choose to give anonymously."),
         ({"dedication": "memory"}, "honoree_name", "Enter the name of the person you are honoring."),
         (

@@ -90,7 +90,7 @@ def test_network_timeouts_are_retried_with_the_same_idempotency_key(client, fake
 
 
 CHECKOUT = stripe_gateway.CheckoutRequest(
-    monthly=False,
+    recurring=False,
     amount_cents=500,
     currency="usd",
     name="Gift",
