@@ -291,6 +291,13 @@ if FUNDRAISER_MODERATION not in ("pre", "post"):
 FUNDRAISER_SIGNUPS_PER_HOUR = env.int("FUNDRAISER_SIGNUPS_PER_HOUR", default=5)
 FUNDRAISER_PAGES_PER_HOUR = env.int("FUNDRAISER_PAGES_PER_HOUR", default=3)
 
+# --- Naming opportunities (recognition/) ---------------------------------------------------
+
+# Who gets the task email about a naming inquiry (default: every active member of Development staff).
+NAMING_NOTIFY_EMAILS = env.list("NAMING_NOTIFY_EMAILS", default=[])
+# Naming inquiries accepted per client address per hour.
+NAMING_INQUIRIES_PER_HOUR = env.int("NAMING_INQUIRIES_PER_HOUR", default=5)
+
 # --- Destination Care ---------------------------------------------------------------------
 
 # Who is told (by a link, never the details) that a new inquiry or referral arrived.
