@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 
 from django.db.models import F, QuerySet, Sum
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Trim
 
 from campaign.models import Campaign, Designation
 from fundraisers.models import Fundraiser
@@ -110,7 +110,7 @@ def giving_by_donor(*, campaign: Campaign, emails: list[str]) -> dict[str, int]:
         return {}
     rows = (
         Gift.objects.filter(campaign=campaign, status__in=Gift.COUNTED_STATUSES)
-        .annotate(email_key=Lower("donor_email"))
+        .annotate(email_key=Lower(Trim("donor_email")))
         .filter(email_key__in=emails)
         .values("email_key")
         .annotate(total=Sum("counted_cents"))

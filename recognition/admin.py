@@ -167,7 +167,9 @@ class NamingOpportunityAdmin(admin.ModelAdmin):
         return claim.expires_at if claim else ""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        # Only the form's fields: the status and recognition name are the services' (a claim made
+        # while this form was open must not be overwritten by the copy loaded with it).
+        obj.save(update_fields=[*form.Meta.fields, "updated_at"] if change else None)
         pages_invalidate_on_commit(content=True)
         data = form.cleaned_data
         action = data.get("claim_action")

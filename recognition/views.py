@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -29,7 +29,7 @@ def naming_plan(request, slug):
     Template: recognition/naming_plan.html. Context: campaign, plan (plan.Plan), rows, plan_filter,
     centers, statuses.
     """
-    campaign = campaign_selectors.campaign_for_page(slug=slug)
+    campaign = campaign_selectors.campaign_published().filter(slug=slug).first()
     if campaign is None:
         raise Http404("No such campaign")
     opportunities = list(selectors.opportunities_for_campaign(campaign=campaign))
@@ -53,17 +53,19 @@ def naming_plan(request, slug):
 def naming_inquiry(request, slug, pk):
     """
     “Ask about naming this space”: a short form (GET), stored and sent to the development office
-    (POST, then the thanks page). Invalid: the form again (400). A filled honeypot is thanked and
+    (POST, then a 303 to the thanks, ?sent=1). Invalid: the form again (400). A filled honeypot is thanked and
     nothing is stored; over the per-address limit, 429 and nothing stored.
 
     Template: recognition/naming_inquiry.html. Context: campaign, opportunity, form, sent.
     """
-    campaign = campaign_selectors.campaign_for_page(slug=slug)
+    campaign = campaign_selectors.campaign_published().filter(slug=slug).first()
     opportunity = selectors.opportunity_for_inquiry(campaign=campaign, pk=pk) if campaign else None
     if opportunity is None:
         raise Http404("No such space")
     context = {"campaign": campaign, "opportunity": opportunity, "sent": False}
     if request.method == "GET":
+        if request.GET.get("sent") == "1":  # after the POST (a reload sends nothing twice); repeats nothing sent
+            return render(request, "recognition/naming_inquiry.html", {**context, "form": None, "sent": True})
         return render(request, "recognition/naming_inquiry.html", {**context, "form": NamingInquiryForm()})
     form = NamingInquiryForm(request.POST)
     is_bot = form.is_bot
@@ -83,4 +85,4 @@ def naming_inquiry(request, slug, pk):
         services.inquiry_create(
             opportunity=opportunity, data=form.cleaned_data, language=get_language() or settings.LANGUAGE_CODE
         )
-    return render(request, "recognition/naming_inquiry.html", {**context, "form": None, "sent": True})
+    return HttpResponseRedirect(request.path + "?sent=1", status=303)
