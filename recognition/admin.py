@@ -169,7 +169,7 @@ class NamingOpportunityAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Only the form's fields: the status and recognition name are the services' (a claim made
         # while this form was open must not be overwritten by the copy loaded with it).
-        obj.save(update_fields=[*form.Meta.fields, "updated_at"] if change else None)
+        obj.save(update_fields=[*NamingOpportunityForm.Meta.fields, "updated_at"] if change else None)
         pages_invalidate_on_commit(content=True)
         data = form.cleaned_data
         action = data.get("claim_action")
