@@ -190,15 +190,16 @@ class NamingOpportunityAdmin(admin.ModelAdmin):
                     opportunity=obj,
                     recognition_name=data["approved_name"],
                     gift_id=data.get("gift_id"),
+                    claim_seen=data.get("claim_seen"),
                     user=request.user,
                 )
             elif action == ClaimAction.RELEASE:
-                services.space_release(opportunity=obj)
+                services.space_release(opportunity=obj, claim_seen=data.get("claim_seen"))
         except services.SpaceTaken:
             # Another member of staff (or a donor in Checkout) claimed it a moment ago.
             self.message_user(
                 request,
-                _("%(space)s was just claimed for someone else: nothing was changed. Reload to see who.")
+                _("%(space)s was just claimed for someone else: its status was not changed. Open it again to see who.")
                 % {"space": obj.name},
                 messages.ERROR,
             )

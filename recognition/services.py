@@ -155,11 +155,19 @@ def active_claim_id(opportunity: NamingOpportunity) -> int | None:
 
 
 @transaction.atomic
-def space_release(*, opportunity: NamingOpportunity, now: datetime.datetime | None = None) -> bool:
-    """Give the space back (a prospect declined, a gift was refunded). False when it had no claim."""
+def space_release(
+    *, opportunity: NamingOpportunity, claim_seen: int | None = None, now: datetime.datetime | None = None
+) -> bool:
+    """
+    Give the space back (a prospect declined, a gift was refunded). False when it had no claim;
+    SpaceTaken when `claim_seen` is given and another claim has taken its place (never release
+    someone else's).
+    """
     claim = _active_claim(opportunity)
     if claim is None:
         return False
+    if claim_seen is not None and claim.pk != claim_seen:
+        raise SpaceTaken(str(opportunity.pk))
     claim.released_at = now or timezone.now()
     claim.save(update_fields=["released_at"])
     _set_status(opportunity, NamingStatus.AVAILABLE)

@@ -40,7 +40,8 @@ def expected_permissions(group: str) -> set[str]:
     naming |= {"recognition.view_namingclaim", "recognition.view_naminginquiry", "recognition.change_naminginquiry"}
     naming |= {f"recognition.{action}_recognitionlevel" for action in CRUD}
     if group == "Finance":
-        return campaign | gifts | fundraising | pages | naming | {"donations.refund_gift", "donations.view_webhookevent"}
+        finance = {"donations.refund_gift", "donations.view_webhookevent"}
+        return campaign | gifts | fundraising | pages | naming | finance
     return campaign | gifts | fundraising | pages | naming
 
 
