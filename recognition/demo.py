@@ -105,7 +105,10 @@ def _spaces() -> list[dict]:
                 designation="dialysis-center",
             )
         )
-    return spaces
+    order = ["Infusion Center", *[f"Bay {n}" for n in range(1, 13)], "Nurses’ station", "Playroom", "Family lounge"]
+    order += ["Dialysis Center", *[f"Station {n}" for n in range(1, 7)]]
+    # The staff's order is the reading order: each center, then what is inside it.
+    return sorted(spaces, key=lambda space: order.index(space["name"]))
 
 
 LEVELS = [

@@ -1,7 +1,8 @@
 """
 The plan of the centers, drawn by the site: each naming opportunity is a rectangle on a grid
 (PLAN_COLUMNS × PLAN_ROWS cells), scaled to SVG units here so the template only places them.
-Larger spaces (a whole center) are drawn first, so the rooms inside them sit on top.
+A space with others inside it (a whole center) is drawn just before them, so they sit on top of
+it, and the keyboard goes through one center at a time.
 """
 
 from dataclasses import dataclass
@@ -54,10 +55,27 @@ def _inside(inner: NamingOpportunity, outer: NamingOpportunity) -> bool:
     )
 
 
+def _reading_order(opportunities: list[NamingOpportunity]) -> list[NamingOpportunity]:
+    """
+    Each enclosing space (a center) just before the spaces inside it, in the staff's order: the
+    keyboard and a screen reader go through one center at a time, and an enclosure is painted
+    under its rooms.
+    """
+
+    def outermost(opportunity):
+        outers = [other for other in opportunities if _inside(opportunity, other)]
+        return max(outers, key=lambda o: o.plan_w * o.plan_h) if outers else opportunity
+
+    def key(opportunity):
+        outer = outermost(opportunity)
+        return (outer.position, outer.pk, outer is not opportunity, opportunity.position, opportunity.pk)
+
+    return sorted(opportunities, key=key)
+
+
 def plan_draw(opportunities: list[NamingOpportunity]) -> Plan:
-    ordered = sorted(opportunities, key=lambda o: (-(o.plan_w * o.plan_h), o.position, o.pk))
     shapes = []
-    for opportunity in ordered:
+    for opportunity in _reading_order(opportunities):
         width, height = opportunity.plan_w * CELL, opportunity.plan_h * CELL
         enclosure = any(_inside(other, opportunity) for other in opportunities)
         if opportunity.status == "named" and opportunity.recognition_name:

@@ -45,7 +45,7 @@ def test_the_plan_draws_every_space_as_a_link_with_its_status_in_words(client, s
         assert f'href="#space-{space.pk}"' in text and f'id="space-{space.pk}"' in text
     bay = spaces["bay"]
     # Named: the approved name, in the plan (shortened to fit, whole in the link's name) and the table.
-    assert 'aria-label="Bay 1: named for The Rivera Family, $25,000"' in text
+    assert "<title>Bay 1: named for The Rivera Family, $25,000</title>" in text
     assert "Named for The Rivera Family" in text
     assert '<rect x="40" y="60" width="80" height="120" class="space space-named"/>' in text
     assert 'class="space space-held"' in text and ">Held</text>" in text
