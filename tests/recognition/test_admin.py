@@ -149,6 +149,22 @@ def test_a_space_claimed_while_the_form_was_open_is_not_taken_over(
     assert NamingClaim.objects.get(opportunity=space, released_at__isnull=True).holder_note == "first"
 
 
+def test_the_list_shows_each_holds_expiry_in_a_fixed_number_of_queries(
+    dev_client, campaign, django_assert_max_num_queries
+):
+    from tests.recognition.conftest import make_space
+
+    until = timezone.now() + datetime.timedelta(days=5)
+    for index in range(6):
+        space = make_space(campaign, f"Bay {index + 1}", xywh=(index * 4, 0, 4, 4))
+        services.space_hold(opportunity=space, expires_at=until, holder_note=f"prospect {index}")
+    dev_client.get("/admin/recognition/namingopportunity/")  # warm the session and permissions
+    with django_assert_max_num_queries(9):  # one more per held space before the subquery
+        listing = page_text(dev_client.get("/admin/recognition/namingopportunity/"))
+    assert listing.count(">Held<") >= 6
+    assert timezone.localtime(until).strftime("%Y") in listing
+
+
 def test_inquiries_are_read_and_marked_handled_but_not_added_or_deleted(dev_client, space):
     from recognition.models import NamingInquiry
 
