@@ -130,8 +130,8 @@ def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
 
     page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/naming/")
     visit("naming")
-    page.get_by_label("Center").select_option("dialysis")
-    page.get_by_label("Status").select_option("available")
+    page.get_by_label("Center", exact=True).select_option("dialysis")
+    page.get_by_label("Status", exact=True).select_option("available")
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state("load")
     assert "center=dialysis" in page.url
@@ -143,8 +143,8 @@ def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
     page.wait_for_load_state("load")
     assert page.get_by_role("alert").count() >= 1
     visit("naming-inquiry-errors")
-    page.get_by_label("Your name").fill("Ana Pérez")
-    page.get_by_label("Your email").fill("ana@example.com")
+    page.locator("main form").get_by_label("Your name").fill("Ana Pérez")
+    page.locator("main form").get_by_label("Your email").fill("ana@example.com")
     page.get_by_role("button", name="Send").click()
     page.wait_for_url(re.compile(r"sent=1"))
     visit("naming-inquiry-thanks")
