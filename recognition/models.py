@@ -136,8 +136,6 @@ class NamingClaim(models.Model):
         _("holder (staff note)"), max_length=200, blank=True, help_text=_("The prospect, for example “Rivera family”.")
     )
     expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
-    # A hold made from the gift form while the donor is in Checkout (released if the session expires).
-    checkout_session_id = models.CharField(max_length=255, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,6 +1,6 @@
 """
-Writes for naming opportunities: hold, pledge, name and release a space (staff, or the gift form
-while a donor is in Checkout), record an inquiry. Every change makes the public pages stale.
+Writes for naming opportunities: hold, pledge, name and release a space (staff), record an
+inquiry. Every change makes the public pages stale.
 
 The rule that one space is never given to two donors is the database's (NamingClaim's partial
 unique index): a claim is inserted, and a second claim on the same space fails with SpaceTaken
@@ -20,10 +20,6 @@ from .models import NamingClaim, NamingInquiry, NamingOpportunity, NamingStatus
 
 class SpaceTaken(Exception):
     """The space is already held, pledged or named (possibly a moment ago, by someone else)."""
-
-
-class NotClaimed(Exception):
-    """The change needs a claim on the space and it has none."""
 
 
 def _set_status(opportunity: NamingOpportunity, status: str, *, recognition_name: str = "") -> None:
@@ -62,7 +58,6 @@ def space_hold(
     expires_at: datetime.datetime,
     holder_note: str = "",
     user=None,
-    checkout_session_id: str = "",
     now: datetime.datetime | None = None,
 ) -> NamingClaim:
     """Hold an available space for a prospect until `expires_at`. SpaceTaken when it is not available."""
@@ -74,7 +69,6 @@ def space_hold(
         holder_note=holder_note,
         expires_at=expires_at,
         created_by=user,
-        checkout_session_id=checkout_session_id,
         created_at=now,
     )
     _set_status(opportunity, NamingStatus.HELD)
