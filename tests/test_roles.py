@@ -33,6 +33,7 @@ def expected_permissions(group: str) -> set[str]:
     # Fundraisers' pages: reviewed, never deleted (gifts keep their soft credit); teams kept in full.
     fundraising = {"fundraisers.view_fundraiser", "fundraisers.add_fundraiser", "fundraisers.change_fundraiser"}
     fundraising |= {f"fundraisers.{action}_team" for action in CRUD}
+    fundraising |= {"fundraisers.export_fundraiser", "fundraisers.message_fundraisers"}
     pages = {"pages.view_sitepage", "pages.change_sitepage"}
     # Naming: spaces kept and claimed (never deleted: one may carry a donor's name), claims read,
     # inquiries read and marked handled, giving societies kept in full.
