@@ -301,6 +301,13 @@ FUNDRAISER_THANKS_PER_HOUR = env.int("FUNDRAISER_THANKS_PER_HOUR", default=30)
 # How many fundraisers' pages and teams the campaign page's leaderboard names.
 FUNDRAISER_LEADERBOARD_SIZE = env.int("FUNDRAISER_LEADERBOARD_SIZE", default=5)
 
+# --- Naming opportunities (recognition/) ---------------------------------------------------
+
+# Who gets the task email about a naming inquiry (default: every active member of Development staff).
+NAMING_NOTIFY_EMAILS = env.list("NAMING_NOTIFY_EMAILS", default=[])
+# Naming inquiries accepted per client address per hour.
+NAMING_INQUIRIES_PER_HOUR = env.int("NAMING_INQUIRIES_PER_HOUR", default=5)
+
 # --- Destination Care ---------------------------------------------------------------------
 
 # Who is told (by a link, never the details) that a new inquiry or referral arrived.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("donations.urls")),
     path("", include("destination.urls")),
     path("", include("fundraisers.urls")),
+    path("", include("recognition.urls")),
     path("", include("pages.urls")),
     path("", include("campaign.urls")),
 ]

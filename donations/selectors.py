@@ -4,7 +4,8 @@ import datetime
 import time
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import Lower, Trim
 
 from campaign.models import Campaign, Designation
 from fundraisers.models import Fundraiser
@@ -97,6 +98,29 @@ class WallGift:
     is_pledge: bool
     is_monthly: bool
     given_at: datetime.datetime | None
+    # The donor's cumulative counted giving to the campaign (by email; this gift alone without one),
+    # for the recognition level the wall shows.
+    giving_cents: int = 0
+
+
+def giving_by_donor(*, campaign: Campaign, emails: list[str]) -> dict[str, int]:
+    """Each donor's cumulative counted giving to the campaign, by lower-cased email (one query)."""
+    emails = sorted({email.strip().lower() for email in emails if email and email.strip()})
+    if not emails:
+        return {}
+    rows = (
+        Gift.objects.filter(campaign=campaign, status__in=Gift.COUNTED_STATUSES)
+        .annotate(email_key=Lower(Trim("donor_email")))
+        .filter(email_key__in=emails)
+        .values("email_key")
+        .annotate(total=Sum("counted_cents"))
+    )
+    return {row["email_key"]: row["total"] or 0 for row in rows}
+
+
+def gift_for_naming(*, campaign_id: int, gift_id: int) -> Gift | None:
+    """A gift or pledge of this campaign that counts: what staff may attach to a naming opportunity."""
+    return Gift.objects.filter(pk=gift_id, campaign_id=campaign_id, status__in=Gift.COUNTED_STATUSES).first()
 
 
 def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
@@ -111,7 +135,10 @@ def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
         "frequency",
         "paid_at",
         "created_at",
+        "donor_email",
     )[:limit]
+    rows = list(rows)
+    giving = giving_by_donor(campaign=campaign, emails=[gift.donor_email for gift in rows])
     return [
         WallGift(
             name="" if gift.is_anonymous else gift.display_name.strip(),
@@ -121,6 +148,7 @@ def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
             is_pledge=gift.source == Gift.Source.PLEDGE,
             is_monthly=gift.frequency == Frequency.MONTHLY,
             given_at=gift.paid_at or gift.created_at,
+            giving_cents=giving.get(gift.donor_email.strip().lower(), gift.counted_cents),
         )
         for gift in rows
     ]

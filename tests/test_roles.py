@@ -40,9 +40,15 @@ def expected_permissions(group: str) -> set[str]:
     fundraising |= {f"fundraisers.{action}_team" for action in CRUD}
     fundraising |= {"fundraisers.export_fundraiser", "fundraisers.message_fundraisers"}
     pages = {"pages.view_sitepage", "pages.change_sitepage"}
+    # Naming: spaces kept and claimed (never deleted: one may carry a donor's name), claims read,
+    # inquiries read and marked handled, giving societies kept in full.
+    naming = {f"recognition.{action}_namingopportunity" for action in ("view", "add", "change")}
+    naming |= {"recognition.view_namingclaim", "recognition.view_naminginquiry", "recognition.change_naminginquiry"}
+    naming |= {f"recognition.{action}_recognitionlevel" for action in CRUD}
     if group == "Finance":
-        return campaign | gifts | fundraising | pages | {"donations.refund_gift", "donations.view_webhookevent"}
-    return campaign | gifts | fundraising | pages
+        finance = {"donations.refund_gift", "donations.view_webhookevent"}
+        return campaign | gifts | fundraising | pages | naming | finance
+    return campaign | gifts | fundraising | pages | naming
 
 
 def every_permission_asked() -> list[str]:
@@ -53,6 +59,7 @@ def every_permission_asked() -> list[str]:
         "fundraisers": ["fundraiser", "team", "fundraisertally"],
         "auth": ["user", "group"],
         "pages": ["sitepage"],
+        "recognition": ["namingopportunity", "namingclaim", "naminginquiry", "recognitionlevel"],
     }
     asked = [f"{app}.{action}_{model}" for app, names in models.items() for model in names for action in CRUD]
     return [

@@ -187,6 +187,9 @@ def _route_values(route: str, params: tuple[str, ...], model, objects: dict) -> 
     if model is not None:
         pk = str(draft.pk) if model is Update else _first_pk(model)
         return [{param: (pk if param in ("object_id", "pk", "id") else "1") for param in params}]
+    if route.startswith("campaigns/") and "pk" in params:  # a naming opportunity's inquiry
+        space = apps.get_model("recognition", "NamingOpportunity")._default_manager.order_by("pk").first()
+        return [{"slug": campaign.slug, "pk": str(space.pk if space is not None else 1)}]
     if route.startswith("campaigns/"):
         return [{"slug": campaign.slug}]
     if route.startswith("updates/"):

@@ -15,6 +15,7 @@ from campaign.models import Update
 
 PAGES = [
     "home", "campaign", "embed", "updates", "update", "fundraiser", "team", "fundraiser-hidden",
+    "naming", "naming-filtered", "naming-inquiry", "naming-inquiry-errors", "naming-inquiry-thanks",
     "donate", "donate-pledge", "donate-errors", "demo-checkout", "thank-you",
     "cancelled", "manage", "manage-errors", "manage-done", "destination-inquiry", "destination-referral",
     "destination-errors", "destination-thanks", "privacy", "privacy-families", "terms", "contact",
@@ -126,6 +127,27 @@ def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
     response = page.goto(f"{base}/fundraisers/{HIDDEN_FUNDRAISER_SLUG}/")
     assert response.status == 410
     visit("fundraiser-hidden")
+
+    page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/naming/")
+    visit("naming")
+    page.get_by_label("Center", exact=True).select_option("dialysis")
+    page.get_by_label("Status", exact=True).select_option("available")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("load")
+    assert "center=dialysis" in page.url
+    visit("naming-filtered")
+    page.get_by_role("link", name="Ask about naming this space: Station 2").click()
+    page.wait_for_load_state("load")
+    visit("naming-inquiry")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("alert").count() >= 1
+    visit("naming-inquiry-errors")
+    page.locator("main form").get_by_label("Your name").fill("Ana Pérez")
+    page.locator("main form").get_by_label("Your email").fill("ana@example.com")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url(re.compile(r"sent=1"))
+    visit("naming-inquiry-thanks")
 
     page.goto(base + "/donate/")
     visit("donate")

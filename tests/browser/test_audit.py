@@ -112,6 +112,7 @@ SPANISH_PAGES = [
     "es-donate",
     "es-donate-errors",
     "es-destination",
+    "es-naming",
     "es-privacy",
     "es-contact",
 ]
@@ -133,6 +134,8 @@ def _walk_in_spanish(page, base: str, visit) -> None:
     visit("es-donate-errors")
     page.goto(base + "/destination-care/")
     visit("es-destination")
+    page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/naming/")
+    visit("es-naming")
     page.goto(base + "/privacy/")
     visit("es-privacy")
     page.goto(base + "/contact/")
