@@ -11,6 +11,7 @@ urlpatterns = [
     # Django's set_language (django.conf.urls.i18n), without a CSRF token: see config.views.
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("donors.urls")),  # before donations: /donate/manage/ is the door to the donor's pages
     path("", include("donations.urls")),
     path("", include("destination.urls")),
     path("", include("fundraisers.urls")),

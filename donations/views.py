@@ -11,10 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import money, ratelimit
+from core import money
 
 from . import antifraud, demo, proof_of_work, receipts, selectors, services, stripe_gateway, turnstile, webhooks
-from .forms import GiftForm, PlanManageForm, PlanManageOpenForm
+from .forms import GiftForm, PlanManageOpenForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
 log = logging.getLogger(__name__)
@@ -254,27 +254,6 @@ def _local(url: str) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def plan_manage(request):
-    """
-    A donor asks for a link to manage their monthly gift. Template: donations/plan_manage.html.
-    Whatever the address, the answer is the same, so the page never tells who gives.
-    """
-    form = PlanManageForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"].strip().lower()
-        allowed = ratelimit.hit(scope="plan-manage-ip", key=ratelimit.client_ip(request), limit=10, window_seconds=3600)
-        allowed = ratelimit.hit(scope="plan-manage-email", key=email, limit=3, window_seconds=3600) and allowed
-        if not allowed:
-            return render(request, "donations/plan_manage.html", {"form": form, "rate_limited": True}, status=429)
-        response = render(request, "donations/plan_manage.html", {"form": None, "sent": True})
-        services.plan_manage_links_request(email=email, response=response)
-        return response
-    status = 400 if request.method == "POST" else 200
-    return render(request, "donations/plan_manage.html", {"form": form}, status=status)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
 def plan_manage_open(request):
     """
     Where the emailed link lands. The token is in the link's #fragment (never sent to any
@@ -316,7 +295,7 @@ def plan_manage_plan(request):
             request.session.pop(selectors.PLAN_SESSION_KEY, None)
             return render(request, "donations/plan_manage_link.html", {**context, "cancelled": True})
         try:
-            portal_url = services.plan_portal_url(plan=plan, return_url=settings.SITE_URL + reverse("donations:manage"))
+            portal_url = services.plan_portal_url(plan=plan, return_url=settings.SITE_URL + reverse("donors:home"))
         except stripe_gateway.PaymentError as error:
             log.error("Customer Portal for plan %s failed: %r", plan.pk, error)
             return render(request, "donations/plan_manage_link.html", {**context, "error": error.user_message}, 503)

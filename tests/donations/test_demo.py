@@ -76,7 +76,9 @@ def test_demo_plan_can_be_cancelled_from_the_emailed_link(client, demo_payments,
         client.post("/donate/manage/", {"email": "m@example.com"})
     link = mail.outbox[0].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
     path, token = link.split("#")
-    assert client.post(path, {"token": token})["Location"] == "/donate/manage/plan/"
+    assert client.post(path, {"token": token})["Location"] == "/donate/manage/you/"
+    plan = RecurringPlan.objects.get()
+    assert client.post(f"/donate/manage/you/plans/{plan.pk}/")["Location"] == "/donate/manage/plan/"
 
     response = client.post("/donate/manage/plan/")
 
