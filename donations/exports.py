@@ -51,6 +51,11 @@ COLUMNS = [
     _("Stripe payment intent"),
     _("Stripe subscription"),
     _("Stripe customer"),
+    _("UTM source"),
+    _("UTM medium"),
+    _("UTM campaign"),
+    _("Source code"),
+    _("Recovered at checkout"),
 ]
 _FIELDS = [
     "pk",
@@ -80,6 +85,11 @@ _FIELDS = [
     "stripe_customer_id",
     "receipt_year",
     "receipt_serial",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "source_code",
+    "recovered_from_session_id",
 ]
 
 
@@ -131,6 +141,11 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
         customer,
         receipt_year,
         receipt_serial,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        source_code,
+        recovered_from,
     ) in rows:
         when = paid_at or created_at
         yield [
@@ -166,6 +181,11 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
             payment_intent,
             subscription,
             customer,
+            neutralise(utm_source),
+            neutralise(utm_medium),
+            neutralise(utm_campaign),
+            neutralise(source_code),
+            str(_("yes")) if recovered_from else "",
         ]
 
 

@@ -17,7 +17,16 @@ MESSAGE_MAX_LENGTH = 500
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 # Spam on a donor wall is mostly links: a message with one is refused before anyone reviews it.
 LINK_OR_ADDRESS = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[^\s@]@[^\s@]+\.[a-z]{2,})")
+# What a utm_* value or a ?source= code may be: words, digits and - _ . + % ~ (anything else is dropped).
+ATTRIBUTION = re.compile(r"[-\w.+%~ ]+")
+ATTRIBUTION_FIELDS = {"utm_source": 100, "utm_medium": 100, "utm_campaign": 100, "source": 40}
 TOO_LARGE = _("Online gifts are limited to %(max)s. For a larger gift, please contact us: we would love to help.")
+
+
+def attribution_value(name: str, value) -> str:
+    """A landing URL's utm_* or source value as kept on the gift: bounded, plain, else ""."""
+    text = " ".join(str(value or "").split())[: ATTRIBUTION_FIELDS[name]]
+    return text if ATTRIBUTION.fullmatch(text) else ""
 
 
 def _amount_error_bounds() -> dict:
@@ -82,6 +91,21 @@ class GiftForm(forms.Form):
         error_messages={"max_length": _("Keep your message to %(limit_value)d characters (it has %(show_value)d).")},
     )
 
+    remind_me = forms.BooleanField(label=_("Email me a link if I don't finish"), required=False)
+    reminder_email = forms.EmailField(
+        label=_("Your email, for that one reminder"),
+        required=False,
+        max_length=254,
+        help_text=_("One email with a link back to your gift, only if you leave before paying. Nothing else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter a valid email address, like name@example.com.")},
+    )
+    # Where the donor came from (utm_* and ?source= of the landing URL): hidden, never an error.
+    utm_source = forms.CharField(widget=forms.HiddenInput, required=False)
+    utm_medium = forms.CharField(widget=forms.HiddenInput, required=False)
+    utm_campaign = forms.CharField(widget=forms.HiddenInput, required=False)
+    source = forms.CharField(widget=forms.HiddenInput, required=False)
+
     # A field a person never sees (off-screen, skipped by the keyboard and by screen readers);
     # a bot that fills every input gives itself away (donations.antifraud refuses it).
     leave_blank = forms.CharField(
@@ -125,9 +149,42 @@ class GiftForm(forms.Form):
                 initial["amount"], initial["other_amount"] = OTHER, text
         if query.get("frequency") in Frequency.values:
             initial["frequency"] = query["frequency"]
+        for name in ATTRIBUTION_FIELDS:
+            if value := attribution_value(name, query.get(name)):
+                initial[name] = value
         designation = str(query.get("designation", ""))
         if SLUG_RE.fullmatch(designation) and campaign.designations.filter(slug=designation).exists():
             initial["designation"] = query["designation"]
+        return initial
+
+    @classmethod
+    def initial_from_gift(cls, gift: Gift) -> dict:
+        """What the donor entered for an unpaid gift, to fill the form again when they come back from Checkout."""
+        presets = [cents // 100 for cents in gift.campaign.preset_amounts_cents]
+        initial: dict = {"returned": True, "frequency": gift.frequency, "cover_fee": gift.fee_cents > 0}
+        if gift.amount_cents % 100 == 0 and gift.amount_cents // 100 in presets:
+            initial["amount"] = str(gift.amount_cents // 100)
+        else:
+            initial["amount"], initial["other_amount"] = (
+                OTHER,
+                f"{gift.amount_cents // 100}.{gift.amount_cents % 100:02d}",
+            )
+        if gift.designation_id:
+            initial["designation"] = gift.designation.slug
+        initial.update(
+            display_name=gift.display_name,
+            is_anonymous=gift.is_anonymous,
+            message=gift.message,
+            dedication=gift.dedication,
+            honoree_name=gift.honoree_name,
+            honoree_email=gift.honoree_email,
+            remind_me=bool(gift.recovery_email),
+            reminder_email=gift.recovery_email,
+            utm_source=gift.utm_source,
+            utm_medium=gift.utm_medium,
+            utm_campaign=gift.utm_campaign,
+            source=gift.source_code,
+        )
         return initial
 
     def clean_campaign(self):
@@ -178,6 +235,12 @@ class GiftForm(forms.Form):
             data["display_name"] = ""
         elif not (data.get("display_name") or "").strip():
             self.add_error("display_name", _("Enter a name for the donor wall, or choose to give anonymously."))
+        for name in ATTRIBUTION_FIELDS:
+            data[name] = attribution_value(name, data.get(name))
+        if data.get("remind_me") and not data.get("reminder_email") and "reminder_email" not in self.errors:
+            self.add_error("reminder_email", _("Enter your email for the reminder, or uncheck the box."))
+        if not data.get("remind_me"):
+            data["reminder_email"] = ""
         if data.get("dedication"):
             if not (data.get("honoree_name") or "").strip():
                 self.add_error("honoree_name", _("Enter the name of the person you are honoring."))

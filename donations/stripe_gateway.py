@@ -168,6 +168,8 @@ class CheckoutRequest:
     success_url: str
     cancel_url: str
     customer_email: str = ""
+    # Ask Checkout for a recovery link when the session expires unpaid (after_expiration.recovery.url).
+    recovery: bool = False
 
 
 def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
@@ -199,6 +201,8 @@ def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
         params["payment_intent_data"] = {"metadata": request.metadata}
     if request.customer_email:
         params["customer_email"] = request.customer_email
+    if request.recovery:
+        params["after_expiration"] = {"recovery": {"enabled": True}}
     return params
 
 
@@ -434,3 +438,16 @@ def object_id(value: Any) -> str:
     if isinstance(value, dict):
         value = value.get("id")
     return value if isinstance(value, str) else ""
+
+
+def checkout_recovery_url(session: dict) -> str:
+    """The link Checkout attached to an expired session for the donor to start again ("" if none)."""
+    recovery = (session.get("after_expiration") or {}).get("recovery") or {}
+    url = recovery.get("url")
+    return url if isinstance(url, str) and url.startswith("https://") and len(url) <= 2000 else ""
+
+
+def checkout_recovered_from(session: dict) -> str:
+    """The expired session a session was recovered from ("" for a first session)."""
+    value = session.get("recovered_from")
+    return value if isinstance(value, str) and value.startswith("cs_") else ""

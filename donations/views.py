@@ -81,6 +81,8 @@ def gift_form(request):
         message=data["message"].strip(),
         language=(get_language() or settings.LANGUAGE_CODE)[:8],
         fundraiser=data["fundraiser"],
+        attribution={name: data[name] for name in ("utm_source", "utm_medium", "utm_campaign", "source")},
+        recovery_email=data["reminder_email"],
     )
     try:
         url = services.gift_checkout_start(gift=gift)
@@ -103,6 +105,7 @@ def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reaso
     """The gift form; with `challenge`, the check too (and the CSP that lets its script, frame or workers run)."""
     kind = antifraud.challenge_kind() if challenge else ""
     context = {
+        "returned": bool(form.initial.get("returned")),
         "form": form,
         "campaign": campaign,
         "challenge": challenge,
@@ -183,9 +186,38 @@ def gift_thanks(request):
     return render(request, "donations/gift_thanks.html", context)
 
 
+def _own_unpaid_gift(request) -> Gift | None:
+    """The ?gift= this browser started (its Checkout Session is in this session) and did not pay."""
+    gift_id = str(request.GET.get("gift", ""))
+    if not gift_id.isdigit() or len(gift_id) > 12:
+        return None
+    gift = (
+        Gift.objects.select_related("campaign", "designation", "fundraiser")
+        .filter(pk=int(gift_id), source=Gift.Source.ONLINE)
+        .exclude(stripe_checkout_session_id="")
+        .first()
+    )
+    if gift is None or gift.stripe_checkout_session_id not in request.session.get(BROWSER_SESSIONS_KEY, []):
+        return None
+    if gift.status not in (Gift.Status.PENDING, Gift.Status.FAILED, Gift.Status.EXPIRED):
+        return None
+    return gift
+
+
 @never_cache
 def gift_cancelled(request):
-    """Back from Checkout without paying. Template: donations/gift_cancelled.html. Records nothing."""
+    """
+    Back from Checkout without paying. Records nothing. For the browser that started the gift
+    (?gift=<id>), the gift form again, holding everything they entered (donations/gift_form.html
+    with `returned`); otherwise donations/gift_cancelled.html.
+    """
+    gift = _own_unpaid_gift(request)
+    if gift is not None and selectors.campaign_for_gift_form(slug=gift.campaign.slug) is not None:
+        fundraiser = selectors.fundraiser_for_gift_form(
+            campaign=gift.campaign, slug=gift.fundraiser.slug if gift.fundraiser_id else None
+        )
+        form = GiftForm(initial=GiftForm.initial_from_gift(gift), campaign=gift.campaign, fundraiser=fundraiser)
+        return _gift_form_page(request, form=form, campaign=gift.campaign, challenge=antifraud.challenge_required())
     return render(request, "donations/gift_cancelled.html", {"campaign": selectors.campaign_for_gift_form(slug=None)})
 
 

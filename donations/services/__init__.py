@@ -43,6 +43,7 @@ from .receipts import (
     honoree_notice_allowed,
 )
 from .reconcile import stripe_reconcile
+from .recovery import gift_recovery_reminder_send
 from .refunds import (
     RefundError,
     gift_link_invoice_payment,
@@ -75,6 +76,7 @@ __all__ = [
     "gift_record_dispute",
     "gift_record_invoice_paid",
     "gift_record_refund",
+    "gift_recovery_reminder_send",
     "gift_refund",
     "gift_refund_notice_send",
     "gift_save",

@@ -19,7 +19,8 @@ from fundraisers.models import Fundraiser
 from .. import stripe_gateway
 from ..models import Frequency, Gift
 from .plans import _plan_activate, _plan_for
-from .stripe_events import EventRejected, _apply_customer_details, _gift_id_from, _gift_mark_paid
+from .recovery import _recovery_reminder_enqueue
+from .stripe_events import EventRejected, _apply_customer_details, _enqueue_after_commit, _gift_id_from, _gift_mark_paid
 from .tallies import gift_save
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ def gift_create_pending(
     message: str,
     language: str,
     fundraiser: Fundraiser | None = None,
+    attribution: dict[str, str] | None = None,
+    recovery_email: str = "",
 ) -> Gift:
     """Record the donor's intent before sending them to Checkout: a pending gift that counts nothing."""
     gift = Gift(
@@ -60,7 +63,13 @@ def gift_create_pending(
         message_status=_new_message_status(message),
         language=language,
         fundraiser=fundraiser,
+        recovery_email=recovery_email,
     )
+    attribution = attribution or {}
+    gift.utm_source = attribution.get("utm_source", "")[:100]
+    gift.utm_medium = attribution.get("utm_medium", "")[:100]
+    gift.utm_campaign = attribution.get("utm_campaign", "")[:100]
+    gift.source_code = attribution.get("source", "")[:40]
     return gift_save(gift)
 
 
@@ -112,8 +121,10 @@ def checkout_session_params(*, gift: Gift) -> stripe_gateway.CheckoutRequest:
         },
         locale="es" if gift.language == "es" else "en" if gift.language == "en" else "auto",
         success_url=settings.SITE_URL + reverse("donations:thanks") + "?session_id={CHECKOUT_SESSION_ID}",
-        cancel_url=settings.SITE_URL + reverse("donations:cancelled"),
-        customer_email=gift.donor_email,
+        # The gift's id brings this browser back to its own form, filled in (views.gift_cancelled).
+        cancel_url=settings.SITE_URL + reverse("donations:cancelled") + f"?gift={gift.pk}",
+        customer_email=gift.donor_email or gift.recovery_email,
+        recovery=bool(gift.recovery_email),
     )
 
 
@@ -160,6 +171,12 @@ def _gift_fulfil_checkout_session(session: dict) -> Gift | None:
     if gift is None:
         return None
     locked = copy.copy(gift)  # the row as it is under our lock: gift_save need not read it again
+    recovered_from = stripe_gateway.checkout_recovered_from(session)
+    if recovered_from and gift.stripe_checkout_session_id == recovered_from and session.get("id"):
+        # The donor came back through the reminder's recovery link: Checkout made a copy of the
+        # expired session (same client_reference_id and metadata); the gift follows it.
+        gift.recovered_from_session_id = recovered_from
+        gift.stripe_checkout_session_id = session["id"]
     if gift.stripe_checkout_session_id != session.get("id"):
         # A gift whose session id was never saved (a crash right after Stripe answered) is still
         # ours if the metadata and the amount agree; any other session id is someone else's.
@@ -196,6 +213,11 @@ def _gift_fulfil_checkout_session(session: dict) -> Gift | None:
     elif status == "expired" and gift.status == Gift.Status.PENDING:
         gift.status = Gift.Status.EXPIRED
         gift.failure_reason = "Checkout Session expired"
+        recovery_url = stripe_gateway.checkout_recovery_url(session)
+        if gift.recovery_email and recovery_url and gift.recovery_sent_at is None:
+            gift.recovery_url = recovery_url
+            gift_id = gift.pk
+            _enqueue_after_commit(lambda: _recovery_reminder_enqueue(gift_id=gift_id))
     if _row_values(gift) == _row_values(locked):
         return gift  # nothing new (a repeated or later event about a recorded session): no write
     return gift_save(gift, locked_previous=locked)
