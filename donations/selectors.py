@@ -328,3 +328,33 @@ def donor_language(*, email: str) -> str:
     )
     latest = max((row for row in (gift, plan) if row), key=lambda row: row[1], default=None)
     return latest[0] if latest else ""
+
+
+# Which Checkout Sessions this browser started (views.gift_form keeps them in the session).
+BROWSER_SESSIONS_KEY = "donations_checkout_sessions"
+
+
+def gift_started_by_browser(*, session, gift_id: int) -> Gift | None:
+    """A gift whose Checkout Session this browser started, or None (any other gift: never told apart)."""
+    started = session.get(BROWSER_SESSIONS_KEY, [])
+    if not isinstance(started, list):
+        return None
+    gift = Gift.objects.select_related("campaign").filter(pk=gift_id, source=Gift.Source.ONLINE).first()
+    return (
+        gift
+        if gift is not None and gift.stripe_checkout_session_id and gift.stripe_checkout_session_id in started
+        else None
+    )
+
+
+def gift_counted_cents(*, gift_ids: list[int]) -> dict[int, int]:
+    """What each of these gifts counts (net of refunds; 0 for unpaid ones): for tribute totals."""
+    return dict(Gift.objects.filter(pk__in=gift_ids).values_list("pk", "counted_cents"))
+
+
+def gift_language(*, gift_id: int) -> str:
+    return Gift.objects.filter(pk=gift_id).values_list("language", flat=True).first() or ""
+
+
+def gift_is_paid(*, gift: Gift) -> bool:
+    return gift.status in Gift.SETTLED_STATUSES

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 SESSION_ID_RE = re.compile(r"^cs_(test|live)_[A-Za-z0-9]{8,250}$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 # The Checkout Sessions this browser started: the thank-you page shows a gift's details only to them.
-BROWSER_SESSIONS_KEY = "donations_checkout_sessions"
+BROWSER_SESSIONS_KEY = selectors.BROWSER_SESSIONS_KEY
 
 
 def _campaign_slug(value) -> str | None:

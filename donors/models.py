@@ -44,3 +44,78 @@ class StatementSend(models.Model):
 
     def __str__(self):
         return f"Statement {self.year} for {self.email}"
+
+
+def _private_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class Honoree(models.Model):
+    """
+    The person a tribute page is for. Its page is private: reachable only by its unguessable key,
+    which the donor gives to the family. Staff may merge two pages by moving cards between them.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    is_memorial = models.BooleanField(_("in memory"), default=False)
+    key = models.CharField(max_length=64, unique=True, default=_private_key, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("honoree")
+        verbose_name_plural = _("honorees")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("donors:honoree", kwargs={"key": self.key})
+
+
+class TributeCard(models.Model):
+    """
+    The card that comes with a gift in honor or in memory: an e-card emailed on a chosen day with a
+    link to its web page, and, if asked, a printed card that staff mail (the print queue).
+    """
+
+    class Design(models.TextChoices):
+        SUNRISE = "sunrise", _("Sunrise")
+        LEAVES = "leaves", _("Leaves")
+        STARS = "stars", _("Night stars")
+        HEARTS = "hearts", _("Hearts")
+
+    gift = models.OneToOneField("donations.Gift", on_delete=models.PROTECT, related_name="tribute_card")
+    honoree = models.ForeignKey(Honoree, on_delete=models.PROTECT, related_name="cards")
+    design = models.CharField(_("design"), max_length=10, choices=Design.choices, default=Design.SUNRISE)
+    from_name = models.CharField(_("from"), max_length=120)
+    message = models.TextField(_("message"), max_length=600, blank=True)
+    show_amount = models.BooleanField(_("show the amount"), default=False)
+    recipient_name = models.CharField(_("recipient's name"), max_length=120, blank=True)
+    recipient_email = models.EmailField(_("recipient's email"), blank=True)
+    send_on = models.DateField(_("send on"))
+    key = models.CharField(max_length=64, unique=True, default=_private_key, editable=False)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True, editable=False)
+    print_requested = models.BooleanField(_("printed card requested"), default=False)
+    mail_to = models.TextField(_("mail the printed card to"), max_length=500, blank=True)
+    printed_at = models.DateTimeField(_("printed card mailed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tribute card")
+        verbose_name_plural = _("tribute cards")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["emailed_at", "send_on"], name="tributecard_due_idx")]
+
+    def __str__(self):
+        return f"Tribute card {self.pk} for {self.honoree}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("donors:card", kwargs={"key": self.key})

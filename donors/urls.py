@@ -14,4 +14,7 @@ urlpatterns = [
     path("donate/manage/you/statements/<int:year>/", views.statement, name="statement"),
     path("donate/manage/you/statements/<int:year>.pdf", views.statement_pdf, name="statement_pdf"),
     path("donate/manage/you/plans/<int:plan_id>/", views.plan_open, name="plan_open"),
+    path("donate/tribute-card/<int:gift_id>/", views.card_new, name="card_new"),
+    path("tributes/cards/<str:key>/", views.card, name="card"),
+    path("tributes/<str:key>/", views.honoree, name="honoree"),
 ]

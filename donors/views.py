@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import money, ratelimit
 from donations import selectors, services
 
-from . import access, pdf, statements
-from .forms import DoorForm, OpenForm
+from . import access, pdf, statements, tributes
+from .forms import DoorForm, OpenForm, TributeCardForm
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -99,6 +99,9 @@ def home(request, *, email: str):
         {"plan": plan, "amount": money.format_cents(plan.amount_cents + plan.fee_cents)}
         for plan in selectors.donor_plans(email=email)
     ]
+    cards = tributes.cards_for_gifts(gift_ids=[row["gift"].pk for row in gifts if row["gift"].dedication])
+    for row in gifts:
+        row["card"] = cards.get(row["gift"].pk)
     context = {
         "email": email,
         "gifts": gifts,
@@ -174,4 +177,66 @@ def plan_open(request, plan_id: int, *, email: str):
 def _pdf_response(body: bytes, *, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Tributes ------------------------------------------------------------------------------------
+
+
+def _tribute_gift(request, gift_id: int):
+    """A paid gift in honor or memory this visitor may add a card to: theirs by the emailed link, or by this browser."""
+    email = access.access_email(session=request.session)
+    gift = selectors.donor_gift(email=email, gift_id=gift_id) if email else None
+    if gift is None:
+        gift = selectors.gift_started_by_browser(session=request.session, gift_id=gift_id)
+    if gift is None or not gift.dedication or not selectors.gift_is_paid(gift=gift):
+        raise Http404("No such tribute gift.")
+    return gift
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def card_new(request, gift_id: int):
+    """
+    The card for a gift in honor or memory. Template: donors/card_form.html (context: form, gift,
+    designs, card — the card once made).
+    """
+    gift = _tribute_gift(request, gift_id)
+    existing = tributes.card_for_gift(gift_id=gift.pk)
+    if existing is not None:
+        return render(request, "donors/card_form.html", {"gift": gift, "card": existing, "made": False})
+    form = TributeCardForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        card = tributes.card_create(gift=gift, data=form.cleaned_data)
+        return render(request, "donors/card_form.html", {"gift": gift, "card": card, "made": True})
+    status = 400 if request.method == "POST" else 200
+    response = render(request, "donors/card_form.html", {"gift": gift, "form": form}, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def card(request, key: str):
+    """An e-card's page, by its unguessable key. Template: donors/card.html (context: card, amount)."""
+    found = tributes.card_by_key(key=key)
+    if found is None:
+        raise Http404("No such card.")
+    response = render(request, "donors/card.html", {"card": found, "amount": tributes.card_amount(found)})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def honoree(request, key: str):
+    """
+    The private tribute page of one honoree: who gave in their honor or memory and their messages,
+    never an amount. Template: donors/honoree.html (context: honoree, cards).
+    """
+    found = tributes.honoree_by_key(key=key)
+    if found is None:
+        raise Http404("No such page.")
+    response = render(
+        request, "donors/honoree.html", {"honoree": found, "cards": tributes.honoree_cards(honoree=found)}
+    )
+    response["X-Robots-Tag"] = "noindex"
     return response

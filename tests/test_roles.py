@@ -34,6 +34,7 @@ def expected_permissions(group: str) -> set[str]:
     fundraising = {"fundraisers.view_fundraiser", "fundraisers.add_fundraiser", "fundraisers.change_fundraiser"}
     fundraising |= {f"fundraisers.{action}_team" for action in CRUD}
     pages = {"pages.view_sitepage", "pages.change_sitepage"}
+    pages |= {"donors.view_tributecard", "donors.change_tributecard", "donors.view_honoree", "donors.change_honoree"}
     if group == "Finance":
         return campaign | gifts | fundraising | pages | {"donations.refund_gift", "donations.view_webhookevent"}
     return campaign | gifts | fundraising | pages
@@ -47,6 +48,7 @@ def every_permission_asked() -> list[str]:
         "fundraisers": ["fundraiser", "team", "fundraisertally"],
         "auth": ["user", "group"],
         "pages": ["sitepage"],
+        "donors": ["tributecard", "honoree", "donoraccesstoken", "statementsend"],
     }
     asked = [f"{app}.{action}_{model}" for app, names in models.items() for model in names for action in CRUD]
     return [

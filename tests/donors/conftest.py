@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core import mail
 
+from tests.donations.conftest import deliver, fake_stripe  # noqa: F401 - the fake Stripe for tributes at checkout
 from tests.factories import GiftFactory
 
 LINK = re.compile(r"https?://[^/\s]+(/donate/manage/access/)#(\S+)")
