@@ -176,3 +176,23 @@ def test_a_plan_opens_its_management_page_only_for_its_donor(client, sign_in, al
     opened = client.post(f"/donate/manage/you/plans/{mine.pk}/")
     assert opened.status_code == 303 and opened["Location"] == "/donate/manage/plan/"
     assert client.get("/donate/manage/plan/").status_code == 200
+
+
+def test_the_donor_pages_cost_a_fixed_number_of_queries(client, sign_in, alice_gift, django_assert_num_queries):
+    from tests.factories import GiftFactory
+
+    for serial in range(60, 70):  # more gifts, no more queries
+        GiftFactory(
+            donor_email="alice@example.com",
+            dedication="honor",
+            honoree_name="Sam",
+            receipt_year=2026,
+            receipt_serial=serial,
+        )
+    sign_in("alice@example.com")
+
+    # session, gifts (with campaign), plans, tribute cards, statement years
+    with django_assert_num_queries(5):
+        assert client.get("/donate/manage/you/").status_code == 200
+    with django_assert_num_queries(2):  # session, the gift
+        assert client.get(f"/donate/manage/you/gifts/{alice_gift.pk}/receipt/").status_code == 200

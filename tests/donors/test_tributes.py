@@ -177,3 +177,17 @@ def test_the_browser_that_gave_can_make_the_card_from_the_thank_you_page(client,
     thanks = client.get(f"/donate/thanks/?session_id={gift.stripe_checkout_session_id}").content.decode()
     assert f"/donate/tribute-card/{gift.pk}/" in thanks
     assert client.get(f"/donate/tribute-card/{gift.pk}/").status_code == 200
+
+
+def test_the_card_and_honoree_pages_cost_a_fixed_number_of_queries(client, tribute_gift, django_assert_num_queries):
+    honoree = Honoree.objects.create(name="Rose Doe", is_memorial=True)
+    for number in range(5):
+        gift = GiftFactory(dedication="memory", honoree_name="Rose Doe")
+        card = TributeCard.objects.create(
+            gift=gift, honoree=honoree, from_name=f"G{number}", send_on=timezone.localdate()
+        )
+
+    with django_assert_num_queries(1):  # the card with its honoree
+        assert client.get(f"/tributes/cards/{card.key}/").status_code == 200
+    with django_assert_num_queries(2):  # the honoree, its cards
+        assert client.get(f"/tributes/{honoree.key}/").status_code == 200
