@@ -56,6 +56,7 @@ COLUMNS = [
     _("UTM campaign"),
     _("Source code"),
     _("Recovered at checkout"),
+    _("Newsletter consent"),
 ]
 _FIELDS = [
     "pk",
@@ -90,6 +91,7 @@ _FIELDS = [
     "utm_campaign",
     "source_code",
     "recovered_from_session_id",
+    "newsletter_consent_at",
 ]
 
 
@@ -146,6 +148,7 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
         utm_campaign,
         source_code,
         recovered_from,
+        newsletter_consent_at,
     ) in rows:
         when = paid_at or created_at
         yield [
@@ -186,6 +189,7 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
             neutralise(utm_campaign),
             neutralise(source_code),
             str(_("yes")) if recovered_from else "",
+            newsletter_consent_at.astimezone(tz).date().isoformat() if newsletter_consent_at else "",
         ]
 
 

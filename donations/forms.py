@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign
-from core import money
+from core import consent, money
 from core.localization import localized
 from fundraisers.models import Fundraiser
 
@@ -91,6 +91,7 @@ class GiftForm(forms.Form):
         error_messages={"max_length": _("Keep your message to %(limit_value)d characters (it has %(show_value)d).")},
     )
 
+    newsletter = forms.BooleanField(label=consent.NEWSLETTER_WORDING, required=False, initial=False)
     remind_me = forms.BooleanField(label=_("Email me a link if I don't finish"), required=False)
     reminder_email = forms.EmailField(
         label=_("Your email, for that one reminder"),
@@ -178,6 +179,7 @@ class GiftForm(forms.Form):
             dedication=gift.dedication,
             honoree_name=gift.honoree_name,
             honoree_email=gift.honoree_email,
+            newsletter=gift.newsletter_consent_at is not None,
             remind_me=bool(gift.recovery_email),
             reminder_email=gift.recovery_email,
             utm_source=gift.utm_source,

@@ -176,6 +176,9 @@ class Gift(models.Model):
     recovery_url = models.URLField(_("Checkout recovery link"), max_length=2000, blank=True, editable=False)
     recovery_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True, editable=False)
     recovered_from_session_id = models.CharField(max_length=255, blank=True, editable=False)
+    # The gift form's newsletter opt-in (unchecked by default): when, and the exact words the donor saw.
+    newsletter_consent_at = models.DateTimeField(_("newsletter consent at"), null=True, blank=True, editable=False)
+    newsletter_consent_wording = models.TextField(_("newsletter consent wording"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import money
+from core import consent, money
 
 from . import antifraud, demo, proof_of_work, receipts, selectors, services, stripe_gateway, turnstile, webhooks
 from .forms import GiftForm, PlanManageOpenForm
@@ -83,6 +83,7 @@ def gift_form(request):
         fundraiser=data["fundraiser"],
         attribution={name: data[name] for name in ("utm_source", "utm_medium", "utm_campaign", "source")},
         recovery_email=data["reminder_email"],
+        newsletter_wording=str(consent.NEWSLETTER_WORDING) if data["newsletter"] else "",
     )
     try:
         url = services.gift_checkout_start(gift=gift)

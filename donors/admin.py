@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from core import money
 
 from . import tributes
-from .models import Honoree, TributeCard
+from .models import ConsentRecord, ContactPreference, Honoree, TributeCard
 
 
 class PrintQueueFilter(admin.SimpleListFilter):
@@ -106,3 +106,39 @@ class HonoreeAdmin(admin.ModelAdmin):
     @admin.display(description=_("private page"))
     def page_link(self, honoree):
         return honoree.get_absolute_url()
+
+
+@admin.register(ContactPreference)
+class ContactPreferenceAdmin(admin.ModelAdmin):
+    """What donors chose on their pages; the newsletter list is the filter "newsletter: yes"."""
+
+    list_display = ["email", "receipt_name", "newsletter", "updated_at"]
+    list_filter = ["newsletter"]
+    search_fields = ["email", "receipt_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the donor's own choice: only they change it
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """Proof of each newsletter consent: when, where and the exact words shown."""
+
+    list_display = ["email", "given", "where", "language", "created_at"]
+    list_filter = ["given", "where"]
+    search_fields = ["email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

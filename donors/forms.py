@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import consent
+
 from .models import TributeCard
 
 
@@ -129,3 +131,22 @@ class TributeCardForm(forms.Form):
             self.add_error("recipient_email", _("Enter an email for the e-card, or ask for a printed card."))
         data["honoree"] = data.pop("honoree_link", None)
         return data
+
+
+class PreferencesForm(forms.Form):
+    receipt_name = forms.CharField(
+        label=_("Name for your receipts"),
+        required=False,
+        max_length=200,
+        help_text=_("As it should appear on receipts and statements, for example “Dr. Ana Rivera”."),
+    )
+    mailing_address = forms.CharField(
+        label=_("Mailing address"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    newsletter = forms.BooleanField(label=consent.NEWSLETTER_WORDING, required=False)
+
+    def clean_receipt_name(self):
+        return _no_links(self.cleaned_data["receipt_name"])

@@ -119,3 +119,43 @@ class TributeCard(models.Model):
         from django.urls import reverse
 
         return reverse("donors:card", kwargs={"key": self.key})
+
+
+class ContactPreference(models.Model):
+    """What a donor (by email) asked of us on their pages: the name for receipts, a mailing address, the newsletter."""
+
+    email = models.EmailField(_("email"), unique=True)
+    receipt_name = models.CharField(_("name for receipts"), max_length=200, blank=True)
+    mailing_address = models.TextField(_("mailing address"), max_length=500, blank=True)
+    newsletter = models.BooleanField(_("newsletter"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact preference")
+        verbose_name_plural = _("contact preferences")
+
+    def __str__(self):
+        return self.email
+
+
+class ConsentRecord(models.Model):
+    """Each newsletter consent given or withdrawn: when, where, and the exact words the donor saw."""
+
+    class Where(models.TextChoices):
+        DONOR_PAGES = "donor_pages", _("Donor's pages")
+        GIFT_FORM = "gift_form", _("Gift form")
+
+    email = models.EmailField(_("email"), db_index=True)
+    given = models.BooleanField(_("consent given"))
+    wording = models.TextField(_("wording shown"))
+    language = models.CharField(_("language"), max_length=8)
+    where = models.CharField(_("where"), max_length=12, choices=Where.choices)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email}: {'yes' if self.given else 'no'} ({self.created_at:%Y-%m-%d})"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("donate/manage/", views.door, name="door"),
     path("donate/manage/access/", views.open_link, name="open"),
     path("donate/manage/you/", views.home, name="home"),
+    path("donate/manage/you/preferences/", views.preferences, name="preferences"),
     path("donate/manage/you/sign-out/", views.sign_out, name="sign_out"),
     path("donate/manage/you/gifts/<int:gift_id>/receipt/", views.receipt, name="receipt"),
     path("donate/manage/you/gifts/<int:gift_id>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),

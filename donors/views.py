@@ -17,7 +17,7 @@ from core import money, ratelimit
 from donations import selectors, services
 
 from . import access, pdf, statements, tributes
-from .forms import DoorForm, OpenForm, TributeCardForm
+from .forms import DoorForm, OpenForm, PreferencesForm, TributeCardForm
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -240,3 +240,23 @@ def honoree(request, key: str):
     )
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@donor_required
+def preferences(request, *, email: str):
+    """Contact details and email preferences. Template: donors/preferences.html (context: form, saved)."""
+    from . import preferences as prefs
+
+    current = prefs.preferences_for(email=email)
+    initial = {
+        "receipt_name": current.receipt_name,
+        "mailing_address": current.mailing_address,
+        "newsletter": current.newsletter,
+    }
+    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        prefs.preferences_save(email=email, **form.cleaned_data)
+        return render(request, "donors/preferences.html", {"form": form, "saved": True, "email": email})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "donors/preferences.html", {"form": form, "email": email}, status=status)

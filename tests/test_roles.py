@@ -35,6 +35,7 @@ def expected_permissions(group: str) -> set[str]:
     fundraising |= {f"fundraisers.{action}_team" for action in CRUD}
     pages = {"pages.view_sitepage", "pages.change_sitepage"}
     pages |= {"donors.view_tributecard", "donors.change_tributecard", "donors.view_honoree", "donors.change_honoree"}
+    pages |= {"donors.view_contactpreference", "donors.view_consentrecord"}
     if group == "Finance":
         return campaign | gifts | fundraising | pages | {"donations.refund_gift", "donations.view_webhookevent"}
     return campaign | gifts | fundraising | pages
@@ -48,7 +49,7 @@ def every_permission_asked() -> list[str]:
         "fundraisers": ["fundraiser", "team", "fundraisertally"],
         "auth": ["user", "group"],
         "pages": ["sitepage"],
-        "donors": ["tributecard", "honoree", "donoraccesstoken", "statementsend"],
+        "donors": ["tributecard", "honoree", "donoraccesstoken", "statementsend", "contactpreference", "consentrecord"],
     }
     asked = [f"{app}.{action}_{model}" for app, names in models.items() for model in names for action in CRUD]
     return [

@@ -15,6 +15,7 @@ Other code imports from this package; the names below are its public surface.
 """
 
 from .checkout import (
+    donor_receipt_name_set,
     gift_checkout_start,
     gift_create_pending,
     gift_fail_checkout_session,
@@ -60,6 +61,7 @@ __all__ = [
     "EventDeferred",
     "EventRejected",
     "RefundError",
+    "donor_receipt_name_set",
     "gift_checkout_start",
     "gift_counted_cents",
     "gift_create_pending",

@@ -43,6 +43,7 @@ def gift_create_pending(
     fundraiser: Fundraiser | None = None,
     attribution: dict[str, str] | None = None,
     recovery_email: str = "",
+    newsletter_wording: str = "",
 ) -> Gift:
     """Record the donor's intent before sending them to Checkout: a pending gift that counts nothing."""
     gift = Gift(
@@ -70,6 +71,9 @@ def gift_create_pending(
     gift.utm_medium = attribution.get("utm_medium", "")[:100]
     gift.utm_campaign = attribution.get("utm_campaign", "")[:100]
     gift.source_code = attribution.get("source", "")[:40]
+    if newsletter_wording:  # consent, with the words the donor saw; it applies to the email Checkout collects
+        gift.newsletter_consent_at = timezone.now()
+        gift.newsletter_consent_wording = newsletter_wording
     return gift_save(gift)
 
 
@@ -247,3 +251,14 @@ def gift_fail_checkout_session(*, session: dict, reason: str) -> Gift | None:
     gift.status = Gift.Status.FAILED
     gift.failure_reason = reason[:300]
     return gift_save(gift)
+
+
+def donor_receipt_name_set(*, email: str, name: str) -> int:
+    """The name a donor asked for on their receipts, on every gift and plan of their address; returns gifts changed."""
+    from ..models import RecurringPlan
+
+    name = " ".join(name.split())[:200]
+    if not name or not email.strip():
+        return 0
+    RecurringPlan.objects.filter(donor_email__iexact=email.strip()).update(donor_name=name)
+    return Gift.objects.filter(donor_email__iexact=email.strip()).exclude(donor_name=name).update(donor_name=name)

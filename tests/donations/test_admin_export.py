@@ -48,6 +48,7 @@ HEADER = [
     "UTM campaign",
     "Source code",
     "Recovered at checkout",
+    "Newsletter consent",
 ]
 
 
@@ -135,6 +136,7 @@ def test_csv_has_the_filtered_gifts_with_exact_columns(dev_client, known_gifts, 
             "",
             "",
             "",
+            "",
         ],
         [
             "2026-10-05",
@@ -166,6 +168,7 @@ def test_csv_has_the_filtered_gifts_with_exact_columns(dev_client, known_gifts, 
             "'=giving-tuesday",
             "BOARD1",
             "yes",
+            "",
         ],
     ]
     # Audited: who and how many, never a donor's details.
