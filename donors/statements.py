@@ -64,6 +64,8 @@ def statement_send(*, email: str, year: int) -> bool:
         return False
     try:
         with translation.override(statement.language or settings.LANGUAGE_CODE):
+            # Again in the donor's language: each line's "given by" is worded as their receipts are.
+            statement = selectors.donor_statement(email=email, year=year)
             context = statement_context(statement=statement)
             subject = _("Your %(year)s giving statement from %(org)s") % {"year": year, "org": settings.ORG_NAME}
             message = EmailMultiAlternatives(

@@ -174,3 +174,21 @@ def test_pdf_documents_fetch_nothing():
     with pytest.raises(ValueError):
         pdf._no_fetch("file:///etc/passwd")
     assert statements.statement_filename  # the module imports cleanly
+
+
+def test_the_emailed_statement_speaks_the_donors_language(captured_pdf_html):
+    GiftFactory(
+        donor_email="lu@example.com",
+        language="es",
+        source="check",
+        reference="77",
+        paid_at=when(2025),
+        receipt_year=2025,
+        receipt_serial=13,
+    )
+
+    call_command("send_annual_statements", year=2025)
+
+    (message,) = mail.outbox
+    assert message.subject.startswith("Su constancia de donaciones de 2025")
+    assert "Cheque n.º 77" in captured_pdf_html[0]
