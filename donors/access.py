@@ -6,8 +6,6 @@ page copies it into a form that the donor posts (a mail scanner following links 
 """
 
 import datetime
-import hashlib
-import secrets
 import time
 
 from django.conf import settings
@@ -17,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.tokens import token_create, token_hash_of_input, token_link, token_spend
 from donations import selectors
 
 from .models import DonorAccessToken
@@ -24,10 +23,6 @@ from .models import DonorAccessToken
 LINK_MAX_AGE = 30 * 60  # the emailed link works once, within 30 minutes
 SESSION_KEY = "donors_access"
 SESSION_MAX_AGE = 60 * 60  # then the browser may read the pages for an hour
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def access_link_request(*, email: str, language: str, response) -> None:
@@ -46,13 +41,13 @@ def access_link_send(*, email: str, language: str) -> bool:
     email = email.strip().lower()
     if not selectors.donor_has_giving(email=email):
         return False
-    token = secrets.token_urlsafe(32)
+    token, token_hash = token_create()
     DonorAccessToken.objects.create(
         email=email,
-        token_hash=_hash(token),
+        token_hash=token_hash,
         expires_at=timezone.now() + datetime.timedelta(seconds=LINK_MAX_AGE),
     )
-    url = settings.SITE_URL + reverse("donors:open") + "#" + token
+    url = token_link(reverse("donors:open"), token)
     # The language the donor gave in, else the page's they asked from.
     language = selectors.donor_language(email=email) or language
     with translation.override(language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE):
@@ -77,15 +72,10 @@ def access_token_use(*, token: str, session) -> str | None:
     Spend a token (once, before it expires) and let this browser's session read the pages of its
     address for SESSION_MAX_AGE. Returns the address; None for an unknown, spent or expired token.
     """
-    token = token.strip()
-    if not token or len(token) > 100:
+    token_hash = token_hash_of_input(token)
+    if token_hash is None:
         return None
-    token_hash = _hash(token)
-    now = timezone.now()
-    spent = DonorAccessToken.objects.filter(token_hash=token_hash, used_at__isnull=True, expires_at__gt=now).update(
-        used_at=now
-    )
-    if spent != 1:
+    if not token_spend(DonorAccessToken.objects.filter(token_hash=token_hash, expires_at__gt=timezone.now())):
         return None
     email = DonorAccessToken.objects.values_list("email", flat=True).get(token_hash=token_hash)
     session.cycle_key()
