@@ -81,7 +81,12 @@ def gift_form(request):
         message=data["message"].strip(),
         language=(get_language() or settings.LANGUAGE_CODE)[:8],
         fundraiser=data["fundraiser"],
-        attribution={name: data[name] for name in ("utm_source", "utm_medium", "utm_campaign", "source")},
+        attribution=services.Attribution(
+            utm_source=data["utm_source"],
+            utm_medium=data["utm_medium"],
+            utm_campaign=data["utm_campaign"],
+            source_code=data["source"],
+        ),
         recovery_email=data["reminder_email"],
         newsletter_wording=str(consent.NEWSLETTER_WORDING) if data["newsletter"] else "",
     )

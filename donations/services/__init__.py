@@ -15,6 +15,7 @@ Other code imports from this package; the names below are its public surface.
 """
 
 from .checkout import (
+    Attribution,
     donor_receipt_name_set,
     gift_checkout_start,
     gift_create_pending,
@@ -58,6 +59,7 @@ from .tallies import gift_counted_cents, gift_donor_key, gift_save
 
 __all__ = [
     "MAX_RECEIPT_ATTEMPTS",
+    "Attribution",
     "EventDeferred",
     "EventRejected",
     "RefundError",

@@ -5,6 +5,7 @@ webhook and the thank-you page).
 
 import copy
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,16 @@ from .tallies import gift_save
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Attribution:
+    """Where the donor came from: the landing URL's utm_* and ?source= (already validated by the form)."""
+
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    source_code: str = ""
+
+
 def gift_create_pending(
     *,
     campaign: Campaign,
@@ -42,7 +53,7 @@ def gift_create_pending(
     message: str,
     language: str,
     fundraiser: Fundraiser | None = None,
-    attribution: dict[str, str] | None = None,
+    attribution: Attribution | None = None,
     recovery_email: str = "",
     newsletter_wording: str = "",
 ) -> Gift:
@@ -67,11 +78,11 @@ def gift_create_pending(
         fundraiser=fundraiser,
         recovery_email=recovery_email,
     )
-    attribution = attribution or {}
-    gift.utm_source = attribution.get("utm_source", "")[:100]
-    gift.utm_medium = attribution.get("utm_medium", "")[:100]
-    gift.utm_campaign = attribution.get("utm_campaign", "")[:100]
-    gift.source_code = attribution.get("source", "")[:40]
+    attribution = attribution or Attribution()
+    gift.utm_source = attribution.utm_source[:100]
+    gift.utm_medium = attribution.utm_medium[:100]
+    gift.utm_campaign = attribution.utm_campaign[:100]
+    gift.source_code = attribution.source_code[:40]
     if newsletter_wording:  # consent, with the words the donor saw; it applies to the email Checkout collects
         gift.newsletter_consent_at = timezone.now()
         gift.newsletter_consent_wording = newsletter_wording
