@@ -290,6 +290,10 @@ if FUNDRAISER_MODERATION not in ("pre", "post"):
 # Per client address and hour: sign-up links asked for, and pages created.
 FUNDRAISER_SIGNUPS_PER_HOUR = env.int("FUNDRAISER_SIGNUPS_PER_HOUR", default=5)
 FUNDRAISER_PAGES_PER_HOUR = env.int("FUNDRAISER_PAGES_PER_HOUR", default=3)
+# Thank-you notes a fundraiser may send through the site in an hour (each donor gets one at most).
+FUNDRAISER_THANKS_PER_HOUR = env.int("FUNDRAISER_THANKS_PER_HOUR", default=30)
+# How many fundraisers' pages and teams the campaign page's leaderboard names.
+FUNDRAISER_LEADERBOARD_SIZE = env.int("FUNDRAISER_LEADERBOARD_SIZE", default=5)
 
 # --- Destination Care ---------------------------------------------------------------------
 

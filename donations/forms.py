@@ -90,6 +90,12 @@ class GiftForm(forms.Form):
         help_text=_("Up to 500 characters, without links. Shown on the donor wall once our team has read it."),
         error_messages={"max_length": _("Keep your message to %(limit_value)d characters (it has %(show_value)d).")},
     )
+    # Only on a fundraiser's gift form: the fundraiser is told who gave, but the amount only if allowed.
+    amount_shown_to_fundraiser = forms.BooleanField(
+        label=_("Let the fundraiser see the amount of my gift"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "fundraiser-sees-help"}),
+    )
 
     newsletter = forms.BooleanField(label=consent.NEWSLETTER_WORDING, required=False, initial=False)
     remind_me = forms.BooleanField(label=_("Email me a link if I don't finish"), required=False)
@@ -233,6 +239,8 @@ class GiftForm(forms.Form):
 
         if LINK_OR_ADDRESS.search(data.get("message") or ""):
             self.add_error("message", _("Please leave out links and email addresses: the donor wall shows words only."))
+        if self.fundraiser_obj is None:
+            data["amount_shown_to_fundraiser"] = False
         if data.get("is_anonymous"):
             data["display_name"] = ""
         elif not (data.get("display_name") or "").strip():

@@ -89,6 +89,7 @@ def gift_form(request):
         ),
         recovery_email=data["reminder_email"],
         newsletter_wording=str(consent.NEWSLETTER_WORDING) if data["newsletter"] else "",
+        amount_shown_to_fundraiser=bool(data["fundraiser"] and data["amount_shown_to_fundraiser"]),
     )
     try:
         url = services.gift_checkout_start(gift=gift)

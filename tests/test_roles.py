@@ -33,6 +33,7 @@ def expected_permissions(group: str) -> set[str]:
     # Fundraisers' pages: reviewed, never deleted (gifts keep their soft credit); teams kept in full.
     fundraising = {"fundraisers.view_fundraiser", "fundraisers.add_fundraiser", "fundraisers.change_fundraiser"}
     fundraising |= {f"fundraisers.{action}_team" for action in CRUD}
+    fundraising |= {"fundraisers.export_fundraiser", "fundraisers.message_fundraisers"}
     pages = {"pages.view_sitepage", "pages.change_sitepage"}
     pages |= {"donors.view_tributecard", "donors.change_tributecard", "donors.view_honoree", "donors.change_honoree"}
     pages |= {"donors.view_contactpreference", "donors.view_consentrecord"}

@@ -56,6 +56,7 @@ def gift_create_pending(
     attribution: Attribution | None = None,
     recovery_email: str = "",
     newsletter_wording: str = "",
+    amount_shown_to_fundraiser: bool = False,
 ) -> Gift:
     """Record the donor's intent before sending them to Checkout: a pending gift that counts nothing."""
     gift = Gift(
@@ -77,6 +78,7 @@ def gift_create_pending(
         language=language,
         fundraiser=fundraiser,
         recovery_email=recovery_email,
+        amount_shown_to_fundraiser=amount_shown_to_fundraiser and fundraiser is not None,
     )
     attribution = attribution or Attribution()
     gift.utm_source = attribution.utm_source[:100]
