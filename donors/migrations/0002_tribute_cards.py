@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0012_gift_attribution_and_recovery'),
+        ('donations', '0014_gift_attribution_and_recovery'),
         ('donors', '0001_initial'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0011_gift_message_moderation'),
+        ('donations', '0013_gift_amount_shown_to_fundraiser'),
     ]
 
     operations = [
