@@ -261,6 +261,15 @@ class GiftForm(forms.Form):
     def amount_choices(self) -> list[tuple[str, str]]:
         return [(str(d), money.format_cents(d * 100, whole=True)) for d in self.preset_dollars]
 
+    def total_rules(self) -> dict[str, str]:
+        """What static/js/donate.js needs to show the same total the server will charge."""
+        return {
+            "min": str(settings.GIFT_MIN_CENTS),
+            "max": str(settings.GIFT_MAX_CENTS),
+            "fee_percent": str(money.FEE_PERCENT),
+            "fee_fixed": str(money.FEE_FIXED_CENTS),
+        }
+
     def fee_examples(self) -> list[tuple[str, str]]:
         """(amount, fee) for each preset, formatted: the exact amount the fee box adds, shown without JavaScript."""
         return [

@@ -66,6 +66,8 @@ def _gift_apply_payer(gift: Gift, payer: Payer) -> None:
         gift.donor_email = payer.email[:254]
     if payer.name and not gift.donor_name:
         gift.donor_name = payer.name[:200]
+    if payer.address and not gift.donor_address:
+        gift.donor_address = payer.address
     if payer.customer_id and not gift.stripe_customer_id:
         gift.stripe_customer_id = payer.customer_id
 
