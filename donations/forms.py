@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign
-from core import money
+from core import consent, money
 from core.localization import localized
 from fundraisers.models import Fundraiser
 
@@ -23,7 +23,16 @@ PLEDGE_TOO_LARGE = _(
 )
 INSTALLMENTS_RANGE = _("A pledge is paid in 2 to 60 instalments.")
 MIN_INSTALLMENTS = 2
+# What a utm_* value or a ?source= code may be: words, digits and - _ . + % ~ (anything else is dropped).
+ATTRIBUTION = re.compile(r"[-\w.+%~ ]+")
+ATTRIBUTION_FIELDS = {"utm_source": 100, "utm_medium": 100, "utm_campaign": 100, "source": 40}
 TOO_LARGE = _("Online gifts are limited to %(max)s. For a larger gift, please contact us: we would love to help.")
+
+
+def attribution_value(name: str, value) -> str:
+    """A landing URL's utm_* or source value as kept on the gift: bounded, plain, else ""."""
+    text = " ".join(str(value or "").split())[: ATTRIBUTION_FIELDS[name]]
+    return text if ATTRIBUTION.fullmatch(text) else ""
 
 
 def _amount_error_bounds() -> dict:
@@ -101,6 +110,22 @@ class GiftForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"aria-describedby": "fundraiser-sees-help"}),
     )
 
+    newsletter = forms.BooleanField(label=consent.NEWSLETTER_WORDING, required=False, initial=False)
+    remind_me = forms.BooleanField(label=_("Email me a link if I don't finish"), required=False)
+    reminder_email = forms.EmailField(
+        label=_("Your email, for that one reminder"),
+        required=False,
+        max_length=254,
+        help_text=_("One email with a link back to your gift, only if you leave before paying. Nothing else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter a valid email address, like name@example.com.")},
+    )
+    # Where the donor came from (utm_* and ?source= of the landing URL): hidden, never an error.
+    utm_source = forms.CharField(widget=forms.HiddenInput, required=False)
+    utm_medium = forms.CharField(widget=forms.HiddenInput, required=False)
+    utm_campaign = forms.CharField(widget=forms.HiddenInput, required=False)
+    source = forms.CharField(widget=forms.HiddenInput, required=False)
+
     # A field a person never sees (off-screen, skipped by the keyboard and by screen readers);
     # a bot that fills every input gives itself away (donations.antifraud refuses it).
     leave_blank = forms.CharField(
@@ -147,9 +172,43 @@ class GiftForm(forms.Form):
         count = str(query.get("installments", ""))[:4]
         if count.isascii() and count.isdigit() and MIN_INSTALLMENTS <= int(count) <= Pledge.MAX_INSTALLMENTS:
             initial["installments"] = int(count)
+        for name in ATTRIBUTION_FIELDS:
+            if value := attribution_value(name, query.get(name)):
+                initial[name] = value
         designation = str(query.get("designation", ""))
         if SLUG_RE.fullmatch(designation) and campaign.designations.filter(slug=designation).exists():
             initial["designation"] = query["designation"]
+        return initial
+
+    @classmethod
+    def initial_from_gift(cls, gift: Gift) -> dict:
+        """What the donor entered for an unpaid gift, to fill the form again when they come back from Checkout."""
+        presets = [cents // 100 for cents in gift.campaign.preset_amounts_cents]
+        initial: dict = {"returned": True, "frequency": gift.frequency, "cover_fee": gift.fee_cents > 0}
+        if gift.amount_cents % 100 == 0 and gift.amount_cents // 100 in presets:
+            initial["amount"] = str(gift.amount_cents // 100)
+        else:
+            initial["amount"], initial["other_amount"] = (
+                OTHER,
+                f"{gift.amount_cents // 100}.{gift.amount_cents % 100:02d}",
+            )
+        if gift.designation_id:
+            initial["designation"] = gift.designation.slug
+        initial.update(
+            display_name=gift.display_name,
+            is_anonymous=gift.is_anonymous,
+            message=gift.message,
+            dedication=gift.dedication,
+            honoree_name=gift.honoree_name,
+            honoree_email=gift.honoree_email,
+            newsletter=gift.newsletter_consent_at is not None,
+            remind_me=bool(gift.recovery_email),
+            reminder_email=gift.recovery_email,
+            utm_source=gift.utm_source,
+            utm_medium=gift.utm_medium,
+            utm_campaign=gift.utm_campaign,
+            source=gift.source_code,
+        )
         return initial
 
     def clean_campaign(self):
@@ -204,6 +263,12 @@ class GiftForm(forms.Form):
             data["display_name"] = ""
         elif not (data.get("display_name") or "").strip():
             self.add_error("display_name", _("Enter a name for the donor wall, or choose to give anonymously."))
+        for name in ATTRIBUTION_FIELDS:
+            data[name] = attribution_value(name, data.get(name))
+        if data.get("remind_me") and not data.get("reminder_email") and "reminder_email" not in self.errors:
+            self.add_error("reminder_email", _("Enter your email for the reminder, or uncheck the box."))
+        if not data.get("remind_me"):
+            data["reminder_email"] = ""
         if data.get("dedication"):
             if not (data.get("honoree_name") or "").strip():
                 self.add_error("honoree_name", _("Enter the name of the person you are honoring."))

@@ -284,6 +284,19 @@ class Gift(models.Model):
     receipt_attempts = models.PositiveSmallIntegerField(_("receipt attempts"), default=0)
     receipt_error = models.TextField(_("last receipt error"), blank=True)
     dedication_notice_sent_at = models.DateTimeField(_("dedication notice sent at"), null=True, blank=True)
+    # Where the donor came from (the landing URL's utm_* and ?source=), validated and bounded (forms.ATTRIBUTION).
+    utm_source = models.CharField(_("UTM source"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("UTM medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True)
+    source_code = models.CharField(_("source code"), max_length=40, blank=True)
+    # "Email me a link if I don't finish": one reminder with Stripe's recovery link, at most.
+    recovery_email = models.EmailField(_("reminder email if unfinished"), blank=True)
+    recovery_url = models.URLField(_("Checkout recovery link"), max_length=2000, blank=True, editable=False)
+    recovery_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True, editable=False)
+    recovered_from_session_id = models.CharField(max_length=255, blank=True, editable=False)
+    # The gift form's newsletter opt-in (unchecked by default): when, and the exact words the donor saw.
+    newsletter_consent_at = models.DateTimeField(_("newsletter consent at"), null=True, blank=True, editable=False)
+    newsletter_consent_wording = models.TextField(_("newsletter consent wording"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -179,6 +179,216 @@ def gifts_for_fundraiser(*, fundraiser_id: int, limit: int = 10) -> list[Support
     ]
 
 
+# --- The donor's own pages (donors/) ----------------------------------------------------------------
+# Every read is keyed by the email the donor proved they hold: a gift or plan of any other address
+# is simply not found (the caller answers 404), whatever id a URL names.
+
+
+def _for_email(email: str) -> dict:
+    return {"donor_email__iexact": email.strip()}
+
+
+def donor_has_giving(*, email: str) -> bool:
+    """Whether `email` has any gift or plan with us (the door emails a link only then)."""
+    email = email.strip()
+    if not email:
+        return False
+    return (
+        Gift.objects.filter(**_for_email(email)).exists() or RecurringPlan.objects.filter(**_for_email(email)).exists()
+    )
+
+
+def donor_gifts(*, email: str) -> QuerySet[Gift]:
+    """Every gift of `email` that was paid or promised (online and offline), newest first."""
+    shown = Gift.SETTLED_STATUSES | {Gift.Status.PENDING}
+    return (
+        Gift.objects.filter(**_for_email(email), status__in=shown)
+        .exclude(source=Gift.Source.ONLINE, status=Gift.Status.PENDING)  # an unfinished Checkout is no gift
+        .select_related("campaign", "designation")
+        .order_by(F("paid_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
+
+
+def donor_gift(*, email: str, gift_id: int) -> Gift | None:
+    """One gift of `email`, or None (also for another donor's gift: never tell them apart)."""
+    return donor_gifts(email=email).filter(pk=gift_id).first()
+
+
+def donor_plans(*, email: str) -> QuerySet[RecurringPlan]:
+    return (
+        RecurringPlan.objects.filter(**_for_email(email))
+        .exclude(status=RecurringPlan.Status.INCOMPLETE)
+        .select_related("campaign")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def donor_plan(*, email: str, plan_id: int) -> RecurringPlan | None:
+    return donor_plans(email=email).filter(pk=plan_id).first()
+
+
+def gift_receipt_context(*, gift: Gift) -> dict | None:
+    """The emailed receipt's figures for a settled gift (None for a pledge or an unpaid gift)."""
+    from . import receipts
+
+    if gift.is_pledge or gift.status not in Gift.SETTLED_STATUSES or not gift.receipt_number:
+        return None
+    return receipts.receipt_context(gift=gift)
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    receipt_number: str
+    paid_on: datetime.date
+    campaign: str
+    method: str
+    total_cents: int
+    refunded_cents: int
+    deductible_cents: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A donor's giving in one tax year: each receipted gift, with the same figures as its receipt."""
+
+    email: str
+    name: str
+    year: int
+    lines: tuple[StatementLine, ...]
+    language: str = ""  # of the donor's latest gift that year: the statement speaks it
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines)
+
+    @property
+    def refunded_cents(self) -> int:
+        return sum(line.refunded_cents for line in self.lines)
+
+    @property
+    def deductible_cents(self) -> int:
+        return sum(line.deductible_cents for line in self.lines)
+
+
+def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    return (
+        datetime.datetime(year, 1, 1, tzinfo=zone),
+        datetime.datetime(year + 1, 1, 1, tzinfo=zone),
+    )
+
+
+def _receipted_in_year(year: int) -> QuerySet[Gift]:
+    start, end = _year_bounds(year)
+    return (
+        Gift.objects.filter(status__in=Gift.SETTLED_STATUSES, paid_at__gte=start, paid_at__lt=end)
+        .exclude(source=Gift.Source.PLEDGE)
+        .exclude(donor_email="")
+    )
+
+
+def donor_statement_years(*, email: str) -> list[int]:
+    """The tax years in which `email` has a receipted gift, newest first."""
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    dates = (
+        Gift.objects.filter(**_for_email(email), status__in=Gift.SETTLED_STATUSES, paid_at__isnull=False)
+        .exclude(source=Gift.Source.PLEDGE)
+        .values_list("paid_at", flat=True)
+    )
+    return sorted({paid.astimezone(zone).year for paid in dates}, reverse=True)
+
+
+def donor_statement(*, email: str, year: int) -> Statement:
+    from django.utils import timezone
+
+    from . import receipts
+
+    zone = timezone.get_default_timezone()
+    gifts = list(
+        _receipted_in_year(year).filter(**_for_email(email)).select_related("campaign").order_by("paid_at", "pk")
+    )
+    lines = tuple(
+        StatementLine(
+            receipt_number=gift.receipt_number,
+            paid_on=gift.paid_at.astimezone(zone).date(),
+            campaign=gift.campaign.localized.title,
+            method=receipts.payment_method(gift),
+            total_cents=gift.total_cents,
+            refunded_cents=gift.refunded_cents,
+            deductible_cents=receipts.deductible_cents(gift),
+        )
+        for gift in gifts
+    )
+    name = next((gift.donor_name for gift in reversed(gifts) if gift.donor_name), "")
+    language = gifts[-1].language if gifts else ""
+    return Statement(email=email.strip().lower(), name=name, year=year, lines=lines, language=language)
+
+
+def statement_emails(*, year: int) -> list[str]:
+    """Every address (lower-cased, once) with a receipted gift in `year`, in a stable order."""
+    from django.db.models.functions import Lower
+
+    return list(
+        _receipted_in_year(year)
+        .annotate(email=Lower("donor_email"))
+        .values_list("email", flat=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def donor_language(*, email: str) -> str:
+    """The language of the address's latest gift or plan ("" if none): what its emails speak."""
+    gift = (
+        Gift.objects.filter(**_for_email(email))
+        .order_by("-created_at", "-pk")
+        .values_list("language", "created_at")
+        .first()
+    )
+    plan = (
+        RecurringPlan.objects.filter(**_for_email(email))
+        .order_by("-created_at", "-pk")
+        .values_list("language", "created_at")
+        .first()
+    )
+    latest = max((row for row in (gift, plan) if row), key=lambda row: row[1], default=None)
+    return latest[0] if latest else ""
+
+
+# Which Checkout Sessions this browser started (views.gift_form keeps them in the session).
+BROWSER_SESSIONS_KEY = "donations_checkout_sessions"
+
+
+def gift_started_by_browser(*, session, gift_id: int) -> Gift | None:
+    """A gift whose Checkout Session this browser started, or None (any other gift: never told apart)."""
+    started = session.get(BROWSER_SESSIONS_KEY, [])
+    if not isinstance(started, list):
+        return None
+    gift = Gift.objects.select_related("campaign").filter(pk=gift_id, source=Gift.Source.ONLINE).first()
+    return (
+        gift
+        if gift is not None and gift.stripe_checkout_session_id and gift.stripe_checkout_session_id in started
+        else None
+    )
+
+
+def gift_counted_cents(*, gift_ids: list[int]) -> dict[int, int]:
+    """What each of these gifts counts (net of refunds; 0 for unpaid ones): for tribute totals."""
+    return dict(Gift.objects.filter(pk__in=gift_ids).values_list("pk", "counted_cents"))
+
+
+def gift_language(*, gift_id: int) -> str:
+    return Gift.objects.filter(pk=gift_id).values_list("language", flat=True).first() or ""
+
+
+def gift_is_paid(*, gift: Gift) -> bool:
+    return gift.status in Gift.SETTLED_STATUSES
+
+
 @dataclass(frozen=True)
 class FundraiserGift:
     """

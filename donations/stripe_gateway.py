@@ -192,6 +192,8 @@ class CheckoutRequest:
     customer_email: str = ""
     interval: Literal["month", "year"] = "month"
     interval_count: int = 1
+    # Ask Checkout for a recovery link when the session expires unpaid (after_expiration.recovery.url).
+    recovery: bool = False
 
 
 def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
@@ -227,6 +229,8 @@ def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
         params["payment_intent_data"] = {"metadata": request.metadata}
     if request.customer_email:
         params["customer_email"] = request.customer_email
+    if request.recovery:
+        params["after_expiration"] = {"recovery": {"enabled": True}}
     return params
 
 

@@ -113,6 +113,9 @@ class CheckoutSession:
     subscription_id: str = ""  # mode "subscription"
     invoice_id: str = ""  # mode "subscription": the first month's invoice
     created: int | None = None
+    # Expired with after_expiration.recovery asked for: the link that starts a copy of this session.
+    recovery_url: str = ""
+    recovered_from: str = ""  # a session the donor started from another's recovery link: that one's id
 
     @classmethod
     def from_stripe(cls, obj: dict[str, Any]) -> CheckoutSession:
@@ -130,7 +133,14 @@ class CheckoutSession:
             subscription_id=_str(obj.get("subscription")),
             invoice_id=_str(obj.get("invoice")),
             created=_int(obj.get("created")),
+            recovery_url=_recovery_url(obj),
+            recovered_from=_str(obj.get("recovered_from")) if _str(obj.get("recovered_from")).startswith("cs_") else "",
         )
+
+
+def _recovery_url(session: dict[str, Any]) -> str:
+    url = _dict(_dict(session, "after_expiration"), "recovery").get("url")
+    return url if isinstance(url, str) and url.startswith("https://") and len(url) <= 2000 else ""
 
 
 def _invoice_subscription(invoice: dict[str, Any]) -> tuple[str, dict[str, str]]:

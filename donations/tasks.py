@@ -16,6 +16,12 @@ def gift_send_refund_notice(gift_id: int) -> str:
 
 
 @task
+def gift_send_recovery_reminder(gift_id: int) -> str:
+    """The one "you did not finish" email, with Checkout's recovery link (services.recovery)."""
+    return services.gift_recovery_reminder_send(gift_id=gift_id)
+
+
+@task
 def plan_send_manage_link(plan_id: int) -> None:
     services.plan_manage_link_send(plan_id=plan_id)
 

@@ -45,6 +45,8 @@ def expected_permissions(group: str) -> set[str]:
     naming = {f"recognition.{action}_namingopportunity" for action in ("view", "add", "change")}
     naming |= {"recognition.view_namingclaim", "recognition.view_naminginquiry", "recognition.change_naminginquiry"}
     naming |= {f"recognition.{action}_recognitionlevel" for action in CRUD}
+    pages |= {"donors.view_tributecard", "donors.change_tributecard", "donors.view_honoree", "donors.change_honoree"}
+    pages |= {"donors.view_contactpreference", "donors.view_consentrecord"}
     if group == "Finance":
         finance = {"donations.refund_gift", "donations.view_webhookevent"}
         return campaign | gifts | fundraising | pages | naming | finance
@@ -60,6 +62,7 @@ def every_permission_asked() -> list[str]:
         "auth": ["user", "group"],
         "pages": ["sitepage"],
         "recognition": ["namingopportunity", "namingclaim", "naminginquiry", "recognitionlevel"],
+        "donors": ["tributecard", "honoree", "donoraccesstoken", "statementsend", "contactpreference", "consentrecord"],
     }
     asked = [f"{app}.{action}_{model}" for app, names in models.items() for model in names for action in CRUD]
     return [

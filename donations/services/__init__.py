@@ -16,6 +16,8 @@ Other code imports from this package; the names below are its public surface.
 """
 
 from .checkout import (
+    Attribution,
+    donor_receipt_name_set,
     gift_checkout_start,
     gift_create_pending,
     gift_fail_checkout_session,
@@ -29,6 +31,7 @@ from .plans import (
     plan_manage_link_send,
     plan_manage_links_request,
     plan_manage_links_send,
+    plan_manage_session_grant,
     plan_manage_token_use,
     plan_portal_url,
     plan_record_invoice_failed,
@@ -56,6 +59,7 @@ from .receipts import (
     honoree_notice_allowed,
 )
 from .reconcile import stripe_reconcile
+from .recovery import gift_recovery_reminder_send
 from .refunds import (
     RefundError,
     gift_link_invoice_payment,
@@ -69,9 +73,11 @@ from .tallies import gift_counted_cents, gift_donor_key, gift_save
 
 __all__ = [
     "MAX_RECEIPT_ATTEMPTS",
+    "Attribution",
     "EventDeferred",
     "EventRejected",
     "RefundError",
+    "donor_receipt_name_set",
     "gift_checkout_start",
     "gift_counted_cents",
     "gift_create_pending",
@@ -88,6 +94,7 @@ __all__ = [
     "gift_record_dispute",
     "gift_record_invoice_paid",
     "gift_record_refund",
+    "gift_recovery_reminder_send",
     "gift_refund",
     "gift_refund_notice_send",
     "gift_save",
@@ -96,6 +103,7 @@ __all__ = [
     "plan_manage_link_send",
     "plan_manage_links_request",
     "plan_manage_links_send",
+    "plan_manage_session_grant",
     "plan_manage_token_use",
     "plan_portal_url",
     "plan_record_invoice_failed",

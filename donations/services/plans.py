@@ -277,3 +277,11 @@ def plan_portal_url(*, plan: RecurringPlan, return_url: str) -> str:
     """A Stripe Customer Portal address where the plan's donor manages it. Raises PaymentError."""
     portal = stripe_gateway.billing_portal_session_create(customer_id=plan.stripe_customer_id, return_url=return_url)
     return portal.url
+
+
+def plan_manage_session_grant(*, plan: RecurringPlan, session) -> None:
+    """
+    Let this browser open `plan`'s page (donations:manage_plan) for selectors.PLAN_SESSION_MAX_AGE:
+    the donor already proved they hold its address on their own pages (donors/), so no second link.
+    """
+    session[selectors.PLAN_SESSION_KEY] = {"plan": plan.pk, "until": int(time.time()) + selectors.PLAN_SESSION_MAX_AGE}

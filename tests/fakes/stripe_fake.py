@@ -384,6 +384,14 @@ class FakeStripe(stripe.HTTPClient):
             expires_at=int(time.time()) + 24 * 3600,
             livemode=False,
         )
+        # Stripe's after_expiration is null unless asked for; asked for, the URL comes at expiry.
+        recovery = (params.get("after_expiration") or {}).get("recovery") or {}
+        if str(recovery.get("enabled")).lower() == "true":
+            session["after_expiration"]["recovery"].update(
+                allow_promotion_codes=False, enabled=True, expires_at=None, url=None
+            )
+        else:
+            session["after_expiration"] = None
         self.sessions[session_id] = session
         self._session_params[session_id] = params
         return session
@@ -512,6 +520,25 @@ class FakeStripe(stripe.HTTPClient):
         return 200, refund
 
     # --- What Stripe does on its side -------------------------------------------------------------
+
+    def expire_session(self, session_id: str) -> dict:
+        """The session's 24 hours ran out unpaid; if recovery was asked for, Checkout attaches its link."""
+        session = self.sessions[session_id]
+        session.update(status="expired")
+        recovery = (session.get("after_expiration") or {}).get("recovery")
+        if recovery and recovery["enabled"]:
+            recovery.update(
+                url=f"https://buy.stripe.com/r/live_{session_id[-12:]}", expires_at=int(time.time()) + 30 * 86400
+            )
+        return session
+
+    def recover_session(self, expired_id: str) -> dict:
+        """The donor opened the recovery link: Checkout makes a new session, a copy of the expired one."""
+        params = dict(self._session_params[expired_id])
+        params.pop("after_expiration", None)
+        session = self._session_create(params)
+        session["recovered_from"] = expired_id
+        return session
 
     def complete_session(
         self,
