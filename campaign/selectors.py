@@ -28,20 +28,35 @@ class MilestoneMark(LocalizedContent):
 
 @dataclass(frozen=True)
 class Progress:
-    """Everything the meter shows. Built from one Tally row: its cost never grows with gifts."""
+    """
+    Everything the meter shows. Built from one Tally row (its cost never grows with gifts) and one
+    aggregate over the active pledges (it grows only with them, and is read only on a cold page).
+    """
 
     raised_cents: int
     goal_cents: int
     percent: int  # may exceed 100: "124 % of the goal"
     donor_count: int
     gift_count: int
-    pledged_cents: int
+    pledged_cents: int  # gifts recorded with the "pledge" source (counted in raised)
     offline_cents: int
     currency: str
     days_left: int | None  # None: no end date; 0 on the last day and after it
     has_ended: bool
     milestones: tuple[MilestoneMark, ...]
     updated_at: datetime.datetime | None  # None until the first gift counts
+    # What active pledges still promise (not yet given): committed = raised + this.
+    outstanding_pledged_cents: int = 0
+
+    @property
+    def committed_cents(self) -> int:
+        return self.raised_cents + self.outstanding_pledged_cents
+
+    @property
+    def pledged_bar_percent(self) -> int:
+        """The pledged part of the bar, after the given part: never past the end of the track."""
+        committed = max(0, min(_percent(self.committed_cents, self.goal_cents), 100))
+        return max(0, committed - self.bar_percent)
 
     @property
     def bar_percent(self) -> int:
@@ -65,8 +80,8 @@ def _percent(part: int, whole: int) -> int:
 def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None) -> Progress:
     """
     The meter's figures for a campaign: one query for its campaign-wide Tally row (no row yet
-    means nothing has counted). Milestones come from `campaign.milestones`, prefetched by
-    the page's selector.
+    means nothing has counted) and one for what its active pledges still promise. Milestones
+    come from `campaign.milestones`, prefetched by the page's selector.
     """
     tally = Tally.objects.filter(campaign=campaign, designation__isnull=True).first()
     raised = tally.raised_cents if tally else 0
@@ -102,11 +117,16 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
         has_ended=has_ended,
         milestones=milestones,
         updated_at=tally.updated_at if tally else None,
+        outstanding_pledged_cents=donations_selectors.pledges_outstanding_cents(campaign_id=campaign.pk),
     )
 
 
 def progress_as_json(progress: Progress) -> dict:
-    """The public progress.json document (DESIGN's contract: exactly these keys)."""
+    """
+    The public progress.json document (DESIGN's contract: exactly these keys). raised_cents and
+    percent are what was given; paid_cents (the same as raised_cents) and pledged_cents (what
+    active pledges still promise) split what is committed.
+    """
     return {
         "raised_cents": progress.raised_cents,
         "goal_cents": progress.goal_cents,
@@ -115,6 +135,8 @@ def progress_as_json(progress: Progress) -> dict:
         "percent": progress.percent,
         "currency": progress.currency,
         "updated_at": progress.updated_at.isoformat() if progress.updated_at else None,
+        "paid_cents": progress.raised_cents,
+        "pledged_cents": progress.outstanding_pledged_cents,
     }
 
 
