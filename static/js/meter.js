@@ -29,6 +29,18 @@
     setText(meter, "[data-meter-gifts]", count.format(data.gift_count));
     var fill = meter.querySelector("[data-meter-fill]");
     if (fill) { fill.setAttribute("width", String(bar)); }
+    // The split (given · pledged), when the page shows one: text first, then the bar's second part.
+    if (typeof data.pledged_cents === "number") {
+      setText(meter, "[data-meter-given]", dollars.format(Math.floor(data.paid_cents / 100)));
+      setText(meter, "[data-meter-pledged]", dollars.format(Math.floor(data.pledged_cents / 100)));
+      setText(meter, "[data-meter-committed]", dollars.format(Math.floor((data.paid_cents + data.pledged_cents) / 100)));
+      var pledgedBar = meter.querySelector("[data-meter-pledged-bar]");
+      if (pledgedBar && data.goal_cents > 0) {
+        var committed = Math.min(100, Math.floor((data.paid_cents + data.pledged_cents) * 100 / data.goal_cents));
+        pledgedBar.setAttribute("x", String(bar));
+        pledgedBar.setAttribute("width", String(Math.max(0, committed - bar)));
+      }
+    }
     var progressbar = meter.querySelector("[data-meter-bar]");
     if (progressbar) {
       progressbar.setAttribute("aria-valuenow", String(bar));
