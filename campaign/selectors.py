@@ -53,10 +53,14 @@ class Progress:
         return self.raised_cents + self.outstanding_pledged_cents
 
     @property
-    def pledged_bar_percent(self) -> int:
-        """The pledged part of the bar, after the given part: never past the end of the track."""
-        committed = max(0, min(_percent(self.committed_cents, self.goal_cents), 100))
-        return max(0, committed - self.bar_percent)
+    def committed_bar_percent(self) -> int:
+        """
+        The bar's pledged part, drawn from the start under the given part (so the two never show a
+        gap, even while the given part grows in): what is committed, never wider than the track.
+        """
+        if not self.outstanding_pledged_cents:
+            return 0
+        return max(0, min(_percent(self.committed_cents, self.goal_cents), 100))
 
     @property
     def bar_percent(self) -> int:

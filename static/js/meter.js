@@ -37,8 +37,7 @@
       var pledgedBar = meter.querySelector("[data-meter-pledged-bar]");
       if (pledgedBar && data.goal_cents > 0) {
         var committed = Math.min(100, Math.floor((data.paid_cents + data.pledged_cents) * 100 / data.goal_cents));
-        pledgedBar.setAttribute("x", String(bar));
-        pledgedBar.setAttribute("width", String(Math.max(0, committed - bar)));
+        pledgedBar.setAttribute("width", String(Math.max(0, committed)));
       }
     }
     var progressbar = meter.querySelector("[data-meter-bar]");

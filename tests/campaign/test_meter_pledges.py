@@ -131,7 +131,7 @@ def test_the_meter_shows_the_split_in_words_and_in_two_labelled_parts(client, ca
         meter = re.search(r'<section class="meter".*?</section>', text, re.S).group(0)
         assert "$100,000 given · $300,000 pledged $400,000 committed in all" in _words(meter)
         assert 'class="meter-fill' in meter and 'width="10"' in meter
-        assert 'class="meter-pledged"' in meter and 'x="10"' in meter and 'width="30"' in meter
+        assert 'class="meter-pledged"' in meter and 'x="0"' in meter and 'width="40"' in meter
 
     spanish = _words(page_text(client.get("/campaigns/infusion/", HTTP_ACCEPT_LANGUAGE="es")))
     assert "donados · " in spanish and " prometidos " in spanish and " comprometidos en total" in spanish

@@ -22,7 +22,7 @@ def test_progress_with_no_tally_row_is_all_zeros(django_assert_num_queries):
 
     assert (progress.raised_cents, progress.goal_cents, progress.percent, progress.bar_percent) == (0, 1_000_00, 0, 0)
     assert (progress.donor_count, progress.gift_count, progress.pledged_cents, progress.offline_cents) == (0, 0, 0, 0)
-    assert (progress.outstanding_pledged_cents, progress.committed_cents, progress.pledged_bar_percent) == (0, 0, 0)
+    assert (progress.outstanding_pledged_cents, progress.committed_cents, progress.committed_bar_percent) == (0, 0, 0)
     assert progress.updated_at is None
     assert progress.days_left is None
     assert progress.has_ended is False
