@@ -219,6 +219,8 @@ class Tally(models.Model):
     pledged_cents = models.BigIntegerField(default=0)
     gift_count = models.BigIntegerField(default=0)
     donor_count = models.BigIntegerField(default=0)
+    # Sponsors' matches of these gifts (donations.models.MatchChallenge): their own part of the meter.
+    matched_cents = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -18,6 +18,7 @@ from fundraisers import tallies as fundraiser_tallies
 from fundraisers.models import FundraiserTally
 
 from ..models import Gift
+from .matching import gift_match_settle
 
 
 def gift_counted_cents(gift: Gift) -> int:
@@ -50,6 +51,7 @@ def _contribution(gift: Gift, counted: int) -> dict[str, int]:
         "offline_cents": counted if gift.source not in (Gift.Source.ONLINE, Gift.Source.PLEDGE) else 0,
         "pledged_cents": counted if gift.source == Gift.Source.PLEDGE else 0,
         "gift_count": 1 if counted > 0 else 0,
+        "matched_cents": gift.matched_cents if counted > 0 else 0,
     }
 
 
@@ -119,6 +121,10 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     if gift.pk is None and counted > 0 and not (gift.donor_email or gift.donor_name):
         gift.save()  # a pk first: a nameless gift's donor key is derived from it
     donor_key = gift_donor_key(gift) if counted > 0 else ""
+    previous_counted = previous.counted_cents if previous is not None else 0
+    if counted != previous_counted or gift.match_challenge_id is not None:
+        # Pot before tally: both are rows many payments lock, the pot only while a challenge is open.
+        gift_match_settle(gift=gift, previous_counted=previous_counted, counted=counted, donor_key=donor_key)
 
     deltas: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     fundraiser_deltas: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -179,7 +185,17 @@ def _settled_status(gift: Gift) -> str:
 
 # --- The rebuild from the gifts --------------------------------------------------------------------------------
 
-TALLY_FIELDS = ("raised_cents", "online_cents", "offline_cents", "pledged_cents", "gift_count", "donor_count")
+# matched_cents is rebuilt from the gifts' own matched_cents: a match is decided once, at payment,
+# from what the pot held then, so it cannot be derived again from the gifts' amounts.
+TALLY_FIELDS = (
+    "raised_cents",
+    "online_cents",
+    "offline_cents",
+    "pledged_cents",
+    "gift_count",
+    "donor_count",
+    "matched_cents",
+)
 
 
 @dataclass
@@ -240,6 +256,7 @@ def tally_recompute(
         total = gifts.count()
         fields = ["pk", "campaign_id", "designation_id", "amount_cents", "fee_cents", "refunded_cents", "status"]
         fields += ["source", "donor_email", "donor_name", "counted_cents", "counted_donor_key", "fundraiser_id"]
+        fields += ["matched_cents"]
         for gift in gifts.only(*fields).iterator(chunk_size=chunk_size):
             report.gifts_read += 1
             counted = gift_counted_cents(gift)
