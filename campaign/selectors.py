@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.localization import LocalizedContent
 from donations import selectors as donations_selectors
-from donations.selectors import WallGift
+from donations.selectors import MatchOffer, WallGift
 
 from .models import Campaign, Milestone, Tally, Update
 
@@ -42,6 +42,23 @@ class Progress:
     has_ended: bool
     milestones: tuple[MilestoneMark, ...]
     updated_at: datetime.datetime | None  # None until the first gift counts
+    # Sponsors' matches: counted toward the goal, shown as their own part of the bar (README).
+    matched_cents: int = 0
+    offer: MatchOffer | None = None  # the matching challenge open now, if any
+
+    @property
+    def total_cents(self) -> int:
+        """Donors' gifts and sponsors' matches: what the bar and the percentage measure."""
+        return self.raised_cents + self.matched_cents
+
+    @property
+    def raised_bar_percent(self) -> int:
+        """The donors' part of the bar (the matched part follows it)."""
+        return max(0, min(_percent(self.raised_cents, self.goal_cents), self.bar_percent))
+
+    @property
+    def matched_bar_percent(self) -> int:
+        return self.bar_percent - self.raised_bar_percent
 
     @property
     def bar_percent(self) -> int:
@@ -70,6 +87,7 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
     """
     tally = Tally.objects.filter(campaign=campaign, designation__isnull=True).first()
     raised = tally.raised_cents if tally else 0
+    matched = tally.matched_cents if tally else 0
     goal = campaign.goal_cents
 
     today = today or timezone.localdate()
@@ -84,7 +102,7 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
             label=milestone.label,
             label_es=milestone.label_es,
             amount_cents=milestone.amount_cents,
-            passed=raised >= milestone.amount_cents,
+            passed=raised + matched >= milestone.amount_cents,
             position=min(100, _percent(milestone.amount_cents, goal)),
         )
         for milestone in campaign.milestones.all()
@@ -92,7 +110,7 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
     return Progress(
         raised_cents=raised,
         goal_cents=goal,
-        percent=_percent(raised, goal),
+        percent=_percent(raised + matched, goal),
         donor_count=tally.donor_count if tally else 0,
         gift_count=tally.gift_count if tally else 0,
         pledged_cents=tally.pledged_cents if tally else 0,
@@ -102,11 +120,18 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
         has_ended=has_ended,
         milestones=milestones,
         updated_at=tally.updated_at if tally else None,
+        matched_cents=matched,
+        offer=donations_selectors.match_offer_open(campaign_id=campaign.pk),
     )
 
 
 def progress_as_json(progress: Progress) -> dict:
-    """The public progress.json document (DESIGN's contract: exactly these keys)."""
+    """
+    The public progress.json document (DESIGN's contract). `raised_cents` is what donors gave;
+    `matched_cents` what sponsors matched; `percent` measures both against the goal. While a
+    matching challenge is open, `match` says whose, its ratio, what its pot has left and its end.
+    """
+    offer = progress.offer
     return {
         "raised_cents": progress.raised_cents,
         "goal_cents": progress.goal_cents,
@@ -115,6 +140,16 @@ def progress_as_json(progress: Progress) -> dict:
         "percent": progress.percent,
         "currency": progress.currency,
         "updated_at": progress.updated_at.isoformat() if progress.updated_at else None,
+        "matched_cents": progress.matched_cents,
+        "match": None
+        if offer is None
+        else {
+            "sponsor": offer.sponsor_name,
+            "ratio": offer.ratio,
+            "pot_cents": offer.pot_cents,
+            "pot_left_cents": offer.left_cents,
+            "ends_at": offer.ends_at.isoformat(),
+        },
     }
 
 

@@ -5,11 +5,12 @@ import time
 from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from campaign.models import Campaign, Designation
 from fundraisers.models import Fundraiser
 
-from .models import Frequency, Gift, RecurringPlan
+from .models import Frequency, Gift, MatchChallenge, RecurringPlan
 
 # The emailed key to manage a monthly gift: single-use, valid 30 minutes (models.PlanManageToken);
 # once presented, the browser's session may open the plan's page for 15 minutes.
@@ -148,3 +149,51 @@ def gifts_for_fundraiser(*, fundraiser_id: int, limit: int = 10) -> list[Support
         )
         for gift in rows
     ]
+
+
+@dataclass(frozen=True)
+class MatchOffer:
+    """An open matching challenge as the public pages show it ("Your gift will be matched")."""
+
+    sponsor_name: str
+    logo_url: str
+    ratio: int
+    pot_cents: int
+    left_cents: int
+    ends_at: datetime.datetime
+    designation_name: str
+    designation_name_es: str
+    online: bool
+    new_donors_only: bool
+    monthly: bool
+
+    @property
+    def is_exhausted(self) -> bool:
+        return self.left_cents <= 0
+
+
+def match_offer_open(*, campaign_id: int, now: datetime.datetime | None = None) -> MatchOffer | None:
+    """The campaign's open challenge (the one ending first), with what its pot has left: one query."""
+    now = now or timezone.now()
+    challenge = (
+        MatchChallenge.objects.filter(campaign_id=campaign_id, is_active=True, starts_at__lte=now, ends_at__gt=now)
+        .select_related("designation")
+        .order_by("ends_at", "pk")
+        .first()
+    )
+    if challenge is None:
+        return None
+    designation = challenge.designation
+    return MatchOffer(
+        sponsor_name=challenge.sponsor_name,
+        logo_url=challenge.sponsor_logo.url if challenge.sponsor_logo else "",
+        ratio=challenge.ratio,
+        pot_cents=challenge.pot_cents,
+        left_cents=challenge.left_cents,
+        ends_at=challenge.ends_at,
+        designation_name=designation.name if designation else "",
+        designation_name_es=getattr(designation, "name_es", "") if designation else "",
+        online=challenge.match_online,
+        new_donors_only=challenge.new_donors_only,
+        monthly=challenge.recurring_rule == MatchChallenge.RecurringRule.FIRST_PAYMENT,
+    )

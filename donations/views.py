@@ -105,6 +105,7 @@ def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reaso
     context = {
         "form": form,
         "campaign": campaign,
+        "offer": selectors.match_offer_open(campaign_id=campaign.pk),
         "challenge": challenge,
         "challenge_kind": kind,
         "challenge_reason": challenge_reason,
