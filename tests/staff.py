@@ -41,6 +41,10 @@ def restore_staff_groups() -> None:
             *Permission.objects.filter(
                 content_type__app_label="pages", codename__in=["view_sitepage", "change_sitepage"]
             ),
+            *Permission.objects.filter(
+                content_type__app_label="donations",
+                codename__in=["view_matchchallenge", "add_matchchallenge", "change_matchchallenge"],
+            ),
         )
     coordinators, _created = Group.objects.get_or_create(name="Care coordinators")
     coordinators.permissions.set(

@@ -34,15 +34,18 @@ def expected_permissions(group: str) -> set[str]:
     fundraising = {"fundraisers.view_fundraiser", "fundraisers.add_fundraiser", "fundraisers.change_fundraiser"}
     fundraising |= {f"fundraisers.{action}_team" for action in CRUD}
     pages = {"pages.view_sitepage", "pages.change_sitepage"}
+    # Matching challenges: opened and changed, never deleted (their gifts keep them).
+    matching = {"donations.view_matchchallenge", "donations.add_matchchallenge", "donations.change_matchchallenge"}
     if group == "Finance":
-        return campaign | gifts | fundraising | pages | {"donations.refund_gift", "donations.view_webhookevent"}
-    return campaign | gifts | fundraising | pages
+        finance = {"donations.refund_gift", "donations.view_webhookevent"}
+        return campaign | gifts | fundraising | pages | matching | finance
+    return campaign | gifts | fundraising | pages | matching
 
 
 def every_permission_asked() -> list[str]:
     models = {
         "campaign": [*CAMPAIGN_MODELS, "tally", "campaigndonor"],
-        "donations": ["gift", "offlinegift", "recurringplan", "webhookevent", "democheckoutsession"],
+        "donations": ["gift", "offlinegift", "recurringplan", "webhookevent", "democheckoutsession", "matchchallenge"],
         "destination": ["carerequest", "destinationpage", "requestcount"],
         "fundraisers": ["fundraiser", "team", "fundraisertally"],
         "auth": ["user", "group"],
