@@ -27,6 +27,31 @@ class MilestoneMark(LocalizedContent):
 
 
 @dataclass(frozen=True)
+class GivingDay(LocalizedContent):
+    """A campaign's giving day as the meter shows it: live donor count, the period's goal, the countdown."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    state: str  # "upcoming", "live", "ended"
+    donor_count: int  # distinct donors during the giving day (so far)
+    period: str  # "hour" or "day"
+    period_donor_count: int  # donors in the current hour or day
+    period_ends_at: datetime.datetime
+    goal_donors: int | None  # donors needed each period
+    unlock: str = ""
+    unlock_es: str = ""
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == "live"
+
+    @property
+    def donors_needed(self) -> int:
+        """Donors still needed this period (0 once reached, or without a goal)."""
+        return max(0, (self.goal_donors or 0) - self.period_donor_count)
+
+
+@dataclass(frozen=True)
 class Progress:
     """Everything the meter shows. Built from one Tally row: its cost never grows with gifts."""
 
@@ -45,6 +70,7 @@ class Progress:
     # Sponsors' matches: counted toward the goal, shown as their own part of the bar (README).
     matched_cents: int = 0
     offer: MatchOffer | None = None  # the matching challenge open now, if any
+    giving_day: GivingDay | None = None
 
     @property
     def total_cents(self) -> int:
@@ -122,7 +148,59 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
         updated_at=tally.updated_at if tally else None,
         matched_cents=matched,
         offer=donations_selectors.match_offer_open(campaign_id=campaign.pk),
+        giving_day=campaign_giving_day(campaign=campaign),
     )
+
+
+def campaign_giving_day(*, campaign: Campaign, now: datetime.datetime | None = None) -> GivingDay | None:
+    """The campaign's giving day, if it has one: no query before it starts, one while it runs and after."""
+    starts, ends = campaign.giving_day_starts_at, campaign.giving_day_ends_at
+    if starts is None or ends is None:
+        return None
+    now = now or timezone.now()
+    hour = campaign.giving_day_period != "day"
+    state = "upcoming" if now < starts else "live" if now < ends else "ended"
+    # The clock's hour (or day) we are in, within the giving day: a day starting at 9:30 has a
+    # first "hour" to 10:00; after the end, its last period.
+    reference = timezone.localtime(min(max(now, starts), ends - datetime.timedelta(microseconds=1)))
+    boundary = reference.replace(minute=0, second=0, microsecond=0)
+    if not hour:
+        boundary = boundary.replace(hour=0)
+    period_start = max(starts, boundary)
+    period_end = min(ends, boundary + datetime.timedelta(hours=1 if hour else 24))
+    donors = period_donors = 0
+    if state != "upcoming":
+        donors, period_donors = donations_selectors.giving_day_donor_counts(
+            campaign_id=campaign.pk, starts_at=starts, period_start=period_start, ends_at=ends
+        )
+    return GivingDay(
+        starts_at=starts,
+        ends_at=ends,
+        state=state,
+        donor_count=donors,
+        period="hour" if hour else "day",
+        period_donor_count=period_donors,
+        period_ends_at=period_end,
+        goal_donors=campaign.giving_day_goal_donors,
+        unlock=campaign.giving_day_unlock,
+        unlock_es=campaign.giving_day_unlock_es,
+    )
+
+
+def _giving_day_json(day: GivingDay | None) -> dict | None:
+    if day is None:
+        return None
+    return {
+        "state": day.state,
+        "starts_at": day.starts_at.isoformat(),
+        "ends_at": day.ends_at.isoformat(),
+        "donor_count": day.donor_count,
+        "period": day.period,
+        "period_donor_count": day.period_donor_count,
+        "period_ends_at": day.period_ends_at.isoformat(),
+        "goal_donors": day.goal_donors,
+        "donors_needed": day.donors_needed,
+    }
 
 
 def progress_as_json(progress: Progress) -> dict:
@@ -141,6 +219,7 @@ def progress_as_json(progress: Progress) -> dict:
         "currency": progress.currency,
         "updated_at": progress.updated_at.isoformat() if progress.updated_at else None,
         "matched_cents": progress.matched_cents,
+        "giving_day": _giving_day_json(progress.giving_day),
         "match": None
         if offer is None
         else {

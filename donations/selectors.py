@@ -197,3 +197,21 @@ def match_offer_open(*, campaign_id: int, now: datetime.datetime | None = None) 
         new_donors_only=challenge.new_donors_only,
         monthly=challenge.recurring_rule == MatchChallenge.RecurringRule.FIRST_PAYMENT,
     )
+
+
+def giving_day_donor_counts(
+    *, campaign_id: int, starts_at: datetime.datetime, period_start: datetime.datetime, ends_at: datetime.datetime
+) -> tuple[int, int]:
+    """
+    (donors during the giving day, donors since period_start): distinct donors of counted gifts
+    paid in the window, in one query off the gift wall's index (campaign, status, paid_at).
+    """
+    from django.db.models import Count, Q
+
+    totals = Gift.objects.filter(
+        campaign_id=campaign_id, status__in=Gift.COUNTED_STATUSES, paid_at__gte=starts_at, paid_at__lt=ends_at
+    ).aggregate(
+        day=Count("counted_donor_key", distinct=True),
+        period=Count("counted_donor_key", distinct=True, filter=Q(paid_at__gte=period_start)),
+    )
+    return totals["day"], totals["period"]

@@ -41,6 +41,11 @@
     var matchedNote = meter.querySelector("[data-meter-matched-note]");
     if (matchedNote) { matchedNote.hidden = !matched; }
     applyOffer(data.match);
+    var day = data.giving_day;
+    if (day && day.state !== "upcoming") {
+      setText(meter, "[data-giving-donors]", count.format(day.donor_count));
+      setText(meter, "[data-giving-needed]", count.format(day.donors_needed));
+    }
     var progressbar = meter.querySelector("[data-meter-bar]");
     if (progressbar) {
       progressbar.setAttribute("aria-valuenow", String(bar));

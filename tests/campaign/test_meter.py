@@ -61,6 +61,7 @@ def test_progress_json_shape_values_cors_and_caching(client, campaign):
         "currency": "usd",
         "updated_at": tally.updated_at.isoformat(),
         "matched_cents": 0,
+        "giving_day": None,
         "match": None,
     }
 
@@ -75,6 +76,7 @@ def test_progress_json_with_no_gifts_is_zero(client, campaign):
         "currency": "usd",
         "updated_at": None,
         "matched_cents": 0,
+        "giving_day": None,
         "match": None,
     }
 

@@ -115,6 +115,7 @@ def test_progress_json_has_exactly_the_public_keys():
         "currency": "usd",
         "updated_at": updated.isoformat(),
         "matched_cents": 0,
+        "giving_day": None,
         "match": None,
     }
 

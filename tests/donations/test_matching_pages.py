@@ -27,7 +27,7 @@ def challenge():
 def test_progress_json_adds_the_matched_money_and_the_open_pot(client, challenge, django_assert_num_queries):
     GiftFactory(campaign=challenge.campaign, amount_cents=1_000_00)
 
-    # The campaign, its milestones, its tally row, the open challenge; then from the cache.
+    # The campaign, its milestones, its tally row, the open challenge (no giving day); then from the cache.
     with django_assert_num_queries(4):
         data = client.get("/campaigns/infusion/progress.json").json()
     with django_assert_num_queries(0):
