@@ -20,6 +20,7 @@ The rules, decided once here:
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -128,27 +129,56 @@ def challenge_for_gift(*, gift: Gift, donor_key: str, when: datetime.datetime) -
     return None
 
 
-def gift_match_settle(*, gift: Gift, previous_counted: int, counted: int, donor_key: str) -> None:
+@dataclass(frozen=True)
+class PotMove:
+    """What a gift's change asks of its pot: draw `cents` (> 0, as much as it holds) or give back (< 0)."""
+
+    challenge_id: int
+    cents: int
+    first_draw: bool = False  # the draw at payment (sets what the gift was given), not a later one
+
+
+def gift_match_plan(*, gift: Gift, previous_counted: int, counted: int, donor_key: str) -> PotMove | None:
     """
-    Bring the gift's match in line with what it now counts, drawing from or giving back to its
-    pot (see the module's rules). Sets gift.match_* and gift.matched_cents; gift_save stores them.
+    Bring the gift's match in line with what it now counts (see the module's rules), assuming the
+    pot can give what is asked: sets gift.match_* and gift.matched_cents, and returns the pot move
+    for gift_save to apply with pot_move_apply, just before the tally, which corrects the gift
+    when the pot could give less.
     """
     if gift.match_challenge_id is None:
         if counted <= 0 or previous_counted > 0:
-            return
+            return None
         challenge = challenge_for_gift(gift=gift, donor_key=donor_key, when=gift.paid_at or timezone.now())
         if challenge is None:
-            return
+            return None
         offered = challenge.ratio * counted
-        drawn = _pot_draw(challenge_id=challenge.pk, wanted=offered)
         gift.match_challenge_id = challenge.pk
-        gift.match_offered_cents, gift.match_drawn_cents, gift.matched_cents = offered, drawn, drawn
-        return
+        gift.match_offered_cents, gift.match_drawn_cents, gift.matched_cents = offered, offered, offered
+        return PotMove(challenge_id=challenge.pk, cents=offered, first_draw=True)
 
     # Matched at payment: keep the match in proportion to what the gift still counts.
     target = (gift.match_drawn_cents * counted) // gift.amount_cents if counted > 0 and gift.amount_cents else 0
-    if target < gift.matched_cents:
-        _pot_give_back(challenge_id=gift.match_challenge_id, cents=gift.matched_cents - target)
+    change = target - gift.matched_cents
+    if change < 0 or (change > 0 and counted > previous_counted):
         gift.matched_cents = target
-    elif target > gift.matched_cents and counted > previous_counted:
-        gift.matched_cents += _pot_draw(challenge_id=gift.match_challenge_id, wanted=target - gift.matched_cents)
+        return PotMove(challenge_id=gift.match_challenge_id, cents=change)
+    return None
+
+
+def pot_move_apply(*, gift: Gift, move: PotMove) -> int:
+    """
+    Move the pot as planned; when it holds less than the draw, take what is left and correct the
+    saved gift (one more statement, only while a pot runs out). Returns the shortfall in cents.
+    """
+    if move.cents < 0:
+        _pot_give_back(challenge_id=move.challenge_id, cents=-move.cents)
+        return 0
+    shortfall = move.cents - _pot_draw(challenge_id=move.challenge_id, wanted=move.cents)
+    if shortfall:
+        gift.matched_cents -= shortfall
+        if move.first_draw:
+            gift.match_drawn_cents -= shortfall
+        Gift.objects.filter(pk=gift.pk).update(
+            matched_cents=gift.matched_cents, match_drawn_cents=gift.match_drawn_cents
+        )
+    return shortfall

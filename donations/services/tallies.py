@@ -18,7 +18,7 @@ from fundraisers import tallies as fundraiser_tallies
 from fundraisers.models import FundraiserTally
 
 from ..models import Gift
-from .matching import gift_match_settle
+from .matching import gift_match_plan, pot_move_apply
 
 
 def gift_counted_cents(gift: Gift) -> int:
@@ -122,9 +122,10 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
         gift.save()  # a pk first: a nameless gift's donor key is derived from it
     donor_key = gift_donor_key(gift) if counted > 0 else ""
     previous_counted = previous.counted_cents if previous is not None else 0
+    pot_move = None
     if counted != previous_counted or gift.match_challenge_id is not None:
-        # Pot before tally: both are rows many payments lock, the pot only while a challenge is open.
-        gift_match_settle(gift=gift, previous_counted=previous_counted, counted=counted, donor_key=donor_key)
+        # The match as planned (the whole of it); the pot itself is moved just before the tally.
+        pot_move = gift_match_plan(gift=gift, previous_counted=previous_counted, counted=counted, donor_key=donor_key)
 
     deltas: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     fundraiser_deltas: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -170,6 +171,13 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     # A fundraiser's row before the campaign's: fewer payments wait on it, so it is locked first.
     for fundraiser_id, values in sorted(fundraiser_deltas.items()):
         fundraiser_tallies.fundraiser_tally_add(fundraiser_id=fundraiser_id, deltas=dict(values))
+    # The sponsor's pot, as hot as the tally while a challenge is open: locked next to last, so it
+    # is held only to the commit (drawn first, it was held for the whole payment: 3x longer).
+    if pot_move is not None:
+        shortfall = pot_move_apply(gift=gift, move=pot_move)
+        if shortfall and counted > 0:
+            for target in _tally_targets(gift):
+                deltas[target]["matched_cents"] -= shortfall
     for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
     return gift
