@@ -70,6 +70,8 @@ def profile(label: str, deliveries: list) -> None:
                 current.setdefault("tally", start)
             if "donations_matchchallenge" in sql and words[0] == "UPDATE":
                 current.setdefault("pot", start)
+            if "donations_receiptsequence" in sql:
+                current.setdefault("receipt sequence", start)
             current.setdefault("kinds", defaultdict(float))[kind[:60]] += (end - start) * 1000
 
     original_construct = stripe_gateway.event_construct
@@ -94,7 +96,7 @@ def profile(label: str, deliveries: list) -> None:
                 totals.append((end - start) * 1000)
                 for kind, ms in current.get("kinds", {}).items():
                     per_kind[kind].append(ms)
-                for row in ("tally", "pot"):
+                for row in ("tally", "pot", "receipt sequence"):
                     if row in current:
                         # Autocommit ends the transaction as webhook_receive returns: the lock is held to here.
                         hot_hold[row].append((end - current[row]) * 1000)
