@@ -132,3 +132,16 @@ def test_a_gift_paid_after_the_pot_ran_out_is_told_so_honestly(client, challenge
         "It counts in full toward the goal."
     ) in text
     assert "matched your gift" not in text
+
+
+def test_the_pages_with_an_open_challenge_cost_the_same_queries_cold_and_none_warm(
+    client, challenge, django_assert_num_queries
+):
+    GiftFactory(campaign=challenge.campaign, amount_cents=250_00)
+    # The campaign page: campaign, figures, divisions, designations, milestones, tally, challenge,
+    # donor wall, updates. The embed: campaign, milestones, tally, challenge.
+    for path, cold in (("/campaigns/infusion/", 9), ("/campaigns/infusion/embed/", 4)):
+        with django_assert_num_queries(cold):
+            client.get(path)
+        with django_assert_num_queries(0):
+            assert client.get(path)["X-Page-Cache"] == "hit"
