@@ -89,16 +89,44 @@ _RECEIPT_NEXT_SQL = (
 )
 
 
-def _receipt_number_assign(gift: Gift) -> None:
+# On PostgreSQL the serial is taken and written to the saved gift in one statement.
+_RECEIPT_NEXT_AND_STORE_SQL = (
+    "WITH seq AS (INSERT INTO donations_receiptsequence (year, last) VALUES (%s, 1) "
+    "ON CONFLICT (year) DO UPDATE SET last = donations_receiptsequence.last + 1 RETURNING last) "
+    "UPDATE donations_gift SET receipt_year = %s, receipt_serial = (SELECT last FROM seq) WHERE id = %s "
+    "RETURNING receipt_serial"
+)
+
+
+_RECEIPT_STORE_SQL = "UPDATE donations_gift SET receipt_year = %s, receipt_serial = %s WHERE id = %s"
+
+
+def _receipt_number_due(gift: Gift) -> bool:
     """A gift paid for the first time takes the next number of its year: never at checkout, never twice."""
     if gift.receipt_serial or gift.paid_at is None or gift.is_pledge:
-        return
-    if gift.status not in Gift.SETTLED_STATUSES:
-        return
+        return False
+    return gift.status in Gift.SETTLED_STATUSES
+
+
+def _receipt_number_assign(gift: Gift) -> None:
+    """
+    Give the saved gift its receipt number: the last statement of the payment, because the year's
+    sequence row is one for the whole site (every payment of every campaign takes its lock, held
+    to the commit). Taken first, it was the row held longest (scripts/profile_webhook.py).
+    """
     year = timezone.localtime(gift.paid_at).year
     with connection.cursor() as cursor:
-        cursor.execute(_RECEIPT_NEXT_SQL, [year])
-        gift.receipt_year, gift.receipt_serial = year, cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute(_RECEIPT_NEXT_AND_STORE_SQL, [year, year, gift.pk])
+            serial = cursor.fetchone()[0]
+        else:
+            cursor.execute(_RECEIPT_NEXT_SQL, [year])
+            serial = cursor.fetchone()[0]
+            cursor.execute(
+                "UPDATE donations_gift SET receipt_year = %s, receipt_serial = %s WHERE id = %s",
+                [year, serial, gift.pk],
+            )
+    gift.receipt_year, gift.receipt_serial = year, serial
 
 
 # No savepoint: nothing catches an error from here and carries on in the same transaction, and
@@ -153,9 +181,9 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     if before != _public_view(gift, counted=counted, donor_key=donor_key):
         pages_invalidate_on_commit(figures=True)
 
-    _receipt_number_assign(gift)
-    # The gift first, then its donor, then the campaign-wide tally: the tally row is the one every
-    # payment to the campaign locks, so it is locked last and held for the shortest time.
+    numbering = _receipt_number_due(gift)
+    # The gift first, then its donor, the pot, the campaign-wide tally and the receipt sequence:
+    # the rows many payments lock come last, the most shared last of all, each held the shortest time.
     gift.counted_cents = counted
     gift.counted_donor_key = donor_key
     gift.save()
@@ -180,6 +208,8 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
                 deltas[target]["matched_cents"] -= shortfall
     for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
+    if numbering:
+        _receipt_number_assign(gift)
     return gift
 
 
