@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import money
 from core.cache import pages_invalidate_on_commit
 
-from .models import Campaign, Designation, Division, Figure, Milestone, Update
+from .models import Campaign, Designation, Division, Figure, GivingDayPeriod, Milestone, Update
 from .services import campaign_save, update_save
 
 DOLLARS_HELP = _("In dollars, like 5,000,000 or 1250.50.")
@@ -88,6 +88,14 @@ class MilestoneInline(admin.TabularInline):
 
 class CampaignForm(forms.ModelForm):
     goal_cents = money.DollarsField(label=_("Goal (dollars)"), help_text=DOLLARS_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a giving day needs it: a campaign without one is saved without choosing.
+        self.fields["giving_day_period"].required = False
+
+    def clean_giving_day_period(self):
+        return self.cleaned_data.get("giving_day_period") or GivingDayPeriod.HOUR
 
     class Meta:
         model = Campaign

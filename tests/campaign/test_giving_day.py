@@ -101,3 +101,33 @@ def test_a_giving_day_needs_both_ends_in_the_right_order(dev_client):
     campaign.giving_day_ends_at = at(8)
     with pytest.raises(ValidationError, match="must end after it starts"):
         campaign.full_clean()
+
+
+def test_staff_set_a_giving_day_in_the_campaign_form_and_a_campaign_without_one_needs_no_period(dev_client):
+    from campaign.models import Campaign
+
+    campaign = CampaignFactory(title="Dialysis", slug="dialysis")
+    url = f"/admin/campaign/campaign/{campaign.pk}/change/"
+    form = dev_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data.update({"goal_cents": "1000000", "starts_on": campaign.starts_on.isoformat(), "giving_day_period": ""})
+    for prefix in ("figures", "divisions", "designations", "milestones"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.pop("hero_image", None)
+    data.pop("ends_on", None)
+    response = dev_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Campaign.objects.get(pk=campaign.pk).giving_day_period == "hour"
+
+    data.update(
+        {
+            "giving_day_starts_at_0": "2026-12-02",
+            "giving_day_starts_at_1": "09:00:00",
+            "giving_day_ends_at_0": "2026-12-01",
+            "giving_day_ends_at_1": "09:00:00",
+            "giving_day_goal_donors": "42",
+        }
+    )
+    response = dev_client.post(url, data)
+    assert response.status_code == 200
+    assert "must end after it starts" in str(response.context["adminform"].form.errors)
