@@ -4,28 +4,17 @@ so the SQL that names them lives here. donations decides what a gift counts (its
 and calls these functions; nothing else writes the rows.
 """
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
+
+from core.counters import counters_add
 
 from .models import CampaignDonor, Tally
 
 
 def tally_add(*, campaign_id: int, designation_id: int | None, deltas: dict[str, int]) -> None:
     """Move one tally row by `deltas` (creating the row on first use); the row lock is taken by the update."""
-    if not any(deltas.values()):
-        return
-    updates = {name: F(name) + value for name, value in deltas.items() if value}
-    updates["updated_at"] = timezone.now()
-    rows = Tally.objects.filter(campaign_id=campaign_id, designation_id=designation_id)
-    if rows.update(**updates):
-        return
-    try:
-        with transaction.atomic():
-            Tally.objects.create(campaign_id=campaign_id, designation_id=designation_id)
-    except IntegrityError:
-        pass  # another transaction created it first; the update below waits for its lock
-    rows.update(**updates)
+    counters_add(model=Tally, lookup={"campaign_id": campaign_id, "designation_id": designation_id}, deltas=deltas)
 
 
 # One statement each way (an upsert, a guarded decrement), each taking the row lock itself:

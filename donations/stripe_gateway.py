@@ -1,9 +1,11 @@
 """
 The one module that talks to Stripe (and the only one that imports `stripe`).
 
-Small typed functions over stripe-python's StripeClient; each returns plain dicts (Stripe's JSON
-shape) so that the rest of the site never handles stripe objects, and each maps Stripe's errors
-to the small hierarchy below, which views catch at one level.
+Small typed functions over stripe-python's StripeClient; each returns the site's own small types
+(donations/stripe_types.py: CheckoutSession, Invoice, Charge, …), built from Stripe's JSON in one
+place, so that the rest of the site never handles a Stripe object or dict; and each maps Stripe's
+errors to the small hierarchy below, which views catch at one level. The webhook's objects are
+read with the same types (stripe_types.*.from_stripe).
 
 Every request names one API version (STRIPE_API_VERSION), the one whose shapes the code reads;
 the webhook endpoint must be created with the same version (README, "Stripe set-up"). Every
@@ -26,6 +28,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from .stripe_types import (
+    Charge,
+    CheckoutSession,
+    Invoice,
+    InvoicePayment,
+    PortalSession,
+    Refund,
+    Subscription,
+)
 
 if TYPE_CHECKING:
     from stripe._base_address import BaseAddresses
@@ -202,26 +214,28 @@ def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
     return params
 
 
-def checkout_session_create(*, request: CheckoutRequest, idempotency_key: str) -> dict[str, Any]:
+def checkout_session_create(*, request: CheckoutRequest, idempotency_key: str) -> CheckoutSession:
     """POST /v1/checkout/sessions. The same key always yields the same session: never two charges."""
     params = checkout_session_params(request)
     if settings.DEMO_PAYMENTS:
         from . import demo  # its rows are written there, not here
 
-        return demo.demo_checkout_session_create(params)
-    return _call(_client().v1.checkout.sessions.create, params, {"idempotency_key": idempotency_key})
+        return CheckoutSession.from_stripe(demo.demo_checkout_session_create(params))
+    return CheckoutSession.from_stripe(
+        _call(_client().v1.checkout.sessions.create, params, {"idempotency_key": idempotency_key})
+    )
 
 
-def checkout_session_retrieve(session_id: str) -> dict[str, Any]:
+def checkout_session_retrieve(session_id: str) -> CheckoutSession:
     """GET /v1/checkout/sessions/:id"""
     if settings.DEMO_PAYMENTS:
         from . import demo
 
-        return demo.demo_checkout_session_retrieve(session_id)
-    return _call(_client().v1.checkout.sessions.retrieve, session_id)
+        return CheckoutSession.from_stripe(demo.demo_checkout_session_retrieve(session_id))
+    return CheckoutSession.from_stripe(_call(_client().v1.checkout.sessions.retrieve, session_id))
 
 
-def checkout_session_list(*, created_gte: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+def checkout_session_list(*, created_gte: int | None = None, limit: int = 100) -> list[CheckoutSession]:
     """GET /v1/checkout/sessions, every page (for reconciliation)."""
     if settings.DEMO_PAYMENTS:
         return []
@@ -235,14 +249,14 @@ def checkout_session_list(*, created_gte: int | None = None, limit: int = 100) -
             params["starting_after"] = after
         return client.v1.checkout.sessions.list(params)
 
-    return _list_all(page)
+    return [CheckoutSession.from_stripe(obj) for obj in _list_all(page)]
 
 
-def subscription_retrieve(subscription_id: str) -> dict[str, Any]:
+def subscription_retrieve(subscription_id: str) -> Subscription:
     """GET /v1/subscriptions/:id"""
     if settings.DEMO_PAYMENTS:
         raise PaymentNotFound("Demo payments have no subscriptions at Stripe.")
-    return _call(_client().v1.subscriptions.retrieve, subscription_id)
+    return Subscription.from_stripe(_call(_client().v1.subscriptions.retrieve, subscription_id))
 
 
 SubscriptionStatusFilter = Literal[
@@ -250,7 +264,7 @@ SubscriptionStatusFilter = Literal[
 ]
 
 
-def subscription_list(*, status: SubscriptionStatusFilter = "all", limit: int = 100) -> list[dict[str, Any]]:
+def subscription_list(*, status: SubscriptionStatusFilter = "all", limit: int = 100) -> list[Subscription]:
     """GET /v1/subscriptions, every page (for reconciliation)."""
     if settings.DEMO_PAYMENTS:
         return []
@@ -262,12 +276,12 @@ def subscription_list(*, status: SubscriptionStatusFilter = "all", limit: int = 
             params["starting_after"] = after
         return client.v1.subscriptions.list(params)
 
-    return _list_all(page)
+    return [Subscription.from_stripe(obj) for obj in _list_all(page)]
 
 
 def invoice_list(
     *, created_gte: int, status: Literal["draft", "open", "paid", "uncollectible", "void"] = "paid", limit: int = 100
-) -> list[dict[str, Any]]:
+) -> list[Invoice]:
     """GET /v1/invoices, every page (for reconciliation: the months whose invoice.paid was lost)."""
     if settings.DEMO_PAYMENTS:
         return []
@@ -279,10 +293,10 @@ def invoice_list(
             params["starting_after"] = after
         return client.v1.invoices.list(params)
 
-    return _list_all(page)
+    return [Invoice.from_stripe(obj) for obj in _list_all(page)]
 
 
-def invoice_payment_list(*, invoice_id: str, limit: int = 100) -> list[dict[str, Any]]:
+def invoice_payment_list(*, invoice_id: str, limit: int = 100) -> list[InvoicePayment]:
     """
     GET /v1/invoice_payments?invoice=…, every page: how an invoice was paid. Since 2025-03-31 an
     invoice names no payment intent or charge, and webhooks never expand `payments`: this is the
@@ -291,7 +305,7 @@ def invoice_payment_list(*, invoice_id: str, limit: int = 100) -> list[dict[str,
     if settings.DEMO_PAYMENTS:
         from . import demo
 
-        return demo.demo_invoice_payment_list(invoice_id)
+        return [InvoicePayment.from_stripe(obj) for obj in demo.demo_invoice_payment_list(invoice_id)]
     client = _client()
 
     def page(after: str | None) -> Any:
@@ -300,15 +314,14 @@ def invoice_payment_list(*, invoice_id: str, limit: int = 100) -> list[dict[str,
             params["starting_after"] = after
         return client.v1.invoice_payments.list(params)
 
-    return _list_all(page)
+    return [InvoicePayment.from_stripe(obj) for obj in _list_all(page)]
 
 
 def invoice_payment_intent(*, invoice_id: str) -> str:
     """The payment intent that paid the invoice ("" if none did: a $0 invoice, or not paid)."""
     for payment in invoice_payment_list(invoice_id=invoice_id):
-        intent = (payment.get("payment") or {}).get("payment_intent")
-        if payment.get("status") == "paid" and isinstance(intent, str) and intent:
-            return intent
+        if payment.status == "paid" and payment.payment_intent_id:
+            return payment.payment_intent_id
     return ""
 
 
@@ -325,18 +338,18 @@ def invoice_for_payment_intent(*, payment_intent_id: str) -> str:
     }
     page = _call(_client().v1.invoice_payments.list, params)
     for payment in page.get("data") or []:
-        invoice = payment.get("invoice")
-        if isinstance(invoice, str) and invoice:
-            return invoice
+        invoice_id = InvoicePayment.from_stripe(payment).invoice_id
+        if invoice_id:
+            return invoice_id
     return ""
 
 
-def charge_retrieve(charge_id: str) -> dict[str, Any]:
+def charge_retrieve(charge_id: str) -> Charge:
     """GET /v1/charges/:id: a charge as it is now (what has been refunded of it, in all)."""
     if settings.DEMO_PAYMENTS:
         raise PaymentNotFound("Demo payments have no charges at Stripe.")
     params: ChargeRetrieveParams = {}
-    return _call(_client().v1.charges.retrieve, charge_id, params)
+    return Charge.from_stripe(_call(_client().v1.charges.retrieve, charge_id, params))
 
 
 def _list_all(page: Callable[[str | None], Any]) -> list[dict[str, Any]]:
@@ -350,12 +363,12 @@ def _list_all(page: Callable[[str | None], Any]) -> list[dict[str, Any]]:
         after = result["data"][-1]["id"]
 
 
-def billing_portal_session_create(*, customer_id: str, return_url: str) -> dict[str, Any]:
+def billing_portal_session_create(*, customer_id: str, return_url: str) -> PortalSession:
     """POST /v1/billing_portal/sessions: a short-lived link where a donor manages their plan."""
     if settings.DEMO_PAYMENTS:
         raise PaymentConfigurationError("Demo payments have no Customer Portal; the site shows its own page.")
     params: PortalSessionCreateParams = {"customer": customer_id, "return_url": return_url}
-    return _call(_client().v1.billing_portal.sessions.create, params)
+    return PortalSession.from_stripe(_call(_client().v1.billing_portal.sessions.create, params))
 
 
 RefundReason = Literal["duplicate", "fraudulent", "requested_by_customer"]
@@ -369,16 +382,18 @@ def refund_create(
     reason: RefundReason | None,
     metadata: dict[str, str],
     idempotency_key: str,
-) -> dict[str, Any]:
+) -> Refund:
     """POST /v1/refunds"""
     if settings.DEMO_PAYMENTS:
         from . import demo
 
-        return demo.demo_refund(payment_intent_id=payment_intent_id, amount_cents=amount_cents, metadata=metadata)
+        return Refund.from_stripe(
+            demo.demo_refund(payment_intent_id=payment_intent_id, amount_cents=amount_cents, metadata=metadata)
+        )
     params: RefundCreateParams = {"payment_intent": payment_intent_id, "amount": amount_cents, "metadata": metadata}
     if reason:
         params["reason"] = reason
-    return _call(_client().v1.refunds.create, params, {"idempotency_key": idempotency_key})
+    return Refund.from_stripe(_call(_client().v1.refunds.create, params, {"idempotency_key": idempotency_key}))
 
 
 # --- Webhooks ----------------------------------------------------------------------------------
@@ -414,23 +429,3 @@ def event_sign(payload: str, *, timestamp: int | None = None) -> str:
     return stripe.WebhookSignature.generate_signature_header(
         payload, settings.STRIPE_WEBHOOK_SECRET, timestamp=timestamp or int(time.time())
     )
-
-
-# --- Reading Stripe's objects: their field names and API-version quirks, in this file only ----------
-
-
-def invoice_subscription(invoice: dict) -> tuple[str, dict]:
-    """(subscription id, subscription metadata) from an invoice, in the current and older API shapes."""
-    details = ((invoice.get("parent") or {}).get("subscription_details")) or {}
-    subscription = details.get("subscription") or invoice.get("subscription") or ""
-    if isinstance(subscription, dict):
-        subscription = subscription.get("id", "")
-    metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get("metadata") or {}
-    return (subscription if isinstance(subscription, str) else ""), metadata
-
-
-def object_id(value: Any) -> str:
-    """An expandable field's id: Stripe sends either the id or the expanded object."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) else ""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from . import services, stripe_gateway
 from .models import WebhookEvent
+from .stripe_types import Charge, CheckoutSession, Dispute, Invoice, Refund, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -25,39 +26,39 @@ WEBHOOK_MAX_BYTES = 256 * 1024
 
 def _session_completed(obj: dict) -> None:
     # Inside webhook_event_handle's transaction, which rolls back whole if this raises.
-    services.gift_fulfil_checkout_session(session=obj, savepoint=False)
+    services.gift_fulfil_checkout_session(session=CheckoutSession.from_stripe(obj), savepoint=False)
 
 
 def _session_async_failed(obj: dict) -> None:
-    services.gift_fail_checkout_session(session=obj, reason="Delayed payment failed")
+    services.gift_fail_checkout_session(session=CheckoutSession.from_stripe(obj), reason="Delayed payment failed")
 
 
 def _invoice_paid(obj: dict) -> None:
-    services.gift_record_invoice_paid(invoice=obj)
+    services.gift_record_invoice_paid(invoice=Invoice.from_stripe(obj))
 
 
 def _invoice_failed(obj: dict) -> None:
-    services.plan_record_invoice_failed(invoice=obj)
+    services.plan_record_invoice_failed(invoice=Invoice.from_stripe(obj))
 
 
 def _charge_refunded(obj: dict) -> None:
-    services.gift_record_charge_refunded(charge=obj)
+    services.gift_record_charge_refunded(charge=Charge.from_stripe(obj))
 
 
 def _refund_changed(obj: dict) -> None:
-    services.gift_record_refund(refund=obj)
+    services.gift_record_refund(refund=Refund.from_stripe(obj))
 
 
 def _dispute_changed(obj: dict) -> None:
-    services.gift_record_dispute(dispute=obj)
+    services.gift_record_dispute(dispute=Dispute.from_stripe(obj))
 
 
 def _subscription_deleted(obj: dict) -> None:
-    services.plan_record_subscription(subscription=obj, deleted=True)
+    services.plan_record_subscription(subscription=Subscription.from_stripe(obj), deleted=True)
 
 
 def _subscription_updated(obj: dict) -> None:
-    services.plan_record_subscription(subscription=obj)
+    services.plan_record_subscription(subscription=Subscription.from_stripe(obj))
 
 
 HANDLERS: dict[str, Callable[[dict], None]] = {

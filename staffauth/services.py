@@ -5,8 +5,6 @@ that link may set up a device. A password alone enrols nothing.
 """
 
 import datetime
-import hashlib
-import secrets
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,30 +15,27 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.tokens import token_create, token_hash_of_input, token_link, token_spend
+
 from .models import EnrolmentInvitation
 
 # Where the enrol step finds the invitation this browser presented.
 SESSION_KEY = "staffauth_invitation_id"
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invitation_url(token: str) -> str:
-    # The token rides in the fragment: browsers never send it, so no access log can hold it.
-    return settings.SITE_URL + reverse("admin:otp_invitation") + "#" + token
+    return token_link(reverse("admin:otp_invitation"), token)
 
 
 def invitation_create(*, user, created_by=None) -> str:
     """A new invitation for `user` (any older unused one stops working); returns its token."""
-    token = secrets.token_urlsafe(32)
+    token, token_hash = token_create()
     now = timezone.now()
     with transaction.atomic():
         EnrolmentInvitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
         EnrolmentInvitation.objects.create(
             user=user,
-            token_hash=_hash(token),
+            token_hash=token_hash,
             created_by=created_by,
             expires_at=now + datetime.timedelta(hours=settings.STAFF_INVITATION_HOURS),
         )
@@ -64,10 +59,10 @@ def invitation_send(*, user, created_by=None) -> str:
 
 def invitation_for_token(*, token: str) -> EnrolmentInvitation | None:
     """The usable invitation `token` names, or None (unknown, used, expired or for an inactive user)."""
-    token = token.strip()
-    if not token or len(token) > 100:
+    token_hash = token_hash_of_input(token)
+    if token_hash is None:
         return None
-    invitation = EnrolmentInvitation.objects.select_related("user").filter(token_hash=_hash(token)).first()
+    invitation = EnrolmentInvitation.objects.select_related("user").filter(token_hash=token_hash).first()
     if invitation is None or not invitation.is_usable or not invitation.user.is_active:
         return None
     return invitation
@@ -84,8 +79,7 @@ def invitation_for_session(*, request) -> EnrolmentInvitation | None:
 
 def invitation_use(*, invitation: EnrolmentInvitation) -> bool:
     """Mark the invitation used, once: False if another request used it first."""
-    used = EnrolmentInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
-    return used == 1
+    return token_spend(EnrolmentInvitation.objects.filter(pk=invitation.pk))
 
 
 def two_factor_reset(*, user) -> None:

@@ -18,8 +18,9 @@ from fundraisers.models import Fundraiser
 
 from .. import stripe_gateway
 from ..models import Frequency, Gift
+from ..stripe_types import CheckoutSession
 from .plans import _plan_activate, _plan_for
-from .stripe_events import EventRejected, _apply_customer_details, _gift_id_from, _gift_mark_paid
+from .stripe_events import EventRejected, _gift_apply_payer, _gift_id_from, _gift_mark_paid
 from .tallies import gift_save
 
 log = logging.getLogger(__name__)
@@ -133,12 +134,12 @@ def gift_checkout_start(*, gift: Gift) -> str:
         gift.failure_reason = f"Checkout Session not created: {error}"[:300]
         gift_save(gift)
         raise
-    gift.stripe_checkout_session_id = session["id"]
+    gift.stripe_checkout_session_id = session.id
     gift_save(gift)
-    return session["url"]
+    return session.url
 
 
-def gift_fulfil_checkout_session(*, session: dict, savepoint: bool = True) -> Gift | None:
+def gift_fulfil_checkout_session(*, session: CheckoutSession, savepoint: bool = True) -> Gift | None:
     """
     Apply what a Checkout Session says to its gift, idempotently: paid → succeeded (once), still
     processing → pending, expired → expired. Returns None when the session is not one of ours
@@ -151,45 +152,39 @@ def gift_fulfil_checkout_session(*, session: dict, savepoint: bool = True) -> Gi
         return _gift_fulfil_checkout_session(session)
 
 
-def _gift_fulfil_checkout_session(session: dict) -> Gift | None:
-    gift_id = _gift_id_from(session.get("client_reference_id"))
-    metadata = session.get("metadata") or {}
+def _gift_fulfil_checkout_session(session: CheckoutSession) -> Gift | None:
+    gift_id = _gift_id_from(session.client_reference_id)
+    metadata = session.metadata
     if gift_id is None or (metadata.get("gift_id") and _gift_id_from(metadata.get("gift_id")) != gift_id):
         return None
     gift = Gift.objects.select_for_update().filter(pk=gift_id, source=Gift.Source.ONLINE).first()
     if gift is None:
         return None
     locked = copy.copy(gift)  # the row as it is under our lock: gift_save need not read it again
-    if gift.stripe_checkout_session_id != session.get("id"):
+    if gift.stripe_checkout_session_id != session.id:
         # A gift whose session id was never saved (a crash right after Stripe answered) is still
         # ours if the metadata and the amount agree; any other session id is someone else's.
-        if gift.stripe_checkout_session_id or session.get("amount_total") != gift.total_cents:
+        if gift.stripe_checkout_session_id or session.amount_total != gift.total_cents:
             return None
-        gift.stripe_checkout_session_id = session["id"]
+        gift.stripe_checkout_session_id = session.id
 
-    status = session.get("status")
+    status = session.status
     if status == "complete":
-        amount_total = session.get("amount_total")
-        # type(): Stripe's amounts are integers; 5000.0 or True is not an amount, even if it compares equal.
-        if type(amount_total) is not int or amount_total != gift.total_cents:
-            raise EventRejected(
-                f"Session {session.get('id')} charged {amount_total!r}, gift {gift.pk} is {gift.total_cents}"
-            )
-        _apply_customer_details(gift, session)
-        if session.get("mode") == "subscription":
-            subscription_id = session.get("subscription") or ""
-            if not isinstance(subscription_id, str) or not subscription_id:
-                raise EventRejected(f"Session {session.get('id')} in subscription mode has no subscription")
+        amount_total = session.amount_total  # None: not an integer (5000.0 or True is no amount)
+        if amount_total is None or amount_total != gift.total_cents:
+            raise EventRejected(f"Session {session.id} charged {amount_total!r}, gift {gift.pk} is {gift.total_cents}")
+        _gift_apply_payer(gift, session.payer)
+        if session.mode == "subscription":
+            subscription_id = session.subscription_id
+            if not subscription_id:
+                raise EventRejected(f"Session {session.id} in subscription mode has no subscription")
             gift.stripe_subscription_id = subscription_id
-            invoice_id = session.get("invoice")
-            if isinstance(invoice_id, str) and invoice_id and not gift.stripe_invoice_id:
-                gift.stripe_invoice_id = invoice_id
+            if session.invoice_id and not gift.stripe_invoice_id:
+                gift.stripe_invoice_id = session.invoice_id
             gift.plan = _plan_for(gift, subscription_id=subscription_id)
-        else:
-            intent = session.get("payment_intent")
-            if isinstance(intent, str) and intent and not gift.stripe_payment_intent_id:
-                gift.stripe_payment_intent_id = intent
-        if session.get("payment_status") in ("paid", "no_payment_required"):
+        elif session.payment_intent_id and not gift.stripe_payment_intent_id:
+            gift.stripe_payment_intent_id = session.payment_intent_id
+        if session.payment_status in ("paid", "no_payment_required"):
             _gift_mark_paid(gift)
             if gift.plan_id:
                 _plan_activate(gift.plan)
@@ -211,17 +206,15 @@ def _row_values(gift: Gift) -> list:
 
 
 @transaction.atomic
-def gift_fail_checkout_session(*, session: dict, reason: str) -> Gift | None:
+def gift_fail_checkout_session(*, session: CheckoutSession, reason: str) -> Gift | None:
     """A delayed payment (bank debit) failed after Checkout: the pending gift is failed."""
-    gift_id = _gift_id_from(session.get("client_reference_id"))
+    gift_id = _gift_id_from(session.client_reference_id)
     if gift_id is None:
         return None
-    gift = (
-        Gift.objects.select_for_update().filter(pk=gift_id, stripe_checkout_session_id=session.get("id") or "-").first()
-    )
+    gift = Gift.objects.select_for_update().filter(pk=gift_id, stripe_checkout_session_id=session.id or "-").first()
     if gift is None or gift.status != Gift.Status.PENDING:
         return gift
-    _apply_customer_details(gift, session)
+    _gift_apply_payer(gift, session.payer)
     gift.status = Gift.Status.FAILED
     gift.failure_reason = reason[:300]
     return gift_save(gift)

@@ -1,18 +1,19 @@
 """Monthly gifts: the plan behind a subscription, each paid invoice as one gift, and the donor's management link."""
 
 import datetime
-import hashlib
 import logging
-import secrets
 import time
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.tokens import token_create, token_hash_of_input, token_link, token_spend
+
 from .. import selectors, stripe_gateway
 from ..models import Frequency, Gift, PlanManageToken, RecurringPlan
-from .stripe_events import EventRejected, _apply_customer_details, _defer_if_recent, _gift_id_from, _gift_mark_paid
+from ..stripe_types import Invoice, Subscription
+from .stripe_events import EventRejected, _defer_if_recent, _gift_apply_payer, _gift_id_from, _gift_mark_paid
 from .tallies import gift_save
 
 log = logging.getLogger(__name__)
@@ -64,18 +65,17 @@ def _invoice_payment_intent(invoice_id: str) -> str:
 
 
 @transaction.atomic
-def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
+def gift_record_invoice_paid(*, invoice: Invoice) -> Gift | None:
     """
     A paid month of a plan. The first invoice is the gift the donor made on the form (found by
     the gift id in the subscription's metadata, whether or not checkout.session.completed has
     arrived yet); every later invoice is a new gift. The invoice id is unique on gifts.
     """
-    invoice_id = invoice.get("id") or ""
-    subscription_id, metadata = stripe_gateway.invoice_subscription(invoice)
+    invoice_id, subscription_id = invoice.id, invoice.subscription_id
     if not invoice_id or not subscription_id:
         return None  # not a subscription invoice: nothing of ours
-    amount_paid = invoice.get("amount_paid")
-    if type(amount_paid) is not int or amount_paid < 0:
+    amount_paid = invoice.amount_paid
+    if amount_paid is None or amount_paid < 0:
         raise EventRejected(f"Invoice {invoice_id} has no amount_paid ({amount_paid!r})")
     if amount_paid == 0:
         # A $0 invoice (a credit balance or a coupon paid it): no money, so no gift; acknowledged.
@@ -84,11 +84,12 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
     # Before any row is locked: a request to Stripe while holding the plan's rows would hold them long.
     payment_intent_id = _invoice_payment_intent(invoice_id)
 
-    origin_id = _gift_id_from(metadata.get("gift_id"))
+    origin_id = _gift_id_from(invoice.subscription_metadata.get("gift_id"))
     origin = Gift.objects.select_for_update().filter(pk=origin_id, frequency=Frequency.MONTHLY).first()
     plan = RecurringPlan.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
     if plan is None and origin is None:
-        _defer_if_recent(invoice, f"Invoice {invoice_id}: no plan or gift for subscription {subscription_id} yet")
+        message = f"Invoice {invoice_id}: no plan or gift for subscription {subscription_id} yet"
+        _defer_if_recent(invoice.created, message)
         return None
 
     gift = Gift.objects.select_for_update().filter(stripe_invoice_id=invoice_id).first()
@@ -101,7 +102,7 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
             designation=(plan or first).designation,
             amount_cents=plan.amount_cents if plan else first.amount_cents,
             fee_cents=plan.fee_cents if plan else first.fee_cents,
-            currency=invoice.get("currency") or settings.GIFT_CURRENCY,
+            currency=invoice.currency or settings.GIFT_CURRENCY,
             frequency=Frequency.MONTHLY,
             source=Gift.Source.ONLINE,
             status=Gift.Status.PENDING,
@@ -118,7 +119,7 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
     gift.stripe_invoice_id = invoice_id
     gift.stripe_subscription_id = subscription_id
     gift.stripe_payment_intent_id = gift.stripe_payment_intent_id or payment_intent_id
-    _apply_customer_details(gift, invoice)
+    _gift_apply_payer(gift, invoice.payer)
     if gift.pk is None:
         gift = gift_save(gift)
     gift.plan = plan or _plan_for(gift, subscription_id=subscription_id)
@@ -128,10 +129,9 @@ def gift_record_invoice_paid(*, invoice: dict) -> Gift | None:
 
 
 @transaction.atomic
-def plan_record_invoice_failed(*, invoice: dict) -> RecurringPlan | None:
-    subscription_id, _metadata = stripe_gateway.invoice_subscription(invoice)
-    plan = RecurringPlan.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
-    gift = Gift.objects.select_for_update().filter(stripe_invoice_id=invoice.get("id") or "-").first()
+def plan_record_invoice_failed(*, invoice: Invoice) -> RecurringPlan | None:
+    plan = RecurringPlan.objects.select_for_update().filter(stripe_subscription_id=invoice.subscription_id).first()
+    gift = Gift.objects.select_for_update().filter(stripe_invoice_id=invoice.id or "-").first()
     if gift is not None and gift.status == Gift.Status.PENDING:
         gift.status = Gift.Status.FAILED
         gift.failure_reason = "Invoice payment failed"
@@ -154,26 +154,26 @@ _SUBSCRIPTION_STATUSES = {
 
 
 @transaction.atomic
-def plan_record_subscription(*, subscription: dict, deleted: bool = False) -> RecurringPlan | None:
+def plan_record_subscription(*, subscription: Subscription, deleted: bool = False) -> RecurringPlan | None:
     plans = RecurringPlan.objects.select_for_update()
-    plan = plans.filter(stripe_subscription_id=subscription.get("id") or "-").first()
+    plan = plans.filter(stripe_subscription_id=subscription.id or "-").first()
     if plan is None:
         return None  # a subscription this site never recorded (or not yet): nothing to change
-    status = RecurringPlan.Status.CANCELED if deleted else _SUBSCRIPTION_STATUSES.get(subscription.get("status"))
+    status = RecurringPlan.Status.CANCELED if deleted else _SUBSCRIPTION_STATUSES.get(subscription.status)
     if status is None or plan.status == RecurringPlan.Status.CANCELED:
         return plan  # a cancelled plan stays cancelled, whatever older events arrive after
     plan.status = status
-    items = ((subscription.get("items") or {}).get("data")) or []
-    if len(items) == 1 and not deleted:
+    if len(subscription.items) == 1 and not deleted:
         # The donor changed the monthly amount in the Customer Portal: the price is what we charge.
-        unit_amount = (items[0].get("price") or {}).get("unit_amount")
-        quantity = items[0].get("quantity") or 1
-        if isinstance(unit_amount, int) and isinstance(quantity, int) and unit_amount * quantity > plan.fee_cents:
-            plan.amount_cents = unit_amount * quantity - plan.fee_cents
+        [item] = subscription.items
+        if item.unit_amount is not None and item.quantity is not None:
+            charged = item.unit_amount * item.quantity
+            if charged > plan.fee_cents:
+                plan.amount_cents = charged - plan.fee_cents
     if status == RecurringPlan.Status.CANCELED:
-        canceled = subscription.get("canceled_at") or subscription.get("ended_at")
+        ended_at = subscription.ended_at
         plan.canceled_at = (
-            datetime.datetime.fromtimestamp(canceled, tz=datetime.UTC) if isinstance(canceled, int) else timezone.now()
+            datetime.datetime.fromtimestamp(ended_at, tz=datetime.UTC) if ended_at is not None else timezone.now()
         )
     plan.save()
     return plan
@@ -210,15 +210,13 @@ def plan_manage_link_send(*, plan_id: int) -> None:
     from .. import receipts
 
     plan = RecurringPlan.objects.select_related("campaign").get(pk=plan_id)
-    token = secrets.token_urlsafe(32)
+    token, token_hash = token_create()
     PlanManageToken.objects.create(
         plan=plan,
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        token_hash=token_hash,
         expires_at=timezone.now() + datetime.timedelta(seconds=selectors.PLAN_LINK_MAX_AGE),
     )
-    # The token rides in the fragment, which browsers never send: no server or proxy log holds it.
-    url = settings.SITE_URL + reverse("donations:manage_open") + "#" + token
-    receipts.plan_manage_link_send(plan=plan, url=url)
+    receipts.plan_manage_link_send(plan=plan, url=token_link(reverse("donations:manage_open"), token))
 
 
 def plan_manage_token_use(*, token: str, session) -> RecurringPlan | None:
@@ -226,14 +224,10 @@ def plan_manage_token_use(*, token: str, session) -> RecurringPlan | None:
     Spend an emailed token (once, and only before it expires) and let this browser's session
     open its plan for selectors.PLAN_SESSION_MAX_AGE. None: unknown, spent or expired.
     """
-    token = token.strip()
-    if not token or len(token) > 100:
+    token_hash = token_hash_of_input(token)
+    if token_hash is None:
         return None
-    token_hash = hashlib.sha256(token.encode()).hexdigest()
-    spent = PlanManageToken.objects.filter(
-        token_hash=token_hash, used_at__isnull=True, expires_at__gt=timezone.now()
-    ).update(used_at=timezone.now())
-    if spent != 1:
+    if not token_spend(PlanManageToken.objects.filter(token_hash=token_hash, expires_at__gt=timezone.now())):
         return None
     plan = RecurringPlan.objects.select_related("campaign").get(manage_tokens__token_hash=token_hash)
     session.cycle_key()
@@ -247,4 +241,4 @@ def plan_manage_token_use(*, token: str, session) -> RecurringPlan | None:
 def plan_portal_url(*, plan: RecurringPlan, return_url: str) -> str:
     """A Stripe Customer Portal address where the plan's donor manages it. Raises PaymentError."""
     portal = stripe_gateway.billing_portal_session_create(customer_id=plan.stripe_customer_id, return_url=return_url)
-    return portal["url"]
+    return portal.url

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -11,6 +12,8 @@ from .checkout import gift_fulfil_checkout_session
 from .plans import gift_record_invoice_paid, plan_record_subscription
 from .refunds import gift_link_invoice_payment
 from .stripe_events import EventDeferred, EventRejected
+
+T = TypeVar("T")
 
 # Stripe retries a failed subscription payment for up to two months (the longest retry schedule
 # its settings offer), so a month paid today may belong to an invoice created that long ago.
@@ -33,7 +36,7 @@ def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
     report: dict = {"sessions": 0, "invoices": 0, "plans": 0, "linked": 0, "rejected": [], "errors": []}
     say = progress or (lambda line: None)
 
-    def read(call: str, fetch: Callable[[], list[dict]], advice: str) -> list[dict]:
+    def read(call: str, fetch: Callable[[], list[T]], advice: str) -> list[T]:
         try:
             return fetch()
         except stripe_gateway.PaymentError as error:
@@ -46,16 +49,16 @@ def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
         "One-time gifts were not checked; the key needs Checkout Sessions: read. Run again later.",
     )
     for index, session in enumerate(sessions, start=1):
-        if session.get("status") not in ("complete", "expired"):
+        if session.status not in ("complete", "expired"):
             continue
         try:
             gift = gift_fulfil_checkout_session(session=session)
         except EventRejected as error:
-            report["rejected"].append(f"{session.get('id')}: not applied: {error}")
+            report["rejected"].append(f"{session.id}: not applied: {error}")
             continue
         if gift is not None:
             report["sessions"] += 1
-            say(f"[session {index}/{len(sessions)}] {session['id']}: gift {gift.pk} {gift.status}")
+            say(f"[session {index}/{len(sessions)}] {session.id}: gift {gift.pk} {gift.status}")
 
     window = int((now - datetime.timedelta(days=days) - INVOICE_RETRY_WINDOW).timestamp())
     invoices = read(
@@ -64,25 +67,25 @@ def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
         "Monthly payments were not checked; the key needs Invoices: read. Run again later.",
     )
     for index, invoice in enumerate(invoices, start=1):
-        paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
-        if not isinstance(paid_at, int) or paid_at < since:
+        paid_at = invoice.paid_at
+        if paid_at is None or paid_at < since:
             continue  # paid before the period read (or not paid): its webhook had days to arrive
         try:
             gift = gift_record_invoice_paid(invoice=invoice)
         except EventRejected as error:
-            report["rejected"].append(f"{invoice.get('id')}: not applied: {error}")
+            report["rejected"].append(f"{invoice.id}: not applied: {error}")
             continue
         except EventDeferred:
             continue  # a subscription this site has no plan or gift for: not one of ours
         except stripe_gateway.PaymentError as error:
             report["errors"].append(
-                f"GET /v1/invoice_payments?invoice={invoice.get('id')} failed: {error}. "
+                f"GET /v1/invoice_payments?invoice={invoice.id} failed: {error}. "
                 "That month was not recorded; the key needs Invoice Payments: read. Run again later."
             )
             continue
         if gift is not None:
             report["invoices"] += 1
-            say(f"[invoice {index}/{len(invoices)}] {invoice['id']}: gift {gift.pk} {gift.status}")
+            say(f"[invoice {index}/{len(invoices)}] {invoice.id}: gift {gift.pk} {gift.status}")
 
     subscriptions = read(
         "GET /v1/subscriptions",
@@ -90,7 +93,7 @@ def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
         "Plans were not checked; the key needs Subscriptions: read. Run again later.",
     )
     for subscription in subscriptions:
-        deleted = subscription.get("status") == "canceled"
+        deleted = subscription.status == "canceled"
         if plan_record_subscription(subscription=subscription, deleted=deleted) is not None:
             report["plans"] += 1
     say(f"{len(subscriptions)} subscription(s) read, {report['plans']} of them ours.")

@@ -11,6 +11,7 @@ from core import money
 
 from .. import stripe_gateway
 from ..models import Gift
+from ..stripe_types import Charge, Dispute, Refund
 from .stripe_events import EventRejected, _defer_if_recent, _enqueue_after_commit, _gift_id_from
 from .tallies import _settled_status, gift_save
 
@@ -61,63 +62,57 @@ def _gift_for_invoice_payment(payment_intent_id: str) -> Gift | None:
     return gift
 
 
-def _gift_for_stripe_object(obj: dict, *, charge_id: str, kind: str) -> Gift | None:
+def _gift_for_stripe_object(obj: Charge | Dispute, *, charge_id: str, kind: str) -> Gift | None:
     """The locked gift a charge or dispute is about, its charge id noted; None (deferred if recent) if unknown."""
-    gift = _gift_for_charge(
-        charge_id=charge_id,
-        payment_intent_id=stripe_gateway.object_id(obj.get("payment_intent")),
-        metadata=obj.get("metadata") or {},
-    )
+    gift = _gift_for_charge(charge_id=charge_id, payment_intent_id=obj.payment_intent_id, metadata=obj.metadata)
     if gift is None:
-        _defer_if_recent(obj, f"{kind} {obj.get('id')}: its gift is not recorded yet")
+        _defer_if_recent(obj.created, f"{kind} {obj.id}: its gift is not recorded yet")
         return None
     gift.stripe_charge_id = gift.stripe_charge_id or charge_id
     return gift
 
 
-def gift_record_charge_refunded(*, charge: dict) -> Gift | None:
+def gift_record_charge_refunded(*, charge: Charge) -> Gift | None:
     """
     charge.refunded. Refund events arrive in any order, and a refund can fail or be cancelled
     after its charge.refunded: the charge's refunded total as Stripe has it now is applied
     (absolute, so nothing is counted twice), and the event's own copy only if Stripe does not
     know the charge.
     """
-    charge_id = stripe_gateway.object_id(charge.get("id"))
     current = charge
-    if charge_id:
+    if charge.id:
         try:
-            current = stripe_gateway.charge_retrieve(charge_id)
+            current = stripe_gateway.charge_retrieve(charge.id)
         except stripe_gateway.PaymentNotFound:
             current = charge
     return _gift_apply_refunded_total(charge=current)
 
 
-def gift_record_refund(*, refund: dict) -> Gift | None:
+def gift_record_refund(*, refund: Refund) -> Gift | None:
     """
     refund.created, refund.updated, refund.failed: whatever happened to one refund (made, failed,
     cancelled), its charge's refunded total now says what went back; a failed or cancelled
     refund thereby moves refunded_cents, the meter and the receipt back.
     """
-    charge_id = stripe_gateway.object_id(refund.get("charge"))
-    if not charge_id:
-        log.info("Refund %s names no charge: nothing to apply", refund.get("id"))
+    if not refund.charge_id:
+        log.info("Refund %s names no charge: nothing to apply", refund.id)
         return None
     try:
-        charge = stripe_gateway.charge_retrieve(charge_id)
+        charge = stripe_gateway.charge_retrieve(refund.charge_id)
     except stripe_gateway.PaymentNotFound:
         log.warning(
-            "Refund %s: Stripe does not know its charge %s; acknowledged without effect", refund.get("id"), charge_id
+            "Refund %s: Stripe does not know its charge %s; acknowledged without effect", refund.id, refund.charge_id
         )
         return None
     return _gift_apply_refunded_total(charge=charge)
 
 
 @transaction.atomic
-def _gift_apply_refunded_total(*, charge: dict) -> Gift | None:
-    amount_refunded = charge.get("amount_refunded")
-    if type(amount_refunded) is not int or amount_refunded < 0:
-        raise EventRejected(f"Charge {charge.get('id')!r} has no amount_refunded")
-    gift = _gift_for_stripe_object(charge, charge_id=stripe_gateway.object_id(charge.get("id")), kind="Charge")
+def _gift_apply_refunded_total(*, charge: Charge) -> Gift | None:
+    amount_refunded = charge.amount_refunded
+    if amount_refunded is None or amount_refunded < 0:
+        raise EventRejected(f"Charge {charge.id!r} has no amount_refunded")
+    gift = _gift_for_stripe_object(charge, charge_id=charge.id, kind="Charge")
     if gift is None:
         return None
     before = copy.copy(gift)
@@ -148,12 +143,12 @@ DISPUTE_STATUS_COUNTS = {
 
 
 @transaction.atomic
-def gift_record_dispute(*, dispute: dict) -> Gift | None:
+def gift_record_dispute(*, dispute: Dispute) -> Gift | None:
     """charge.dispute.*: the gift leaves or rejoins the meter by the dispute's status (above)."""
-    status = dispute.get("status")
+    status = dispute.status
     if status not in DISPUTE_STATUS_COUNTS:
-        raise EventRejected(f"Dispute {dispute.get('id')} has a status this site does not know: {status!r}")
-    gift = _gift_for_stripe_object(dispute, charge_id=stripe_gateway.object_id(dispute.get("charge")), kind="Dispute")
+        raise EventRejected(f"Dispute {dispute.id} has a status this site does not know: {status!r}")
+    gift = _gift_for_stripe_object(dispute, charge_id=dispute.charge_id, kind="Dispute")
     if gift is None:
         return None
     before = copy.copy(gift)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Gift
+from ..stripe_types import Payer
 from .receipts import gift_receipt_enqueue
 from .tallies import _settled_status
 
@@ -56,17 +57,14 @@ def _gift_id_from(value: Any) -> int | None:
     return int(text) if text.isdigit() and len(text) < 18 else None
 
 
-def _apply_customer_details(gift: Gift, obj: dict) -> None:
-    details = obj.get("customer_details") or {}
-    email = (details.get("email") or obj.get("customer_email") or "").strip()
-    name = (details.get("name") or obj.get("customer_name") or "").strip()
-    if email and not gift.donor_email:
-        gift.donor_email = email[:254]
-    if name and not gift.donor_name:
-        gift.donor_name = name[:200]
-    customer = obj.get("customer")
-    if isinstance(customer, str) and customer and not gift.stripe_customer_id:
-        gift.stripe_customer_id = customer
+def _gift_apply_payer(gift: Gift, payer: Payer) -> None:
+    """Fill in who paid, from Checkout or an invoice, where the gift does not say yet."""
+    if payer.email and not gift.donor_email:
+        gift.donor_email = payer.email[:254]
+    if payer.name and not gift.donor_name:
+        gift.donor_name = payer.name[:200]
+    if payer.customer_id and not gift.stripe_customer_id:
+        gift.stripe_customer_id = payer.customer_id
 
 
 # Out-of-order deliveries arrive seconds or minutes apart; a charge this site still does not know
@@ -75,9 +73,8 @@ def _apply_customer_details(gift: Gift, obj: dict) -> None:
 DEFER_UNKNOWN_FOR = datetime.timedelta(hours=24)
 
 
-def _defer_if_recent(obj: dict, message: str) -> None:
-    created = obj.get("created")
-    if not isinstance(created, int) or isinstance(created, bool):
+def _defer_if_recent(created: int | None, message: str) -> None:
+    if created is None:
         # Every Stripe object has its creation time; without one this is no Stripe object.
         raise EventRejected(f"{message}; and it has no creation time")
     if timezone.now().timestamp() - created < DEFER_UNKNOWN_FOR.total_seconds():

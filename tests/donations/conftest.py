@@ -1,5 +1,8 @@
+import types
+
 import pytest
 
+from core import ratelimit
 from donations import stripe_gateway
 from tests.fakes.stripe_fake import FakeStripe
 
@@ -23,6 +26,28 @@ def demo_payments(settings):
     settings.STRIPE_SECRET_KEY = ""
     settings.STRIPE_WEBHOOK_SECRET = "whsec_demo_payments_only"
     settings.DEMO_PAYMENTS = True
+    return settings
+
+
+@pytest.fixture
+def frozen_ratelimit_windows(monkeypatch):
+    """Every attempt falls in the same rate-limit windows (1_800_000_000 starts a minute, ten minutes and an hour)."""
+    clock = types.SimpleNamespace(time=lambda: 1_800_000_000.0)
+    monkeypatch.setattr(ratelimit, "time", clock)
+    return clock
+
+
+@pytest.fixture
+def gift_limits(settings):
+    """The default limits on starting a gift, and no Turnstile keys (the newcomer's setup)."""
+    settings.GIFT_SESSIONS_PER_ADDRESS = 5
+    settings.GIFT_ADDRESS_WINDOW_SECONDS = 600
+    settings.GIFT_SESSIONS_PER_ADDRESS_MAX = 20
+    settings.GIFT_SESSIONS_GLOBAL_PER_MINUTE = 10
+    settings.GIFT_SESSIONS_GLOBAL_PER_HOUR = 200
+    settings.GIFT_CHALLENGE_SECONDS = 600
+    settings.TURNSTILE_SITE_KEY = ""
+    settings.TURNSTILE_SECRET_KEY = ""
     return settings
 
 

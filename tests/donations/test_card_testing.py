@@ -3,17 +3,14 @@ Card-testing defenses on the gift form's POST: bursts of 500 attempts from one a
 many, counted at the fake Stripe, with a real donor in the middle who still gets through.
 """
 
-import types
-
 import pytest
 
-from core import ratelimit
 from donations import antifraud, turnstile
 from donations.models import Gift
 from tests.donations.conftest import form_data
 from tests.factories import CampaignFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_ratelimit_windows")]
 
 BURST = 500
 SESSIONS = "/v1/checkout/sessions"
@@ -38,26 +35,10 @@ class FakeTurnstile:
         return {"success": False, "error-codes": ["invalid-input-response"]}
 
 
-@pytest.fixture(autouse=True)
-def frozen_windows(monkeypatch):
-    """Every attempt falls in the same rate-limit windows (1_800_000_000 starts a minute, ten minutes and an hour)."""
-    clock = types.SimpleNamespace(time=lambda: 1_800_000_000.0)
-    monkeypatch.setattr(ratelimit, "time", clock)
-    return clock
-
-
 @pytest.fixture
-def limits(settings):
-    settings.GIFT_SESSIONS_PER_ADDRESS = 5
-    settings.GIFT_ADDRESS_WINDOW_SECONDS = 600
-    settings.GIFT_SESSIONS_PER_ADDRESS_MAX = 20
-    settings.GIFT_SESSIONS_GLOBAL_PER_MINUTE = 10
-    settings.GIFT_SESSIONS_GLOBAL_PER_HOUR = 200
-    settings.GIFT_CHALLENGE_SECONDS = 600
-    settings.TURNSTILE_SITE_KEY = ""
-    settings.TURNSTILE_SECRET_KEY = ""
-    settings.TURNSTILE_FAIL_OPEN = False
-    return settings
+def limits(gift_limits):
+    gift_limits.TURNSTILE_FAIL_OPEN = False
+    return gift_limits
 
 
 @pytest.fixture

@@ -10,40 +10,24 @@ import base64
 import html
 import json
 import re
-import types
 
 import pytest
 from altcha import Challenge, Payload, solve_challenge
 
-from core import ratelimit
 from donations.models import Gift
 from tests.donations.conftest import form_data
 from tests.factories import CampaignFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_ratelimit_windows")]
 
 SESSIONS = "/v1/checkout/sessions"
 ALTCHA_ELEMENT = re.compile(r"<altcha-widget [^>]*challenge='([^']+)'")
 
 
-@pytest.fixture(autouse=True)
-def frozen_windows(monkeypatch):
-    clock = types.SimpleNamespace(time=lambda: 1_800_000_000.0)
-    monkeypatch.setattr(ratelimit, "time", clock)
-    return clock
-
-
 @pytest.fixture
-def keyless(settings):
+def keyless(gift_limits):
     """The newcomer's setup: the default limits and no Turnstile keys."""
-    settings.GIFT_SESSIONS_PER_ADDRESS = 5
-    settings.GIFT_ADDRESS_WINDOW_SECONDS = 600
-    settings.GIFT_SESSIONS_PER_ADDRESS_MAX = 20
-    settings.GIFT_SESSIONS_GLOBAL_PER_MINUTE = 10
-    settings.GIFT_SESSIONS_GLOBAL_PER_HOUR = 200
-    settings.GIFT_CHALLENGE_SECONDS = 600
-    settings.TURNSTILE_SITE_KEY = ""
-    settings.TURNSTILE_SECRET_KEY = ""
+    settings = gift_limits
     # A cheaper puzzle than production's, so the tests solve it quickly in Python.
     settings.ALTCHA_CHALLENGE = {"expires_seconds": 1200, "cost": 50}
     return settings

@@ -53,7 +53,7 @@ def test_refund_recorded_by_webhook_first_is_not_doubled(fake_stripe, paid_gift,
 
     def refund_then_webhook(**kwargs):
         refund = real_refund_create(**kwargs)
-        charge = fake_stripe.charges[refund["charge"]]
+        charge = fake_stripe.charges[refund.charge_id]
         # The webhook would wait on the row lock; here it lands just before our save.
         Gift.objects.filter(pk=gift.pk).update(refunded_cents=charge["amount_refunded"])
         return refund

@@ -105,7 +105,7 @@ CHECKOUT = stripe_gateway.CheckoutRequest(
 def test_the_same_idempotency_key_returns_the_same_session(fake_stripe):
     first = stripe_gateway.checkout_session_create(request=CHECKOUT, idempotency_key="gift-7-checkout")
     second = stripe_gateway.checkout_session_create(request=CHECKOUT, idempotency_key="gift-7-checkout")
-    assert first["id"] == second["id"]
+    assert first.id == second.id
     assert len(fake_stripe.sessions) == 1
 
 
@@ -131,12 +131,12 @@ def test_retrieve_list_portal_and_subscription_calls(fake_stripe, start_gift):
     gift = start_gift(CampaignFactory(), frequency="monthly")
     session = fake_stripe.complete_session(gift.stripe_checkout_session_id)
 
-    assert stripe_gateway.checkout_session_retrieve(session["id"])["status"] == "complete"
-    assert [s["id"] for s in stripe_gateway.checkout_session_list(created_gte=0)] == [session["id"]]
-    assert stripe_gateway.subscription_retrieve(session["subscription"])["status"] == "active"
-    assert [s["id"] for s in stripe_gateway.subscription_list()] == [session["subscription"]]
+    assert stripe_gateway.checkout_session_retrieve(session["id"]).status == "complete"
+    assert [s.id for s in stripe_gateway.checkout_session_list(created_gte=0)] == [session["id"]]
+    assert stripe_gateway.subscription_retrieve(session["subscription"]).status == "active"
+    assert [s.id for s in stripe_gateway.subscription_list()] == [session["subscription"]]
     portal = stripe_gateway.billing_portal_session_create(customer_id=session["customer"], return_url="https://x/")
-    assert portal["url"].startswith("https://billing.stripe.com/")
+    assert portal.url.startswith("https://billing.stripe.com/")
     assert [(c.method, c.path) for c in fake_stripe.requests] == [
         ("POST", "/v1/checkout/sessions"),
         ("GET", f"/v1/checkout/sessions/{session['id']}"),

@@ -157,7 +157,7 @@ def test_an_idempotency_key_reused_with_other_parameters_is_refused(fake_stripe)
     request = CHECKOUT
     first = stripe_gateway.checkout_session_create(request=request, idempotency_key="gift-7-checkout")
     again = stripe_gateway.checkout_session_create(request=request, idempotency_key="gift-7-checkout")
-    assert again["id"] == first["id"]
+    assert again.id == first.id
     other = stripe_gateway.CheckoutRequest(**{**request.__dict__, "amount_cents": 600})
     with pytest.raises(stripe_gateway.PaymentError) as caught:
         stripe_gateway.checkout_session_create(request=other, idempotency_key="gift-7-checkout")
@@ -192,5 +192,5 @@ def test_lists_honour_filters_and_paging(fake_stripe, start_gift):
         old["id"]
     )
     assert ids(f"/v1/invoice_payments?invoice={unpaid['id']}") == ([], False)
-    assert [i["id"] for i in stripe_gateway.invoice_list(created_gte=0, limit=1)] == [newest["id"], first, old["id"]]
+    assert [i.id for i in stripe_gateway.invoice_list(created_gte=0, limit=1)] == [newest["id"], first, old["id"]]
     assert len(fake_stripe.calls("GET", "/v1/invoices")) == 6 + 3  # the last list took three pages

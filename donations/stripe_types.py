@@ -1,0 +1,279 @@
+"""
+The site's own small types for what Stripe sends, each built in one place from Stripe's JSON
+(a webhook event's object or an API response), so that Stripe's field names and API-version
+quirks live here and in stripe_gateway.py only. The rest of the site reads these attributes and
+never indexes a Stripe dict (tests/donations/test_stripe_types.py checks donations/services/).
+
+The readers are as forgiving as the code that read the dicts before them: an absent or null
+field becomes "" / None / {}, and a string where an id belongs is kept. A field of the wrong JSON
+type that the site cannot read around (metadata that is a list, an email that is a number) raises
+StripeObjectMalformed, a ValueError: the webhook answers 400 and keeps the event for replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class StripeObjectMalformed(ValueError):
+    """A signed Stripe object with a field of a type Stripe never sends there."""
+
+
+def object_id(value: Any) -> str:
+    """An expandable field's id: Stripe sends either the id or the expanded object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""
+
+
+def _str(value: Any) -> str:
+    """A string field, "" when absent or not a string (an enum compared for equality, an id)."""
+    return value if isinstance(value, str) else ""
+
+
+def _int(value: Any) -> int | None:
+    """An integer field (amounts in cents, Unix times); None when absent or not a JSON integer."""
+    return value if type(value) is int else None
+
+
+def _text(obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key)
+    if not value:
+        return ""
+    if not isinstance(value, str):
+        raise StripeObjectMalformed(f"{obj.get('object')} field {key} is {type(value).__name__}, not a string")
+    return value
+
+
+def _dict(obj: dict[str, Any], key: str) -> dict[str, Any]:
+    value = obj.get(key)
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise StripeObjectMalformed(f"{obj.get('object')} field {key} is {type(value).__name__}, not an object")
+    return value
+
+
+def _metadata(obj: dict[str, Any]) -> dict[str, str]:
+    return _dict(obj, "metadata")
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Who paid, as Checkout or an invoice names them (Checkout's customer_details, else the top level)."""
+
+    email: str = ""
+    name: str = ""
+    customer_id: str = ""
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> Payer:
+        details = _dict(obj, "customer_details")
+        return cls(
+            email=(_text(details, "email") or _text(obj, "customer_email")).strip(),
+            name=(_text(details, "name") or _text(obj, "customer_name")).strip(),
+            customer_id=_str(obj.get("customer")),
+        )
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    """A Stripe Checkout Session (object "checkout.session")."""
+
+    id: str
+    status: str = ""  # "open", "complete", "expired"
+    mode: str = ""  # "payment", "subscription"
+    payment_status: str = ""  # "paid", "unpaid", "no_payment_required"
+    amount_total: int | None = None
+    client_reference_id: str = ""  # our gift id, as we sent it
+    metadata: dict[str, str] = field(default_factory=dict)
+    payer: Payer = field(default_factory=Payer)
+    url: str = ""
+    payment_intent_id: str = ""  # mode "payment"
+    subscription_id: str = ""  # mode "subscription"
+    invoice_id: str = ""  # mode "subscription": the first month's invoice
+    created: int | None = None
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> CheckoutSession:
+        return cls(
+            id=_str(obj.get("id")),
+            status=_str(obj.get("status")),
+            mode=_str(obj.get("mode")),
+            payment_status=_str(obj.get("payment_status")),
+            amount_total=_int(obj.get("amount_total")),
+            client_reference_id=str(obj.get("client_reference_id") or ""),
+            metadata=_metadata(obj),
+            payer=Payer.from_stripe(obj),
+            url=_str(obj.get("url")),
+            payment_intent_id=_str(obj.get("payment_intent")),
+            subscription_id=_str(obj.get("subscription")),
+            invoice_id=_str(obj.get("invoice")),
+            created=_int(obj.get("created")),
+        )
+
+
+def _invoice_subscription(invoice: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """(subscription id, subscription metadata), in the current and older API shapes."""
+    # Since 2025-03-31.basil under parent.subscription_details; before, at the top level.
+    details = _dict(_dict(invoice, "parent"), "subscription_details")
+    subscription = details.get("subscription") or invoice.get("subscription") or ""
+    if isinstance(subscription, dict):
+        subscription = subscription.get("id", "")
+    metadata = _metadata(details) or _metadata(_dict(invoice, "subscription_details"))
+    return (subscription if isinstance(subscription, str) else ""), metadata
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """A Stripe invoice (object "invoice"): one month of a monthly gift."""
+
+    id: str
+    subscription_id: str = ""
+    subscription_metadata: dict[str, str] = field(default_factory=dict)
+    amount_paid: int | None = None
+    currency: str = ""
+    payer: Payer = field(default_factory=Payer)
+    paid_at: int | None = None  # status_transitions.paid_at
+    created: int | None = None
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> Invoice:
+        subscription_id, metadata = _invoice_subscription(obj)
+        transitions = obj.get("status_transitions")
+        return cls(
+            id=_str(obj.get("id")),
+            subscription_id=subscription_id,
+            subscription_metadata=metadata,
+            amount_paid=_int(obj.get("amount_paid")),
+            currency=_str(obj.get("currency")),
+            payer=Payer.from_stripe(obj),
+            paid_at=_int(transitions.get("paid_at")) if isinstance(transitions, dict) else None,
+            created=_int(obj.get("created")),
+        )
+
+
+@dataclass(frozen=True)
+class InvoicePayment:
+    """A Stripe invoice payment (object "invoice_payment"): which payment paid which invoice."""
+
+    id: str
+    invoice_id: str = ""
+    status: str = ""  # "paid", "open", "canceled"
+    payment_intent_id: str = ""  # payment.payment_intent, when payment.type is "payment_intent"
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> InvoicePayment:
+        return cls(
+            id=_str(obj.get("id")),
+            invoice_id=_str(obj.get("invoice")),
+            status=_str(obj.get("status")),
+            payment_intent_id=_str(_dict(obj, "payment").get("payment_intent")),
+        )
+
+
+@dataclass(frozen=True)
+class _OfAPayment:
+    """What a charge and a dispute both say: which payment they are of, its metadata, and when."""
+
+    id: str
+    payment_intent_id: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    created: int | None = None
+
+    @staticmethod
+    def _read(obj: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": object_id(obj.get("id")),
+            "payment_intent_id": object_id(obj.get("payment_intent")),
+            "metadata": _metadata(obj),
+            "created": _int(obj.get("created")),
+        }
+
+
+@dataclass(frozen=True)
+class Charge(_OfAPayment):
+    """A Stripe charge (object "charge"): what has been refunded of a payment, in all."""
+
+    amount_refunded: int | None = None
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> Charge:
+        return cls(**cls._read(obj), amount_refunded=_int(obj.get("amount_refunded")))
+
+
+@dataclass(frozen=True)
+class Dispute(_OfAPayment):
+    """A Stripe dispute (object "dispute"): a chargeback or an inquiry about a charge."""
+
+    status: str = ""  # see services.refunds.DISPUTE_STATUS_COUNTS
+    charge_id: str = ""
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> Dispute:
+        return cls(**cls._read(obj), status=_str(obj.get("status")), charge_id=object_id(obj.get("charge")))
+
+
+@dataclass(frozen=True)
+class Refund:
+    """A Stripe refund (object "refund"): the site reads only which charge it is of."""
+
+    id: str
+    charge_id: str = ""
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> Refund:
+        return cls(id=_str(obj.get("id")), charge_id=object_id(obj.get("charge")))
+
+
+@dataclass(frozen=True)
+class SubscriptionItem:
+    """One line of a subscription: its price's unit amount and quantity (None: not an integer)."""
+
+    unit_amount: int | None
+    quantity: int | None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A Stripe subscription (object "subscription"): a monthly plan."""
+
+    id: str
+    status: str = ""
+    items: tuple[SubscriptionItem, ...] = ()
+    ended_at: int | None = None  # canceled_at, else ended_at
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> Subscription:
+        items = []
+        for item in _dict(obj, "items").get("data") or []:
+            if not isinstance(item, dict):
+                raise StripeObjectMalformed("subscription items.data holds something that is not an item")
+            unit_amount = _dict(item, "price").get("unit_amount")
+            quantity = item.get("quantity") or 1
+            items.append(
+                SubscriptionItem(
+                    unit_amount=unit_amount if isinstance(unit_amount, int) else None,
+                    quantity=quantity if isinstance(quantity, int) else None,
+                )
+            )
+        ended = obj.get("canceled_at") or obj.get("ended_at")
+        return cls(
+            id=_str(obj.get("id")),
+            status=_str(obj.get("status")),
+            items=tuple(items),
+            ended_at=ended if isinstance(ended, int) else None,
+        )
+
+
+@dataclass(frozen=True)
+class PortalSession:
+    """A Stripe Customer Portal session (object "billing_portal.session"): a short-lived link."""
+
+    id: str
+    url: str
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> PortalSession:
+        return cls(id=_str(obj.get("id")), url=_str(obj.get("url")))
