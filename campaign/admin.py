@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core import money
 from core.cache import pages_invalidate_on_commit
+from core.markdown import render_markdown
 
 from .models import Campaign, Designation, Division, Figure, GivingDayPeriod, Milestone, Update
 from .services import campaign_save, update_save
@@ -219,30 +220,59 @@ class CampaignAdmin(PublicPagesAdminMixin, SimpleHistoryAdmin):
         campaign_save(campaign=obj)
 
 
+class MarkdownEditor(forms.Textarea):
+    """
+    A Markdown textarea with a live preview beside it, rendered by the server with the very
+    function the published page uses (core.markdown.render_markdown, through UpdateAdmin's preview
+    endpoint), and a picture upload that inserts the picture's Markdown at the cursor
+    (static/js/update-editor.js; without script it is a plain textarea).
+    """
+
+    template_name = "campaign/widgets/markdown_editor.html"  # in campaign/templates/: the form renderer looks in apps
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 18, **(attrs or {})})
+
+
+# The longest text the preview renders (a body is far shorter; a bigger post is refused, not parsed).
+PREVIEW_MAX_CHARS = 100_000
+
+
+UPDATE_FIELDS = [
+    "campaign",
+    "title",
+    "slug",
+    "summary",
+    "body",
+    "image",
+    "image_alt",
+    "author_name",
+    "status",
+    "publish_at",
+    "title_es",
+    "summary_es",
+    "body_es",
+    "image_alt_es",
+]
+
+
+class UpdateForm(forms.ModelForm):
+    class Meta:
+        model = Update
+        fields = UPDATE_FIELDS
+        widgets = {"body": MarkdownEditor(), "body_es": MarkdownEditor()}
+
+
 @admin.register(Update)
 class UpdateAdmin(PublicPagesAdminMixin, SimpleHistoryAdmin):
+    form = UpdateForm
     list_display = ["title", "campaign", "state", "publish_at", "is_visible", "preview_link"]
     list_select_related = ["campaign"]
     list_filter = ["status", "campaign"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
-    fields = [
-        "campaign",
-        "title",
-        "slug",
-        "summary",
-        "body",
-        "image",
-        "image_alt",
-        "author_name",
-        "status",
-        "publish_at",
-        "title_es",
-        "summary_es",
-        "body_es",
-        "image_alt_es",
-    ]
+    fields = UPDATE_FIELDS
 
     @admin.display(description=_("visible to the public"), boolean=True)
     def is_visible(self, obj):
@@ -264,6 +294,64 @@ class UpdateAdmin(PublicPagesAdminMixin, SimpleHistoryAdmin):
         # The public URL: staff who may change updates see drafts and scheduled ones there, marked.
         label = _("View") if obj.is_public else _("Preview")
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label)
+
+    class Media:
+        js = ["js/update-editor.js"]
+
+    def get_urls(self):
+        urls = [
+            path("preview/", self.admin_site.admin_view(self.markdown_preview), name="campaign_update_preview"),
+            path("picture/", self.admin_site.admin_view(self.picture_upload), name="campaign_update_picture"),
+        ]
+        return urls + super().get_urls()
+
+    def _may_write(self, request) -> bool:
+        return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def markdown_preview(self, request):
+        """
+        POST text → {"html": …}: the text as the published page shows it, rendered and sanitised
+        by core.markdown.render_markdown (never a second, client-side Markdown that could differ).
+        """
+        from django.http import JsonResponse
+
+        if request.method != "POST":
+            return JsonResponse({"error": "POST"}, status=405)
+        if not self._may_write(request):
+            raise PermissionDenied
+        text = request.POST.get("text", "")
+        if len(text) > PREVIEW_MAX_CHARS:
+            return JsonResponse({"error": str(_("This text is too long to preview."))}, status=400)
+        response = JsonResponse({"html": str(render_markdown(text))})
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def picture_upload(self, request):
+        """
+        POST a picture (and its description) → {"url", "markdown"}: stored without metadata and
+        web-sized (campaign.services.update_image_store); a refused file → 400 with the reason.
+        """
+        from django.core.exceptions import ValidationError
+        from django.http import JsonResponse
+
+        from .services import update_image_store
+
+        if request.method != "POST":
+            return JsonResponse({"error": "POST"}, status=405)
+        if not self._may_write(request):
+            raise PermissionDenied
+        upload = request.FILES.get("picture")
+        if upload is None:
+            return JsonResponse({"error": str(_("Choose a picture to upload."))}, status=400)
+        description = " ".join(request.POST.get("description", "").split())[:300]
+        try:
+            picture = update_image_store(file=upload, description=description, user=request.user)
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        # Markdown's own escaping for the description: no bracket may end the alt text early.
+        alt = description.replace("\\", "").replace("[", "(").replace("]", ")")
+        url = picture.image.url
+        return JsonResponse({"url": url, "markdown": f"![{alt}]({url})"})
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:

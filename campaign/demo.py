@@ -34,6 +34,14 @@ STORY = """\
 While the number of children who need regular intravenous (IV) infusions is large, the room in
 which they receive them is not.
 
+## A hospital that keeps growing
+
+Since opening in Hartford in 1996, Connecticut Children’s Medical Center has been constantly
+growing, adding services, staff and equipment. But as our reputation and our capabilities have
+grown, so too has the number of families and children seeking our services, and we need more
+space. One of the areas in greatest need of expansion is our infusion facilities: often small
+spaces tucked away in tight quarters throughout the Medical Center.
+
 ## A room our patients have outgrown
 
 Built in the Gastroenterology Division in 1996, our infusion room measures just **363 square
@@ -46,6 +54,10 @@ Clinic or in the Emergency Department. If a child with cancer urgently needs an 
 chair is free, they are sent to the Emergency Department, which happens at least twice a month.
 That is a stressful setting for a child, and it takes space the Emergency Department needs.
 
+For young children the crowded room is even more intimidating when there is no place to regroup
+after the invasive procedures infusion therapy requires. In nearly all cases there is very
+little privacy, and there isn’t enough space for families to stay with their child.
+
 ## Dialysis should not mean a trip to another state
 
 Children who need outpatient dialysis must travel to Boston, New York or Philadelphia. When a
@@ -55,6 +67,12 @@ live, have no choice but to visit an adult dialysis center in Connecticut.
 **With your help, we can change all that.**
 
 ## First-class centers, world-class care
+
+As a first-class, nationally renowned medical center, Connecticut Children’s is committed to
+providing the best care possible for all patients. Infusion therapy can be an isolating and
+challenging experience for children with chronic conditions, and we are committed to enhancing
+the care experience for them, while establishing a precious and unique resource: the only
+facility in the state that provides pediatric outpatient dialysis.
 
 With your gift, we will build a new, larger **Infusion Center**, where children receive their
 infusions in comfort and privacy, and the state’s first and only pediatric **Outpatient
@@ -68,6 +86,12 @@ region can receive world-class care close to home.
 - The Dialysis Center will offer a service not available anywhere else in the state.
 - Both centers will have state-of-the-art equipment and, of course, the most dedicated and
   caring staff anywhere.
+
+The new centers will treat Crohn’s disease, ulcerative colitis, juvenile idiopathic arthritis,
+kidney disease and a host of other chronic conditions, for patients of nine divisions:
+Gastroenterology, Rheumatology, Infectious Disease, Endocrinology, Genetics, Neurology,
+Cardiology, Pulmonology and Urology/Nephrology. They will let us meet the need for more clinical
+space, optimize care and expand services for an ever-increasing number of children.
 
 ## What is infusion therapy?
 
@@ -87,9 +111,10 @@ safe and as welcoming as we can make it.
 From children with inflammatory bowel disease to children with immune-mediated neurological
 conditions and severe bone diseases, the new centers will greatly improve the care our
 patients receive, and give children and families the chance to meet, make friends and support
-one another while they are treated.
+one another while receiving the highest quality of care available in the region.
 
-Please join us in building the new Infusion & Outpatient Dialysis Centers.
+Please join us in building the new Infusion & Outpatient Dialysis Centers. The campaign is now
+underway: [read the latest update on our blog](/updates/).
 """
 
 FIGURES = [
@@ -386,6 +411,14 @@ STORY_ES = """\
 Aunque son muchos los niños que necesitan infusiones intravenosas (IV) con regularidad, la sala
 donde las reciben es pequeña.
 
+## Un hospital que no deja de crecer
+
+Desde su apertura en Hartford en 1996, el Connecticut Children’s Medical Center no ha dejado de
+crecer, sumando servicios, personal y equipos. Pero a medida que crecieron nuestra reputación y
+nuestras capacidades, también creció el número de familias y niños que buscan nuestros servicios,
+y necesitamos más espacio. Una de las áreas que más necesita ampliarse son nuestras instalaciones
+de infusión: a menudo, espacios pequeños y apretados repartidos por el centro médico.
+
 ## Una sala que a nuestros pacientes ya les queda chica
 
 Construida en la División de Gastroenterología en 1996, nuestra sala de infusión mide apenas
@@ -400,6 +433,10 @@ necesita una infusión con urgencia y no hay un sillón libre, lo envían al Dep
 Emergencias, algo que ocurre al menos dos veces al mes. Es un entorno estresante para un niño, y
 ocupa un espacio que el Departamento de Emergencias necesita.
 
+Para los niños pequeños, la sala llena es todavía más intimidante cuando no hay un lugar donde
+reponerse después de los procedimientos invasivos que requiere la terapia de infusión. Casi
+siempre hay muy poca privacidad, y no hay espacio suficiente para que la familia acompañe al niño.
+
 ## La diálisis no debería significar un viaje a otro estado
 
 Los niños que necesitan diálisis ambulatoria deben viajar a Boston, Nueva York o Filadelfia.
@@ -410,6 +447,12 @@ Connecticut.
 **Con su ayuda, podemos cambiar todo eso.**
 
 ## Centros de primera, atención de primer nivel
+
+Como centro médico de primera y de renombre nacional, Connecticut Children’s se compromete a
+brindar la mejor atención posible a todos sus pacientes. La terapia de infusión puede ser una
+experiencia solitaria y difícil para los niños con enfermedades crónicas, y nos comprometemos a
+mejorar su experiencia de atención, al tiempo que creamos un recurso valioso y único: el único
+centro del estado que ofrece diálisis ambulatoria pediátrica.
 
 Con su donación construiremos un nuevo y más amplio **Centro de Infusión**, donde los niños reciban
 sus infusiones con comodidad y privacidad, y el primer y único **Centro de Diálisis Ambulatoria**
@@ -423,6 +466,13 @@ puedan recibir atención de primer nivel cerca de casa.
 - El Centro de Diálisis ofrecerá un servicio que no existe en ningún otro lugar del estado.
 - Ambos centros contarán con equipos de última generación y, por supuesto, con el personal más
   dedicado y cariñoso.
+
+Los nuevos centros tratarán la enfermedad de Crohn, la colitis ulcerosa, la artritis idiopática
+juvenil, la enfermedad renal y muchas otras enfermedades crónicas, para pacientes de nueve
+divisiones: Gastroenterología, Reumatología, Enfermedades Infecciosas, Endocrinología, Genética,
+Neurología, Cardiología, Neumología y Urología/Nefrología. Nos permitirán responder a la necesidad
+de más espacio clínico, optimizar la atención y ampliar los servicios para un número cada vez
+mayor de niños.
 
 ## ¿Qué es la terapia de infusión?
 
@@ -442,9 +492,11 @@ que esa normalidad se sienta tan segura y acogedora como sea posible.
 Desde niños con enfermedad inflamatoria intestinal hasta niños con enfermedades neurológicas de
 origen inmunitario y enfermedades óseas graves, los nuevos centros mejorarán en gran medida la
 atención que reciben nuestros pacientes, y darán a los niños y sus familias la oportunidad de
-conocerse, hacer amigos y apoyarse mutuamente durante el tratamiento.
+conocerse, hacer amigos y apoyarse mutuamente mientras reciben la atención de más alta calidad
+disponible en la región.
 
-Acompáñenos a construir los nuevos Centros de Infusión y de Diálisis Ambulatoria.
+Acompáñenos a construir los nuevos Centros de Infusión y de Diálisis Ambulatoria. La campaña ya
+está en marcha: [lea la última novedad en nuestro blog](/updates/).
 """
 
 # Parallel to FIGURES, DIVISIONS and MILESTONES; DESIGNATIONS_ES by slug.

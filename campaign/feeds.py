@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import translation
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from core.markdown import render_markdown
+from core.markdown import render_markdown_absolute
 
 from .selectors import update_list_published
 
@@ -16,6 +17,9 @@ FEED_ITEMS = 20
 
 
 def absolute(path: str) -> str:
+    """A site path made absolute from SITE_URL (a URL already absolute, say on a CDN, stays)."""
+    if path.startswith(("https://", "http://")):
+        return path
     return settings.SITE_URL + path
 
 
@@ -50,8 +54,9 @@ class UpdatesRssFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        # The whole post, sanitised like the page: feed readers get the same safe HTML.
-        return render_markdown(item.body)
+        # The whole post, sanitised like the page: feed readers get the same safe HTML, with its
+        # pictures and links absolute (a reader has no page to resolve "/media/…" against).
+        return render_markdown_absolute(item.body, base_url=settings.SITE_URL)
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())
@@ -70,6 +75,18 @@ class UpdatesRssFeed(Feed):
 
     def item_categories(self, item):
         return [item.campaign.title]
+
+    def item_enclosures(self, item):
+        # The update's picture (its 960-pixel JPEG, not the camera original), at an absolute URL.
+        jpeg = (item.image_renditions or {}).get("jpeg") or {}
+        if not jpeg:
+            return []
+        name = jpeg.get("960") or jpeg[sorted(jpeg, key=int)[-1]]
+        try:
+            length = default_storage.size(name)
+        except OSError:
+            return []
+        return [Enclosure(absolute(default_storage.url(name)), str(length), "image/jpeg")]
 
 
 class AtomWithContent(Atom1Feed):
@@ -94,4 +111,4 @@ class UpdatesAtomFeed(UpdatesRssFeed):
         return escape(item.summary) if item.summary else None
 
     def item_extra_kwargs(self, item):
-        return {"content": str(render_markdown(item.body))}
+        return {"content": str(render_markdown_absolute(item.body, base_url=settings.SITE_URL))}

@@ -90,17 +90,19 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def image_without_metadata(file) -> ContentFile:
+def image_without_metadata(file, *, max_width: int | None = None) -> ContentFile:
     """
     The upload re-encoded from its pixels alone, turned upright: no EXIF (a phone photo's GPS
     position, camera, time), XMP or comments survive. For pictures the public sends (fundraisers'
     photos), whose original is kept and could otherwise be fetched with its location.
-    Call after validate_image_upload.
+    Call after validate_image_upload. With `max_width`, a wider picture is scaled down to it.
     """
     file.seek(0)
     with Image.open(file) as opened:
         opened.load()
         image = _flatten(ImageOps.exif_transpose(opened))
+    if max_width and image.width > max_width:
+        image = image.resize((max_width, max(1, round(image.height * max_width / image.width))), Image.LANCZOS)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=90, optimize=True)
     stem = posixpath.splitext(posixpath.basename(getattr(file, "name", "") or "photo"))[0] or "photo"

@@ -358,3 +358,28 @@ class Update(LocalizedContent, models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+
+class UpdateImage(models.Model):
+    """
+    A picture placed inside an update's text (the editor's "Insert a picture" uploads it and adds
+    its Markdown). Stored re-encoded from its pixels alone, at most BODY_IMAGE_MAX_WIDTH wide: no
+    EXIF, no location, no 6 MB camera original on a donor's phone.
+    """
+
+    image = models.ImageField(_("image"), upload_to="updates/body/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    description = models.CharField(_("image description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("picture in an update")
+        verbose_name_plural = _("pictures in updates")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.description or self.image.name

@@ -5,7 +5,7 @@ from django.db import transaction
 from core.cache import pages_invalidate_on_commit
 
 from . import images
-from .models import Campaign, Update
+from .models import Campaign, Update, UpdateImage
 
 
 def _refresh_renditions(*, file_field, current: dict) -> dict | None:
@@ -44,3 +44,21 @@ def campaign_save(*, campaign: Campaign) -> Campaign:
 def update_save(*, update: Update) -> Update:
     """Save an update (blog post); write its image's web sizes when the image changed."""
     return save_with_renditions(update, image="image", renditions="image_renditions", picture="picture")
+
+
+# Wide enough for the update's text column on a 2x screen; a camera original is never served.
+BODY_IMAGE_MAX_WIDTH = 1600
+
+
+def update_image_store(*, file, description: str = "", user=None) -> UpdateImage:
+    """
+    A picture for an update's text, from the editor's upload: checked as a hero image is (size,
+    pixels, type: ValidationError with the message for staff), then re-encoded without metadata
+    and at most BODY_IMAGE_MAX_WIDTH wide.
+    """
+    images.validate_image_upload(file)
+    clean = images.image_without_metadata(file, max_width=BODY_IMAGE_MAX_WIDTH)
+    picture = UpdateImage(description=description[:300], uploaded_by=user)
+    picture.image.save(clean.name, clean, save=False)
+    picture.save()
+    return picture

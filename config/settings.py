@@ -56,12 +56,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_tasks_db",
+    "staff.apps.BackgroundTasksConfig",  # django_tasks_db, named in words (staff/apps.py)
     "simple_history",
-    "axes",
+    "staff.apps.SignInLockoutsConfig",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "staff.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "staff.apps.BackupCodesConfig",  # django_otp.plugins.otp_static
+    # Passkeys (WebAuthn) as a second step, beside the authenticator app and backup codes.
+    "staff.apps.PasskeysConfig",  # django_otp_webauthn
     "phonenumber_field",
     "django_countries",
     "altcha_django",
@@ -290,6 +292,10 @@ if FUNDRAISER_MODERATION not in ("pre", "post"):
 # Per client address and hour: sign-up links asked for, and pages created.
 FUNDRAISER_SIGNUPS_PER_HOUR = env.int("FUNDRAISER_SIGNUPS_PER_HOUR", default=5)
 FUNDRAISER_PAGES_PER_HOUR = env.int("FUNDRAISER_PAGES_PER_HOUR", default=3)
+# Thank-you notes a fundraiser may send through the site in an hour (each donor gets one at most).
+FUNDRAISER_THANKS_PER_HOUR = env.int("FUNDRAISER_THANKS_PER_HOUR", default=30)
+# How many fundraisers' pages and teams the campaign page's leaderboard names.
+FUNDRAISER_LEADERBOARD_SIZE = env.int("FUNDRAISER_LEADERBOARD_SIZE", default=5)
 
 # --- Destination Care ---------------------------------------------------------------------
 
@@ -328,6 +334,29 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 STAFF_INVITATION_HOURS = env.int("STAFF_INVITATION_HOURS", default=48)
 # The name staff see next to the account in their authenticator app.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Campaign admin")
+
+
+def _passkey_origin(site_url: str) -> str:
+    """
+    The origin passkeys are bound to: SITE_URL's scheme, host and port. Browsers allow WebAuthn
+    only over https or on localhost, never on an IP address, so the development default
+    http://127.0.0.1:8000 becomes http://localhost:8000 (open the admin there to try a passkey).
+    """
+    parts = urlsplit(site_url)
+    host = parts.hostname or "localhost"
+    if parts.scheme != "https" and host in ("127.0.0.1", "::1"):
+        host = "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"
+
+
+# Passkeys (django-otp-webauthn): a second step only, after the password (no passwordless
+# sign-in, so the lockout on passwords keeps guarding every account).
+PASSKEY_ORIGIN = env.str("PASSKEY_ORIGIN", default=_passkey_origin(SITE_URL)).rstrip("/")
+OTP_WEBAUTHN_RP_ID = urlsplit(PASSKEY_ORIGIN).hostname or "localhost"
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [PASSKEY_ORIGIN]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -409,6 +438,8 @@ IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1
 # Larger pictures are refused before Pillow decodes them (a 20,000 × 20,000 PNG can be tiny on disk).
 IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=40_000_000)
 
+# Required fields carry aria-required="true" as well as `required` (core/forms.py).
+FORM_RENDERER = "core.forms.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

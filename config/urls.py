@@ -10,6 +10,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Django's set_language (django.conf.urls.i18n), without a CSRF token: see config.views.
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # Passkey (WebAuthn) sign-in and registration endpoints for staff (staffauth.passkeys).
+    path("admin/passkey/", include("staffauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("donations.urls")),
     path("", include("destination.urls")),

@@ -7,6 +7,7 @@ nh3 (a binding of the Rust `ammonia` sanitiser) with an allow-list of tags, attr
 schemes. Anything else (script, style, iframes, event handlers, javascript: links) is dropped.
 """
 
+import re
 from functools import lru_cache
 
 import markdown as markdown_lib
@@ -89,3 +90,18 @@ def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")  # the empty string
     return mark_safe(_render(str(text)))  # sanitised by nh3 above
+
+
+# A site-relative href or src in the sanitised HTML (nh3 always writes attributes double-quoted);
+# "//host" is not site-relative and is left alone.
+_SITE_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def render_markdown_absolute(text: str | None, *, base_url: str) -> SafeString:
+    """
+    render_markdown, with every site-relative link and picture made absolute from `base_url`:
+    for feeds and emails, which are read away from the site (an RSS reader resolves nothing).
+    """
+    html = str(render_markdown(text))
+    base = base_url.rstrip("/")
+    return mark_safe(_SITE_RELATIVE.sub(lambda match: f"{match.group(1)}{base}/", html))  # only hrefs change

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 FEE_PERCENT = Decimal("0.029")
 FEE_FIXED_CENTS = 30
 
-_AMOUNT_RE = re.compile(r"^\$?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+# ASCII digits only ([0-9], not \d: Python's \d also takes "٥٠", which the gift form's script
+# could never total the same way).
+_AMOUNT_RE = re.compile(r"^\$?\s*([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$")
 
 
 def parse_amount(text: str) -> int:

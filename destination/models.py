@@ -319,8 +319,8 @@ class RequestCount(models.Model):
 
     class Meta:
         ordering = ["-month", "kind", "outcome", "region"]
-        verbose_name = _("purged request count")
-        verbose_name_plural = _("purged request counts")
+        verbose_name = _("monthly count of closed requests")
+        verbose_name_plural = _("requests by month (after deletion)")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "month", "outcome", "region"], name="destination_requestcount_unique"

@@ -75,7 +75,14 @@ STORIES = [
 ]
 
 TEAM = [
-    {"title": "Coordinating Physician", "description": ""},
+    {
+        "title": "Coordinating Physician",
+        "description": (
+            "A specialist physician reviews your child’s records, leads the medical plan with the specialists "
+            "your child needs, and is the clinical contact for you and your referring physician before, during "
+            "and after your visit."
+        ),
+    },
     {
         "title": "Care Coordinator",
         "description": (
@@ -224,7 +231,14 @@ STORIES_ES = [
 ]
 
 TEAM_ES = [
-    {"title": "Médico coordinador", "description": ""},
+    {
+        "title": "Médico coordinador",
+        "description": (
+            "Un médico especialista revisa la historia clínica de su hijo, dirige el plan médico con los "
+            "especialistas que su hijo necesita y es el contacto clínico para usted y para su médico de cabecera "
+            "antes, durante y después de su visita."
+        ),
+    },
     {
         "title": "Coordinador de atención",
         "description": (
@@ -308,8 +322,12 @@ def seed_destination_content(*, stdout=None) -> None:
     created = 0
     for model, rows in ((PatientStory, STORIES), (TeamRole, TEAM), (ProcessStep, STEPS), (Airport, AIRPORTS)):
         for position, row in enumerate(rows, start=1):
-            _item, was_created = model.objects.get_or_create(page=page, position=position, defaults=row)
+            item, was_created = model.objects.get_or_create(page=page, position=position, defaults=row)
             created += was_created
+            # A card the seed left blank before (the Coordinating Physician's) gets its text, once.
+            if model is TeamRole and not was_created and item.title == row["title"] and not item.description:
+                item.description = row["description"]
+                item.save(update_fields=["description"])
     _write(stdout, f"Destination Care: {created} stories, team roles, steps and airports added")
     _write(stdout, f"Destination Care: {seed_destination_spanish(page=page)} items given their Spanish version")
 

@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheet import FORMULA_TRIGGERS, neutralise  # noqa: F401 (both were defined here first)
+
 from .models import Gift
 
 log = logging.getLogger(__name__)
@@ -23,8 +25,6 @@ log = logging.getLogger(__name__)
 CHUNK_SIZE = 2000
 # Excel files are built whole (openpyxl, pure Python, ~0.8 ms a row); beyond this, CSV.
 XLSX_MAX_ROWS = 10_000
-# Characters that make Excel, LibreOffice or Google Sheets evaluate a cell (OWASP: CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
     _("Date"),
@@ -81,13 +81,6 @@ _FIELDS = [
     "receipt_year",
     "receipt_serial",
 ]
-
-
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe, shown as text."""
-    if value and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _dollars(cents: int) -> str:

@@ -81,6 +81,12 @@ class GiftForm(forms.Form):
         help_text=_("Up to 500 characters, without links. Shown on the donor wall once our team has read it."),
         error_messages={"max_length": _("Keep your message to %(limit_value)d characters (it has %(show_value)d).")},
     )
+    # Only on a fundraiser's gift form: the fundraiser is told who gave, but the amount only if allowed.
+    amount_shown_to_fundraiser = forms.BooleanField(
+        label=_("Let the fundraiser see the amount of my gift"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "fundraiser-sees-help"}),
+    )
 
     # A field a person never sees (off-screen, skipped by the keyboard and by screen readers);
     # a bot that fills every input gives itself away (donations.antifraud refuses it).
@@ -174,6 +180,8 @@ class GiftForm(forms.Form):
 
         if LINK_OR_ADDRESS.search(data.get("message") or ""):
             self.add_error("message", _("Please leave out links and email addresses: the donor wall shows words only."))
+        if self.fundraiser_obj is None:
+            data["amount_shown_to_fundraiser"] = False
         if data.get("is_anonymous"):
             data["display_name"] = ""
         elif not (data.get("display_name") or "").strip():
@@ -187,6 +195,15 @@ class GiftForm(forms.Form):
 
     def amount_choices(self) -> list[tuple[str, str]]:
         return [(str(d), money.format_cents(d * 100, whole=True)) for d in self.preset_dollars]
+
+    def total_rules(self) -> dict[str, str]:
+        """What static/js/donate.js needs to show the same total the server will charge."""
+        return {
+            "min": str(settings.GIFT_MIN_CENTS),
+            "max": str(settings.GIFT_MAX_CENTS),
+            "fee_percent": str(money.FEE_PERCENT),
+            "fee_fixed": str(money.FEE_FIXED_CENTS),
+        }
 
     def fee_examples(self) -> list[tuple[str, str]]:
         """(amount, fee) for each preset, formatted: the exact amount the fee box adds, shown without JavaScript."""

@@ -27,6 +27,15 @@ class RecurringPlan(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="plans")
     designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    # The fundraiser's page the plan began through: every later month credits it too (a soft credit).
+    fundraiser = models.ForeignKey(
+        Fundraiser,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("through fundraiser"),
+    )
     amount_cents = models.PositiveIntegerField(_("monthly amount (cents)"))
     fee_cents = models.PositiveIntegerField(_("fee covered (cents)"), default=0)
     currency = models.CharField(max_length=3, default="usd")
@@ -204,6 +213,8 @@ class Gift(models.Model):
     honoree_name = models.CharField(_("honoree's name"), max_length=200, blank=True)
     honoree_email = models.EmailField(_("honoree's email"), blank=True)
     message = models.TextField(_("message"), max_length=500, blank=True)
+    # The donor let the fundraiser whose page they gave through see the amount (unchecked by default).
+    amount_shown_to_fundraiser = models.BooleanField(_("amount shown to the fundraiser"), default=False)
     # The donor wall shows a message only once staff approved it (settings.DONOR_WALL_PREMODERATION).
     message_status = models.CharField(
         _("message on the donor wall"), max_length=10, choices=MessageStatus.choices, blank=True, default=""

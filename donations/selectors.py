@@ -4,7 +4,7 @@ import datetime
 import time
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from campaign.models import Campaign, Designation
@@ -139,16 +139,114 @@ class SupporterGift:
 def gifts_for_fundraiser(*, fundraiser_id: int, limit: int = 10) -> list[SupporterGift]:
     """The newest gifts that count through a fundraiser's page, for the page's list of supporters."""
     rows = _counted_newest_first(fundraiser_id=fundraiser_id).only(
-        "display_name", "is_anonymous", "message", "paid_at", "created_at"
+        "display_name", "is_anonymous", "message", "message_status", "paid_at", "created_at"
     )[:limit]
     return [
         SupporterGift(
             name="" if gift.is_anonymous else gift.display_name.strip(),
-            message=gift.message.strip(),
+            # As on the donor wall: a message is public only once staff approved it (it may name a patient).
+            message=gift.message.strip() if gift.message_status == Gift.MessageStatus.APPROVED else "",
             given_at=gift.paid_at or gift.created_at,
         )
         for gift in rows
     ]
+
+
+@dataclass(frozen=True)
+class FundraiserGift:
+    """
+    A gift as its fundraiser may know it: the name and message the donor chose, the amount only if
+    the donor allowed it (None otherwise), never an email or an address.
+    """
+
+    gift_id: int
+    fundraiser_id: int
+    name: str  # "" for anonymous
+    message: str
+    amount_cents: int | None
+    given_at: datetime.datetime | None
+
+
+def _fundraiser_gift(gift: Gift) -> FundraiserGift:
+    return FundraiserGift(
+        gift_id=gift.pk,
+        fundraiser_id=gift.fundraiser_id,
+        name="" if gift.is_anonymous else gift.display_name.strip(),
+        message=gift.message.strip(),
+        amount_cents=gift.counted_cents if gift.amount_shown_to_fundraiser else None,
+        given_at=gift.paid_at or gift.created_at,
+    )
+
+
+_FUNDRAISER_GIFT_FIELDS = (
+    "fundraiser_id",
+    "display_name",
+    "is_anonymous",
+    "message",
+    "counted_cents",
+    "amount_shown_to_fundraiser",
+    "paid_at",
+    "created_at",
+)
+
+
+def gift_for_fundraiser_notice(*, gift_id: int) -> FundraiserGift | None:
+    """A counted gift made through a fundraiser's page, as its fundraiser is told of it; else None."""
+    gift = _counted_newest_first(pk=gift_id, fundraiser__isnull=False).only(*_FUNDRAISER_GIFT_FIELDS).first()
+    return _fundraiser_gift(gift) if gift is not None else None
+
+
+def gifts_for_fundraiser_owner(*, fundraiser_id: int, limit: int = 50) -> list[FundraiserGift]:
+    """The newest counted gifts through a page, for its fundraiser's own (signed-link) view."""
+    rows = _counted_newest_first(fundraiser_id=fundraiser_id).only(*_FUNDRAISER_GIFT_FIELDS)[:limit]
+    return [_fundraiser_gift(gift) for gift in rows]
+
+
+@dataclass(frozen=True)
+class DonorAddress:
+    """Where a thank-you note from a fundraiser goes: read by the site only, never shown to the fundraiser."""
+
+    email: str
+    language: str
+
+
+def gift_donor_address(*, gift_id: int, fundraiser_id: int) -> DonorAddress | None:
+    """The donor's email for a counted gift through this fundraiser's page; None for any other gift."""
+    gift = (
+        _counted_newest_first(pk=gift_id, fundraiser_id=fundraiser_id)
+        .exclude(donor_email="")
+        .only("donor_email", "language")
+        .first()
+    )
+    return DonorAddress(email=gift.donor_email, language=gift.language) if gift is not None else None
+
+
+def fundraiser_donor_counts(*, fundraiser_ids: list[int]) -> dict[int, int]:
+    """How many different donors gave (and still count) through each of these pages: one query."""
+    rows = (
+        Gift.objects.filter(
+            status__in=Gift.COUNTED_STATUSES, counted_cents__gt=0, fundraiser_id__in=list(fundraiser_ids)
+        )
+        .exclude(counted_donor_key="")
+        .order_by()
+        .values("fundraiser_id")
+        .annotate(donors=Count("counted_donor_key", distinct=True))
+    )
+    return {row["fundraiser_id"]: row["donors"] for row in rows}
+
+
+def team_donor_counts(*, team_ids: list[int]) -> dict[int, int]:
+    """How many different donors gave (and still count) through each team's pages: one query."""
+    rows = (
+        Gift.objects.filter(
+            status__in=Gift.COUNTED_STATUSES, counted_cents__gt=0, fundraiser__team_id__in=list(team_ids)
+        )
+        .exclude(counted_donor_key="")
+        .order_by()
+        .values("fundraiser__team_id")
+        .annotate(donors=Count("counted_donor_key", distinct=True))
+    )
+    return {row["fundraiser__team_id"]: row["donors"] for row in rows}
 
 
 @dataclass(frozen=True)

@@ -200,6 +200,8 @@ def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
         "locale": request.locale,
         "success_url": request.success_url,
         "cancel_url": request.cancel_url,
+        # The mailing address a thank-you letter and a year-end statement need (Checkout asks for it).
+        "billing_address_collection": "required",
     }
     if request.monthly:
         params["mode"] = "subscription"

@@ -66,6 +66,7 @@ class Payer:
     email: str = ""
     name: str = ""
     customer_id: str = ""
+    address: str = ""  # the billing address Checkout collected, as the lines of an envelope
 
     @classmethod
     def from_stripe(cls, obj: dict[str, Any]) -> Payer:
@@ -74,7 +75,25 @@ class Payer:
             email=(_text(details, "email") or _text(obj, "customer_email")).strip(),
             name=(_text(details, "name") or _text(obj, "customer_name")).strip(),
             customer_id=_str(obj.get("customer")),
+            address=mailing_address(details.get("address")),
         )
+
+
+def mailing_address(address: Any) -> str:
+    """
+    Checkout's billing address (customer_details.address) as the lines of an envelope:
+    "12 Elm St / Apt 3 / Hartford, CT 06106 / US". Anything that is not text is ignored.
+    """
+    if not isinstance(address, dict):
+        return ""
+
+    def part(key: str) -> str:
+        value = address.get(key)
+        return " ".join(value.split())[:120] if isinstance(value, str) else ""
+
+    city_line = " ".join(filter(None, [", ".join(filter(None, [part("city"), part("state")])), part("postal_code")]))
+    lines = [part("line1"), part("line2"), city_line, part("country")]
+    return "\n".join(line for line in lines if line)[:500]
 
 
 @dataclass(frozen=True)

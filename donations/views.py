@@ -81,6 +81,7 @@ def gift_form(request):
         message=data["message"].strip(),
         language=(get_language() or settings.LANGUAGE_CODE)[:8],
         fundraiser=data["fundraiser"],
+        amount_shown_to_fundraiser=bool(data["fundraiser"] and data["amount_shown_to_fundraiser"]),
     )
     try:
         url = services.gift_checkout_start(gift=gift)

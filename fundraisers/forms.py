@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.utils import timezone
@@ -81,3 +82,58 @@ class FundraiserForm(forms.ModelForm):
         if data.get("team") and (data.get("new_team") or "").strip():
             self.add_error("new_team", _("Join a team or start one, not both."))
         return data
+
+
+class ManageOpenForm(forms.Form):
+    """The fundraiser's token, copied from the link's fragment by a script (or pasted)."""
+
+    token = forms.CharField(
+        label=_("Code from the email"),
+        # No max_length: a longer one is a wrong one, told so like any other wrong code.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-token-from-fragment": ""}),
+        error_messages={"required": _("Open the link in the email again, or paste the code that ends it.")},
+    )
+
+
+# Links and addresses make a note look like spam, and a note is no place to ask donors to go elsewhere.
+LINK_OR_ADDRESS = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[^\s@]@[^\s@]+\.[a-z]{2,})")
+
+
+class ThankYouForm(forms.Form):
+    """A fundraiser's note to one donor of their page; the site sends it, the fundraiser never sees the address."""
+
+    gift = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    note = forms.CharField(
+        label=_("Your thank-you note"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write a few words of thanks."),
+            "max_length": _("Keep your note to %(limit_value)d characters (it has %(show_value)d)."),
+        },
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if LINK_OR_ADDRESS.search(note):
+            raise forms.ValidationError(_("Please leave out links and email addresses."))
+        return note
+
+
+class FundraiserEditForm(FundraiserForm):
+    """The fundraiser's own edit of their page, from their signed link: the same rules as creating it."""
+
+    REVIEWED_FIELDS = ("display_name", "title", "story", "photo", "photo_alt")
+
+    def __init__(self, *args, instance: Fundraiser, **kwargs):
+        super().__init__(*args, instance=instance, campaign=instance.campaign, **kwargs)
+        del self.fields["team"], self.fields["new_team"]
+        self.fields["goal"].initial = f"{instance.goal_cents // 100}" if not instance.goal_cents % 100 else None
+        self.fields["share_consent"].initial = False  # confirmed again for what is now written
+
+    def clean(self):
+        return forms.ModelForm.clean(self)
+
+    def needs_review(self) -> bool:
+        """Words or a photo changed: what the public reads must be reviewed again."""
+        return any(name in self.changed_data for name in self.REVIEWED_FIELDS)

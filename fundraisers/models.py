@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.images import Picture, validate_image_upload
 from campaign.models import Campaign
 
-RESERVED_FUNDRAISER_SLUGS = frozenset({"start", "new"})
+RESERVED_FUNDRAISER_SLUGS = frozenset({"start", "new", "manage"})
 
 
 class Team(models.Model):
@@ -21,6 +21,14 @@ class Team(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="fundraising_teams")
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    # The team's own goal; without one, the sum of its approved pages' goals.
+    goal_cents = models.PositiveBigIntegerField(
+        _("team goal (cents)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(100)],
+        help_text=_("Leave empty to use the sum of its pages' goals."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +87,8 @@ class Fundraiser(models.Model):
     goal_cents = models.PositiveBigIntegerField(_("goal (cents)"), validators=[MinValueValidator(100)])
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The language the fundraiser created their page in: the site's emails to them are written in it.
+    language = models.CharField(_("language"), max_length=8, default="en")
     # The fundraiser confirmed they may share what they wrote (a story may be about a patient).
     share_consent = models.BooleanField(_("may share this story"), default=False)
     share_consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
@@ -91,6 +101,10 @@ class Fundraiser(models.Model):
         verbose_name_plural = _("fundraisers")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["campaign", "status"], name="fundraiser_campaign_status_idx")]
+        permissions = [
+            ("export_fundraiser", _("Can export fundraisers and their contact details")),
+            ("message_fundraisers", _("Can email fundraisers")),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.display_name})"
@@ -140,3 +154,24 @@ class FundraiserTally(models.Model):
 
     def __str__(self):
         return f"{self.fundraiser_id}: {self.raised_cents}"
+
+
+class GiftAcknowledgement(models.Model):
+    """
+    What the site did for one gift through a fundraiser's page: told the fundraiser (once), and
+    sent the donor the fundraiser's thank-you note (once). `gift_id` names a donations Gift (a plain
+    id: this app reads gifts only through donations.selectors); unique, so a retry cannot send twice.
+    """
+
+    fundraiser = models.ForeignKey(Fundraiser, on_delete=models.CASCADE, related_name="acknowledgements")
+    gift_id = models.PositiveBigIntegerField(unique=True)
+    notice_sent_at = models.DateTimeField(_("fundraiser told at"), null=True, blank=True)
+    thanked_at = models.DateTimeField(_("donor thanked at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gift acknowledgement")
+        verbose_name_plural = _("gift acknowledgements")
+
+    def __str__(self):
+        return f"{self.fundraiser_id}: gift {self.gift_id}"

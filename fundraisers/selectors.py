@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from campaign.selectors import Progress
@@ -22,7 +22,9 @@ def fundraiser_for_page(*, slug: str) -> Fundraiser | None:
     )
 
 
-def _progress(*, raised: int, gift_count: int, goal: int, ends_on, currency: str, updated_at, today) -> Progress:
+def _progress(
+    *, raised: int, gift_count: int, goal: int, ends_on, currency: str, updated_at, today, donor_count: int = 0
+) -> Progress:
     today = today or timezone.localdate()
     if ends_on is None:
         days_left, has_ended = None, False
@@ -33,7 +35,7 @@ def _progress(*, raised: int, gift_count: int, goal: int, ends_on, currency: str
         raised_cents=raised,
         goal_cents=goal,
         percent=(raised * 100) // goal if goal > 0 else 0,  # floored, as the campaign meter
-        donor_count=0,  # not kept per page: the meter is shown without it (meter_show_donors)
+        donor_count=donor_count,
         gift_count=gift_count,
         pledged_cents=0,
         offline_cents=0,
@@ -46,9 +48,16 @@ def _progress(*, raised: int, gift_count: int, goal: int, ends_on, currency: str
 
 
 def fundraiser_progress(*, fundraiser: Fundraiser, today: datetime.date | None = None) -> Progress:
-    """The personal meter, from the fundraiser's tally (joined by fundraiser_for_page: no query)."""
+    """
+    The personal meter, from the fundraiser's tally (joined by fundraiser_for_page: no query) and
+    its different donors (one query, only once a gift has counted).
+    """
     tally = getattr(fundraiser, "tally", None)
+    donors = 0
+    if tally is not None and tally.gift_count:
+        donors = donations_selectors.fundraiser_donor_counts(fundraiser_ids=[fundraiser.pk]).get(fundraiser.pk, 0)
     return _progress(
+        donor_count=donors,
         raised=tally.raised_cents if tally else 0,
         gift_count=tally.gift_count if tally else 0,
         goal=fundraiser.goal_cents,
@@ -80,7 +89,7 @@ class TeamPage:
 
 def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage | None:
     """
-    A team of a published campaign, its members' public pages and its total: the sum of every
+    A team of a published campaign with an approved page, its members' public pages and its total: the sum of every
     member's tally (money given through a page later hidden or closed still counts). Two queries.
     """
     team = Team.objects.select_related("campaign").filter(slug=slug, campaign__is_published=True).first()
@@ -95,7 +104,7 @@ def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage 
     )
     raised = sum(member.tally.raised_cents for member in members if hasattr(member, "tally"))
     gift_count = sum(member.tally.gift_count for member in members if hasattr(member, "tally"))
-    goal = sum(member.goal_cents for member in members if member.is_public) or 0
+    goal = team.goal_cents or sum(member.goal_cents for member in members if member.is_public)
     public = tuple(
         TeamMember(
             title=member.title,
@@ -106,6 +115,8 @@ def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage 
         for member in members
         if member.is_public
     )
+    if not public:
+        return None  # its name was typed by a supporter: shown only once one of its pages is approved
     progress = _progress(
         raised=raised,
         gift_count=gift_count,
@@ -116,3 +127,55 @@ def team_for_page(*, slug: str, today: datetime.date | None = None) -> TeamPage 
         today=today,
     )
     return TeamPage(team=team, progress=progress, members=public)
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    name: str
+    url: str
+    raised_cents: int
+    by: str = ""  # a page's fundraiser
+    pages: int = 0  # a team's approved pages
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    fundraisers: tuple[LeaderboardRow, ...]
+    teams: tuple[LeaderboardRow, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.fundraisers or self.teams)
+
+
+def campaign_leaderboard(*, campaign_id: int, limit: int) -> Leaderboard:
+    """
+    The campaign page's top fundraisers' pages and teams by money raised (two queries). Only
+    approved pages are named; a team is shown once one of its pages is approved (its name was typed
+    by a supporter, so it waits for review like their page), and its total is all its members'.
+    """
+    approved = Fundraiser.Status.APPROVED
+    pages = (
+        Fundraiser.objects.filter(campaign_id=campaign_id, status=approved, tally__raised_cents__gt=0)
+        .select_related("tally")
+        .only("slug", "title", "display_name", "tally__raised_cents")
+        .order_by("-tally__raised_cents", "pk")[:limit]
+    )
+    teams = (
+        Team.objects.filter(campaign_id=campaign_id)
+        .annotate(
+            raised=Sum("members__tally__raised_cents"),
+            public_pages=Count("members", filter=Q(members__status=approved)),
+        )
+        .filter(public_pages__gt=0, raised__gt=0)
+        .only("slug", "name")
+        .order_by("-raised", "pk")[:limit]
+    )
+    return Leaderboard(
+        fundraisers=tuple(
+            LeaderboardRow(page.title, page.get_absolute_url(), page.tally.raised_cents, by=page.display_name)
+            for page in pages
+        ),
+        teams=tuple(
+            LeaderboardRow(team.name, team.get_absolute_url(), team.raised, pages=team.public_pages) for team in teams
+        ),
+    )

@@ -1,6 +1,7 @@
 """Writes for fundraisers' pages and teams (their totals are written by fundraisers.tallies only)."""
 
 import secrets
+import time
 
 from django.conf import settings
 from django.core import signing
@@ -32,9 +33,22 @@ def fundraiser_save(*, fundraiser: Fundraiser) -> Fundraiser:
         photo.save(stripped.name, stripped, save=False)
     if fundraiser.share_consent and fundraiser.share_consent_at is None:
         fundraiser.share_consent_at = timezone.now()
+    newly_approved = False
     if fundraiser.status in Fundraiser.PUBLIC_STATUSES and fundraiser.approved_at is None:
         fundraiser.approved_at = timezone.now()
-    return save_with_renditions(fundraiser, image="photo", renditions="photo_renditions", picture="picture")
+        # A page staff approve (not one public from the start, whose link email says so already).
+        newly_approved = fundraiser.pk is not None
+    saved = save_with_renditions(fundraiser, image="photo", renditions="photo_renditions", picture="picture")
+    if newly_approved:
+        fundraiser_id = saved.pk
+        transaction.on_commit(lambda: _enqueue_approved(fundraiser_id=fundraiser_id), robust=True)
+    return saved
+
+
+def _enqueue_approved(*, fundraiser_id: int) -> None:
+    from .tasks import fundraiser_send_approved
+
+    fundraiser_send_approved.enqueue(fundraiser_id=fundraiser_id)
 
 
 @transaction.atomic
@@ -63,10 +77,41 @@ def signup_read(*, token: str) -> tuple[str, int] | None:
         return None
 
 
+SIGNUP_SESSION_KEY = "fundraiser_signup"
+SIGNUP_SESSION_SECONDS = 2 * 60 * 60
+
+
+def signup_token_use(*, token: str, session) -> tuple[str, int] | None:
+    """Let this browser open the creation form for the token's email and campaign for a while."""
+    signed = signup_read(token=token.strip()) if token and len(token) <= 500 else None
+    if signed is None:
+        return None
+    session.cycle_key()
+    session[SIGNUP_SESSION_KEY] = {
+        "email": signed[0],
+        "campaign": signed[1],
+        "until": int(time.time()) + SIGNUP_SESSION_SECONDS,
+    }
+    return signed
+
+
+def signup_for_session(*, session) -> tuple[str, int] | None:
+    grant = session.get(SIGNUP_SESSION_KEY)
+    if not isinstance(grant, dict) or not isinstance(grant.get("until"), int) or grant["until"] < time.time():
+        return None
+    if not isinstance(grant.get("email"), str) or not isinstance(grant.get("campaign"), int):
+        return None
+    return grant["email"], grant["campaign"]
+
+
 def signup_link_send(*, email: str, campaign: Campaign) -> None:
     """Email the link that opens the page-creation form: whoever holds the inbox may create a page."""
-    url = settings.SITE_URL + reverse(
-        "fundraisers:create", kwargs={"token": signup_token(email=email, campaign_id=campaign.pk)}
+    # The token after "#": browsers never send the fragment, so no log or Referer holds it.
+    url = (
+        settings.SITE_URL
+        + reverse("fundraisers:signup_open")
+        + "#"
+        + signup_token(email=email, campaign_id=campaign.pk)
     )
     context = {"url": url, "campaign": campaign, "org_name": settings.ORG_NAME}
     subject = _("Start your fundraiser for %(title)s") % {"title": localized(campaign, "title")}
@@ -82,7 +127,7 @@ def _unique_slug(model, text: str) -> str:
 
 
 @transaction.atomic
-def fundraiser_create(*, campaign: Campaign, owner_email: str, data: dict) -> Fundraiser:
+def fundraiser_create(*, campaign: Campaign, owner_email: str, data: dict, language: str = "") -> Fundraiser:
     """
     A supporter's new page, from the creation form's cleaned data: waiting for review unless
     FUNDRAISER_MODERATION is "post". A new team is made when one is named.
@@ -106,5 +151,70 @@ def fundraiser_create(*, campaign: Campaign, owner_email: str, data: dict) -> Fu
         ends_on=data.get("ends_on"),
         status=status,
         share_consent=bool(data["share_consent"]),
+        language=(language or settings.LANGUAGE_CODE)[:8],
     )
+    fundraiser = fundraiser_save(fundraiser=fundraiser)
+    fundraiser_id = fundraiser.pk
+    transaction.on_commit(lambda: _enqueue_manage_link(fundraiser_id=fundraiser_id), robust=True)
+    return fundraiser
+
+
+def _enqueue_manage_link(*, fundraiser_id: int) -> None:
+    from .tasks import fundraiser_send_manage_link
+
+    fundraiser_send_manage_link.enqueue(fundraiser_id=fundraiser_id)
+
+
+# --- The fundraiser's own link: their gifts, thank-you notes, editing ---------------------------
+
+MANAGE_SALT = "fundraisers.manage"
+MANAGE_MAX_AGE = 60 * 24 * 60 * 60  # two months: every email to the fundraiser carries a fresh one
+MANAGE_SESSION_KEY = "fundraiser_manage"
+MANAGE_SESSION_SECONDS = 2 * 60 * 60
+
+
+def manage_token(*, fundraiser: Fundraiser) -> str:
+    # The owner's email is signed in too: staff changing it makes the old links stop working.
+    return signing.TimestampSigner(salt=MANAGE_SALT).sign_object({"f": fundraiser.pk, "e": fundraiser.owner_email})
+
+
+def manage_url(*, fundraiser: Fundraiser) -> str:
+    """The fundraiser's link, token after '#': browsers never send the fragment, so no log holds it."""
+    return settings.SITE_URL + reverse("fundraisers:manage_open") + "#" + manage_token(fundraiser=fundraiser)
+
+
+def manage_token_use(*, token: str, session) -> Fundraiser | None:
+    """Let this browser manage the token's page for a while; None when forged, expired or outdated."""
+    if not token or len(token) > 500:
+        return None
+    try:
+        data = signing.TimestampSigner(salt=MANAGE_SALT).unsign_object(token.strip(), max_age=MANAGE_MAX_AGE)
+        fundraiser_id, email = int(data["f"]), str(data["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    fundraiser = Fundraiser.objects.filter(pk=fundraiser_id, owner_email=email).first()
+    if fundraiser is None:
+        return None
+    session.cycle_key()
+    session[MANAGE_SESSION_KEY] = {"fundraiser": fundraiser.pk, "until": int(time.time()) + MANAGE_SESSION_SECONDS}
+    return fundraiser
+
+
+def fundraiser_for_manage_session(*, session) -> Fundraiser | None:
+    grant = session.get(MANAGE_SESSION_KEY)
+    if not isinstance(grant, dict) or not isinstance(grant.get("until"), int) or grant["until"] < time.time():
+        return None
+    return Fundraiser.objects.select_related("campaign", "team", "tally").filter(pk=grant.get("fundraiser")).first()
+
+
+@transaction.atomic
+def fundraiser_update(*, fundraiser: Fundraiser, goal_cents: int, needs_review: bool) -> Fundraiser:
+    """
+    The fundraiser's own edit (fields already set by their form). With pre-moderation, changed
+    words or photo go back to staff before the public sees them; a new goal or end date does not.
+    """
+    fundraiser.goal_cents = goal_cents
+    fundraiser.share_consent_at = timezone.now()
+    if needs_review and settings.FUNDRAISER_MODERATION == "pre" and fundraiser.status == Fundraiser.Status.APPROVED:
+        fundraiser.status = Fundraiser.Status.PENDING
     return fundraiser_save(fundraiser=fundraiser)

@@ -17,9 +17,10 @@ from django.contrib import admin, messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -156,9 +157,22 @@ class StaffAdminSite(admin.AdminSite):
                 except TypeError:
                     named = kwargs
                 _refuse_bad_ids(model, named)
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied:
+                # Inside the admin's frame (header, sidebar, a way back), not the public 403 page.
+                context = {**self.each_context(request), "title": _("You do not have access to this page")}
+                return TemplateResponse(request, "admin/403.html", context, status=403)
 
         return super().admin_view(checked, cacheable)
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        # The sidebar repeats the home page's app list: with one app (a care coordinator's
+        # Destination Care) it is only a narrower screen, so it is left out.
+        if len(context.get("available_apps") or []) <= 1:
+            context["is_nav_sidebar_enabled"] = False
+        return context
 
     def index(self, request, extra_context=None):
         # Development staff and Finance start their day on the dashboard; the sidebar lists the rest.
@@ -203,6 +217,7 @@ class StaffAdminSite(admin.AdminSite):
             path("otp/enrol/", self.otp_enrol, name="otp_enrol"),
             path("otp/invitation/", self.otp_invitation, name="otp_invitation"),
             path("otp/backup-codes/", self.otp_backup_codes, name="otp_backup_codes"),
+            path("otp/passkeys/", self.otp_passkeys, name="otp_passkeys"),
             path("otp/cancel/", self.otp_cancel, name="otp_cancel"),
             path("dashboard/", self.admin_view(dashboard.dashboard_view), name="dashboard"),
             # Before Django's own: "view on site" answers only for a model the user may see.
@@ -286,10 +301,13 @@ class StaffAdminSite(admin.AdminSite):
             else:
                 error = _("That code is not right or has expired. Enter the code your app shows now.")
             submitted.add_error("backup_code" if using_backup else "token", error)
+        from staffauth import passkeys
+
         context = self._otp_context(
             request,
             form=form,
             backup_form=backup_form if backup_devices else None,
+            has_passkey=passkeys.has_passkey(request.user),
             title=_("Enter your sign-in code"),
         )
         return render(request, "admin/otp/verify.html", context)
@@ -319,6 +337,36 @@ class StaffAdminSite(admin.AdminSite):
             "title": _("Backup codes"),
         }
         return render(request, "admin/otp/backup_codes.html", context)
+
+    @method_decorator(never_cache)
+    @method_decorator(csrf_protect)
+    def otp_passkeys(self, request):
+        """
+        A verified staff member's passkeys (WebAuthn): the list, "Add a passkey" (the browser's
+        own prompt, through django-otp-webauthn's script and staffauth.passkeys' endpoints) and
+        removing one (POST remove=<id>, only their own). A passkey then signs them in instead of
+        a code; the authenticator app and backup codes keep working.
+
+        Template: admin/otp/passkeys.html. Context: passkeys, backup_count.
+        """
+        from staffauth import passkeys
+
+        if not is_verified_staff(request.user):
+            return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
+        if request.method == "POST":
+            remove = request.POST.get("remove", "")
+            is_id = remove.isascii() and remove.isdigit() and int(remove) <= MAX_DATABASE_ID
+            if is_id and passkeys.passkey_delete(user=request.user, pk=int(remove)):
+                messages.success(request, _("The passkey was removed."))
+            return HttpResponseRedirect(reverse("admin:otp_passkeys", current_app=self.name))
+        device = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
+        context = {
+            **self.each_context(request),
+            "passkeys": list(passkeys.passkeys_of(request.user)),
+            "backup_count": device.token_set.count() if device else 0,
+            "title": _("Passkeys and backup codes"),
+        }
+        return render(request, "admin/otp/passkeys.html", context)
 
     @method_decorator(never_cache)
     @method_decorator(csrf_protect)

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp_webauthn.admin import WebAuthnCredentialAdmin
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import services
 
@@ -51,3 +53,9 @@ class StaffUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, StaffUserAdmin)
+
+
+# Passkeys: django-otp-webauthn ships the admin class but leaves registering it to the site. A
+# superuser sees each staff member's passkeys here and removes a lost one (or resets every device
+# at once with the staff account's action above).
+admin.site.register(WebAuthnCredential, WebAuthnCredentialAdmin)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from core.tokens import token_create, token_hash_of_input, token_link, token_spend
 
@@ -83,8 +84,9 @@ def invitation_use(*, invitation: EnrolmentInvitation) -> bool:
 
 
 def two_factor_reset(*, user) -> None:
-    """Forget every device of `user` (a lost phone): they set up again from a new invitation."""
+    """Forget every device of `user` (a lost phone or key): they set up again from a new invitation."""
     TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
 

@@ -33,6 +33,7 @@ def expected_permissions(group: str) -> set[str]:
     # Fundraisers' pages: reviewed, never deleted (gifts keep their soft credit); teams kept in full.
     fundraising = {"fundraisers.view_fundraiser", "fundraisers.add_fundraiser", "fundraisers.change_fundraiser"}
     fundraising |= {f"fundraisers.{action}_team" for action in CRUD}
+    fundraising |= {"fundraisers.export_fundraiser", "fundraisers.message_fundraisers"}
     pages = {"pages.view_sitepage", "pages.change_sitepage"}
     # Matching challenges: opened and changed, never deleted (their gifts keep them).
     matching = {"donations.view_matchchallenge", "donations.add_matchchallenge", "donations.change_matchchallenge"}

@@ -196,7 +196,7 @@ def _route_values(route: str, params: tuple[str, ...], model, objects: dict) -> 
         model = apps.get_model("fundraisers", "Fundraiser" if route.startswith("fundraisers/") else "Team")
         first = model._default_manager.order_by("pk").first()
         return [{"slug": first.slug if first is not None else "no-such-page"}]
-    if route.startswith("fundraisers/new/"):
+    if route.startswith("fundraisers/new/<"):
         return [{"token": "not-a-real-invitation"}]
     if route.startswith("donate/demo-checkout/"):
         return [{"session_id": objects["checkout_session_id"]}]

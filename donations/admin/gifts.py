@@ -128,6 +128,8 @@ class GiftAdmin(GiftRefundMixin, GiftAdminMixin, SimpleHistoryAdmin):
         "source",
         ("campaign", admin.RelatedOnlyFieldListFilter),
         ("designation", RelatedOnlyWithNoneFilter),
+        ("fundraiser", admin.RelatedOnlyFieldListFilter),
+        ("fundraiser__team", admin.RelatedOnlyFieldListFilter),
         "message_status",
         GiftDateRangeFilter,
     ]

@@ -41,6 +41,7 @@ def gift_create_pending(
     message: str,
     language: str,
     fundraiser: Fundraiser | None = None,
+    amount_shown_to_fundraiser: bool = False,
 ) -> Gift:
     """Record the donor's intent before sending them to Checkout: a pending gift that counts nothing."""
     gift = Gift(
@@ -61,6 +62,7 @@ def gift_create_pending(
         message_status=_new_message_status(message),
         language=language,
         fundraiser=fundraiser,
+        amount_shown_to_fundraiser=amount_shown_to_fundraiser and fundraiser is not None,
     )
     return gift_save(gift)
 

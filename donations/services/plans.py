@@ -26,6 +26,7 @@ def _plan_for(gift: Gift, *, subscription_id: str) -> RecurringPlan:
         defaults={
             "campaign": gift.campaign,
             "designation": gift.designation,
+            "fundraiser": gift.fundraiser,
             "amount_cents": gift.amount_cents,
             "fee_cents": gift.fee_cents,
             "currency": gift.currency,
@@ -100,6 +101,8 @@ def gift_record_invoice_paid(*, invoice: Invoice) -> Gift | None:
         gift = Gift(
             campaign=(plan or first).campaign,
             designation=(plan or first).designation,
+            # The page the plan began through, even if it has closed since: the donor chose it.
+            fundraiser_id=(plan or first).fundraiser_id,
             amount_cents=plan.amount_cents if plan else first.amount_cents,
             fee_cents=plan.fee_cents if plan else first.fee_cents,
             currency=invoice.currency or settings.GIFT_CURRENCY,

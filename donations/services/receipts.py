@@ -22,6 +22,13 @@ def gift_receipt_enqueue(*, gift_id: int) -> None:
     gift_send_receipt.enqueue(gift_id=gift_id)
 
 
+def fundraiser_gift_notice_enqueue(*, gift_id: int) -> None:
+    """The email telling a fundraiser of a gift through their page (fundraisers' task: it owns the wording)."""
+    from fundraisers.tasks import fundraiser_send_gift_notice
+
+    fundraiser_send_gift_notice.enqueue(gift_id=gift_id)
+
+
 def gift_refund_notice_enqueue(*, gift_id: int) -> None:
     from ..tasks import gift_send_refund_notice
 

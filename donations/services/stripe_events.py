@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..models import Gift
 from ..stripe_types import Payer
-from .receipts import gift_receipt_enqueue
+from .receipts import fundraiser_gift_notice_enqueue, gift_receipt_enqueue
 from .tallies import _settled_status
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ def _gift_mark_paid(gift: Gift) -> bool:
     gift.failure_reason = ""
     gift_id = gift.pk
     _enqueue_after_commit(lambda: gift_receipt_enqueue(gift_id=gift_id))
+    if gift.fundraiser_id and gift.stripe_checkout_session_id:
+        # The fundraiser hears of a gift made on their page's form; a plan's later months are not news.
+        _enqueue_after_commit(lambda: fundraiser_gift_notice_enqueue(gift_id=gift_id))
     return True
 
 
@@ -63,6 +66,8 @@ def _gift_apply_payer(gift: Gift, payer: Payer) -> None:
         gift.donor_email = payer.email[:254]
     if payer.name and not gift.donor_name:
         gift.donor_name = payer.name[:200]
+    if payer.address and not gift.donor_address:
+        gift.donor_address = payer.address
     if payer.customer_id and not gift.stripe_customer_id:
         gift.stripe_customer_id = payer.customer_id
 

@@ -4,34 +4,56 @@
   "use strict";
   var form = document.querySelector("form.gift-form");
   if (!form) { return; }
-  var percent = parseFloat(form.dataset.feePercent);
+  // The server's rules (donations.forms.GiftForm.total_rules, core.money), mirrored exactly: the
+  // total shown is the total charged, and nothing is shown for an amount the server refuses.
+  var SCALE = 1000000;
+  var percentScaled = Math.round(parseFloat(form.dataset.feePercent) * SCALE);
   var fixed = parseInt(form.dataset.feeFixed, 10);
+  var minCents = parseInt(form.dataset.minCents, 10);
+  var maxCents = parseInt(form.dataset.maxCents, 10);
   var total = document.getElementById("gift-total");
   var other = document.getElementById("id_other_amount");
   var otherRadio = document.getElementById("id_amount_other");
   var cover = document.getElementById("id_cover_fee");
+  // Python's str.strip() and \s: the characters str.isspace() is true for.
+  var WS = "\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+  var EDGES = new RegExp("^[" + WS + "]+|[" + WS + "]+$", "g");
+  // core.money._AMOUNT_RE
+  var AMOUNT = new RegExp("^\\$?[" + WS + "]*([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]{1,2})?$");
 
+  function parseCents(raw) {
+    var text = raw.replace(EDGES, "");
+    if (!text || text.length > 20 || !AMOUNT.test(text)) { return null; }
+    var digits = text.replace(/^\$/, "").replace(EDGES, "").replace(/,/g, "");
+    var parts = digits.split(".");
+    var whole = parts[0].replace(/^0+(?=[0-9])/, "");
+    if (whole.length > 13) { return null; }  // beyond any gift the server takes (and exact integers)
+    var fraction = ((parts[1] || "") + "00").slice(0, 2);
+    return parseInt(whole, 10) * 100 + parseInt(fraction, 10);
+  }
   function cents() {
     var checked = form.querySelector("input[name=amount]:checked");
     if (!checked) { return null; }
-    var text = checked.value === "other" ? (other ? other.value : "") : checked.value;
-    text = text.replace(/[$,\s]/g, "");
-    if (!/^\d+(\.\d{1,2})?$/.test(text)) { return null; }
-    return Math.round(parseFloat(text) * 100);
+    var amount = parseCents(checked.value === "other" ? (other ? other.value : "") : checked.value);
+    return amount === null || amount < minCents || amount > maxCents ? null : amount;
   }
   function fee(amount) {
-    // Same formula as donations.money.fee_cents: the total whose fee leaves the whole gift.
-    return Math.ceil((amount + fixed) / (1 - percent)) - amount;
+    // core.money.fee_cents in whole numbers: ceil((amount + fixed) / (1 - percent)) - amount.
+    var numerator = (amount + fixed) * SCALE;
+    var denominator = SCALE - percentScaled;
+    var rest = numerator % denominator;
+    return (numerator - rest) / denominator + (rest ? 1 : 0) - amount;
   }
   function dollars(value) {
     return "$" + (value / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
   function update() {
     var amount = cents();
-    if (amount === null || amount <= 0) { total.textContent = ""; return; }
+    if (amount === null) { total.textContent = ""; total.removeAttribute("data-cents"); return; }
     var added = cover && cover.checked ? fee(amount) : 0;
     var monthly = form.querySelector("input[name=frequency]:checked");
     var suffix = monthly && monthly.value === "monthly" ? " " + (total.dataset.monthly || "per month") : "";
+    total.setAttribute("data-cents", String(amount + added));
     total.textContent = (total.dataset.label || "Total:") + " " + dollars(amount + added) + suffix +
       (added ? " (" + dollars(added) + " " + (total.dataset.fee || "covers the fee") + ")" : "");
   }

@@ -117,3 +117,32 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
     assert response.status_code == 200
     assert f"Sitemap: {SITE}/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/updates/feed/", "/updates/rss/"])
+def test_pictures_and_links_inside_a_post_and_its_picture_are_absolute(client, settings, path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaign.services import update_save
+    from tests.campaign.test_images import image_bytes
+
+    settings.SITE_URL = SITE
+    update = UpdateFactory(
+        slug="chairs",
+        body="![The chairs](/media/updates/body/chairs.jpg) [Give](/donate/) [Elsewhere](https://x.example/a) "
+        "[Protocol-relative](//cdn.example/b)",
+        publish_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    update.image = SimpleUploadedFile("hero.jpg", image_bytes(1200, 800), "image/jpeg")
+    update_save(update=update)
+    feed = feedparser.parse(client.get(path).content)
+    entry = feed.entries[0]
+    html = entry.content[0].value if path.endswith("/feed/") else entry.description
+    assert f'src="{SITE}/media/updates/body/chairs.jpg"' in html
+    assert f'href="{SITE}/donate/"' in html
+    assert 'href="https://x.example/a"' in html and 'href="//cdn.example/b"' in html
+    assert 'src="/' not in html and 'href="/"' not in html
+    enclosures = [link for link in entry.links if link.rel == "enclosure"]
+    assert len(enclosures) == 1
+    assert enclosures[0].href.startswith(f"{SITE}/media/") and enclosures[0].href.endswith("-960.jpeg")
+    assert enclosures[0].type == "image/jpeg" and int(enclosures[0].length) > 0

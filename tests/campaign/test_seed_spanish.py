@@ -1,6 +1,7 @@
 """seed_demo gives the demo campaign its Spanish versions, once, without touching staff edits."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -56,3 +57,20 @@ def test_a_second_run_changes_nothing_and_keeps_staff_edits(seeded):
     again = io.StringIO()
     call_command("seed_demo", stdout=again)
     assert "Spanish versions added to 0 demo items (blank ones only)." in again.getvalue()
+
+
+def test_the_story_has_the_seed_brochures_full_text_in_both_languages(seeded, client):
+    for english, spanish in (
+        ("Since opening in Hartford in 1996", "Desde su apertura en Hartford en 1996"),
+        ("nationally renowned medical center", "de renombre nacional"),
+        ("ulcerative colitis", "colitis ulcerosa"),
+        ("kidney disease", "enfermedad renal"),
+        ("highest quality of care available in the region", "atención de más alta calidad\ndisponible en la región"),
+        ("isn’t enough space for families to stay", "no hay espacio suficiente para que la familia"),
+        ("precious and unique resource", "recurso valioso y único"),
+    ):
+        assert english in seeded.story, english
+        assert spanish in seeded.story_es, spanish
+    page = client.get(seeded.get_absolute_url())
+    assert "nationally renowned" in page.content.decode()
+    assert re.search(r'<a href="/updates/"[^>]*>read the latest update on our blog</a>', page.content.decode())

@@ -24,8 +24,13 @@ def test_page_shows_the_seeded_content_and_anchors(client, seeded):
     response = client.get(PAGE)
     assert response.status_code == 200
     html = response.content.decode()
-    for anchor in ("why", "team", "process", "stay", "form"):
+    for anchor in ("whyconnecticutchildrens", "team", "process", "stay", "form"):
         assert f'id="{anchor}"' in html
+        assert f'href="#{anchor}"' in html  # the "On this page" links
+    # The seed's "Learn More" under "Preparing for your visit" goes somewhere real (the team's form).
+    assert '<a class="link-tap" href="#form">Learn More' in html
+    # The Coordinating Physician's card says what the role does (the seed left it blank).
+    assert "is the clinical contact for you and your referring physician" in html
     for text in (
         "Beyond Ventricular Septal Defect (VSD): Kiki’s Story",
         "Nigeria, West Africa",

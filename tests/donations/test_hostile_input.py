@@ -91,9 +91,8 @@ def test_format_then_parse_round_trips(cents, whole):
     ],
 )
 def test_hostile_amounts_are_refused_with_a_value_error(text):
-    if text == "٥٠":  # Unicode digits are digits to Python; whatever the answer, it must be whole cents
-        assert money.parse_amount(text) == 5000
-        return
+    # "٥٠" too: Python's \d would read Unicode digits, but the gift form's script could not show
+    # the same total, so amounts are ASCII digits only.
     with pytest.raises(ValueError):
         money.parse_amount(text)
 

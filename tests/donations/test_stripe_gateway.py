@@ -35,6 +35,7 @@ def test_one_time_gift_sends_exact_checkout_params(start_gift, fake_stripe):
         "locale": "en",
         "success_url": "https://give.example.org/donate/thanks/?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": "https://give.example.org/donate/cancelled/",
+        "billing_address_collection": "required",
         "customer_creation": "always",
         "payment_intent_data": {"metadata": metadata},
     }

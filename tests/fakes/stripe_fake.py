@@ -357,6 +357,7 @@ class FakeStripe(stripe.HTTPClient):
             metadata=params.get("metadata", {}),
             customer_email=params.get("customer_email"),
             customer_creation=params.get("customer_creation"),
+            billing_address_collection=params.get("billing_address_collection"),
             locale=params.get("locale"),
             success_url=params["success_url"],
             cancel_url=params["cancel_url"],
@@ -416,8 +417,13 @@ class FakeStripe(stripe.HTTPClient):
         email: str = "ada@example.com",
         name: str = "Ada Lovelace",
         payment_status: str = "paid",
+        address: dict | None = None,
     ) -> dict:
-        """The donor paid: the session completes, with its payment intent and charge (or subscription)."""
+        """
+        The donor paid: the session completes, with its payment intent and charge (or subscription).
+        With billing_address_collection=required, Checkout made the donor give `address` (the
+        fixture's address keys: line1, line2, city, state, postal_code, country).
+        """
         session = self.sessions[session_id]
         params = self._session_params[session_id]
         customer = fixture("customer")
@@ -425,6 +431,10 @@ class FakeStripe(stripe.HTTPClient):
         self.customers[customer["id"]] = customer
         details = fixture("checkout.session")["customer_details"]
         details.update(email=email, name=name)
+        if session.get("billing_address_collection") == "required":
+            given = address or {"line1": "12 Elm St", "city": "Hartford", "state": "CT", "postal_code": "06106"}
+            assert set(given) <= set(details["address"]), "not a field of Stripe's address"
+            details["address"] = {**details["address"], "country": "US", **given}
         session.update(
             status="complete", payment_status=payment_status, customer=customer["id"], customer_details=details
         )

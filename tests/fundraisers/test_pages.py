@@ -1,6 +1,7 @@
 """The public pages of fundraisers and teams: what they show, what they never show, their cost and cache."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from fundraisers.models import Fundraiser
@@ -43,7 +44,9 @@ def page():
 
 
 def test_the_page_shows_story_meter_supporters_donate_and_share(client, page, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the page with campaign, team and tally; its supporters
+    GiftFactory(campaign=page.campaign, fundraiser=page, amount_cents=0, donor_email="luis.private@example.com")
+    # The page with campaign, team and tally; its different donors; its supporters.
+    with django_assert_num_queries(3):
         response = client.get(f"/fundraisers/{page.slug}/")
     text = page_text(response)
     assert response.status_code == 200
@@ -53,7 +56,7 @@ def test_the_page_shows_story_meter_supporters_donate_and_share(client, page, dj
     assert "data-meter-raised>$200</span>" in text and "data-meter-goal>$500</span>" in text
     assert "data-meter-percent>40%</dd>" in text
     assert "data-progress-url" not in text  # the campaign's live figures must not overwrite the page's
-    assert "data-meter-donors" not in text
+    assert "data-meter-donors>2</dd>" in text  # two donors; a gift of $0 counts no one
     assert '<span class="donor-wall-name">Luis</span>' in text
     assert '<span class="donor-wall-name">Anonymous</span>' in text
     assert "Go Ana!" in text
@@ -135,6 +138,10 @@ def test_the_team_page_sums_its_members_and_lists_only_public_pages(client, page
     assert "Team Night nurses" in text
     assert "data-meter-raised>$210</span>" in text  # every member's gifts, the hidden page's too
     assert "data-meter-goal>$800</span>" in text  # the public pages' goals
+    team.goal_cents = 2_000_00
+    team.save()
+    cache.clear()
+    assert "data-meter-goal>$2,000</span>" in page_text(client.get(f"/teams/{team.slug}/"))  # its own goal
     assert text.index("Ana runs 10K") < text.index("Second runner")
     assert "Hidden run" not in text and "Not in the team" not in text
     assert "$200 raised" in text and "$0 raised" in text
@@ -176,3 +183,23 @@ def test_the_campaign_lists_no_unapproved_page_anywhere(client):
     campaign = CampaignFactory()
     FundraiserFactory(campaign=campaign, title="Pending story about a patient", status=Fundraiser.Status.PENDING)
     assert "Pending story about a patient" not in page_text(client.get(f"/campaigns/{campaign.slug}/"))
+
+
+def test_a_message_waits_for_staff_on_the_page_as_on_the_donor_wall(client, settings):
+    settings.DONOR_WALL_PREMODERATION = True
+    fundraiser = FundraiserFactory()
+    GiftFactory(campaign=fundraiser.campaign, fundraiser=fundraiser, display_name="Luis", message="Room 4B, Sam",
+                message_status="pending")  # fmt: skip
+    text = client.get(f"/fundraisers/{fundraiser.slug}/").content.decode()
+    assert "Luis" in text
+    assert "Room 4B" not in text
+
+
+def test_a_team_with_no_approved_page_is_not_shown(client):
+    from fundraisers.models import Fundraiser
+
+    team = TeamFactory(name="Unreviewed team name")
+    FundraiserFactory(campaign=team.campaign, team=team, status=Fundraiser.Status.PENDING)
+    response = client.get(f"/teams/{team.slug}/")
+    assert response.status_code == 404
+    assert "Unreviewed team name" not in response.content.decode()

@@ -38,7 +38,10 @@ def emailed_link(client, campaign, email="ana@example.com") -> str:
     assert "Check your email." in response.content.decode()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [email]
-    return re.search(r"http://127\.0\.0\.1:8000(/fundraisers/new/[^\s]+/)", mail.outbox[0].body).group(1)
+    token = re.search(r"http://127\.0\.0\.1:8000/fundraisers/new/#(\S+)", mail.outbox[0].body).group(1)
+    opened = client.post("/fundraisers/new/", {"token": token})
+    assert opened.status_code == 303
+    return opened["Location"]
 
 
 def test_a_parent_signs_up_by_email_and_creates_a_page_that_waits_for_review(client):
@@ -104,22 +107,48 @@ def test_a_team_of_another_campaign_cannot_be_joined(client):
     assert list(response.context["form"].errors) == ["team"]
 
 
-@pytest.mark.parametrize("token", ["forged", "a" * 300, "eyJ4IjoxfQ:1:abc"])
+@pytest.mark.parametrize("token", ["forged", "a" * 300, "eyJ4IjoxfQ:1:abc", "x" * 5000])
 def test_a_forged_link_opens_nothing(client, token):
-    response = client.get(f"/fundraisers/new/{token}/")
+    response = client.post("/fundraisers/new/", {"token": token})
     assert response.status_code == 400
     assert "This link no longer works" in response.content.decode()
-    assert client.post(f"/fundraisers/new/{token}/", page_data()).status_code == 400
+    if len(token) < 1000:  # an old-style link, token in the path
+        assert client.get(f"/fundraisers/new/{token}/").status_code == 400
+        assert client.post(f"/fundraisers/new/{token}/", page_data()).status_code == 400
+    assert client.get("/fundraisers/new/page/").status_code == 400
+    assert client.post("/fundraisers/new/page/", page_data()).status_code == 400
     assert Fundraiser.objects.count() == 0
+
+
+def test_the_link_carries_its_token_in_the_fragment_never_the_path(client):
+    campaign = CampaignFactory()
+    client.post("/fundraisers/start/", {"campaign": campaign.slug, "email": "ana@example.com"})
+    url = re.search(r"http://127\.0\.0\.1:8000/fundraisers/new/\S+", mail.outbox[0].body).group(0)
+    assert url.startswith("http://127.0.0.1:8000/fundraisers/new/#")
+    page = client.get("/fundraisers/new/")
+    assert page.status_code == 200
+    assert "data-token-from-fragment" in page.content.decode()
+    assert "token-from-fragment.js" in page.content.decode()
+
+
+def test_an_old_link_with_the_token_in_its_path_still_opens_the_form(client):
+    campaign = CampaignFactory()
+    token = services.signup_token(email="ana@example.com", campaign_id=campaign.pk)
+    response = client.get(f"/fundraisers/new/{token}/")
+    assert response.status_code == 303
+    assert response["Location"] == "/fundraisers/new/page/"  # the token leaves the address bar and the Referer
+    assert "ana@example.com" in client.get("/fundraisers/new/page/").content.decode()
 
 
 def test_an_expired_link_opens_nothing(client, monkeypatch):
     campaign = CampaignFactory()
     token = services.signup_token(email="ana@example.com", campaign_id=campaign.pk)
-    assert client.get(f"/fundraisers/new/{token}/").status_code == 200
+    assert client.post("/fundraisers/new/", {"token": token}).status_code == 303
     later = timezone.now().timestamp() + services.SIGNUP_MAX_AGE + 5
     monkeypatch.setattr(signing.time, "time", lambda: later)
-    assert client.get(f"/fundraisers/new/{token}/").status_code == 400
+    assert client.post("/fundraisers/new/", {"token": token}).status_code == 400
+    monkeypatch.setattr("fundraisers.services.time.time", lambda: later)
+    assert client.get("/fundraisers/new/page/").status_code == 400  # and the browser's two hours are over
 
 
 def test_a_bot_filling_the_hidden_field_is_sent_nothing(client):
@@ -139,23 +168,51 @@ def test_a_bad_email_is_refused_with_a_message(client):
     assert mail.outbox == []
 
 
-def test_sign_ups_and_page_creation_are_rate_limited_per_address(client, settings):
-    settings.FUNDRAISER_SIGNUPS_PER_HOUR = 2
-    settings.FUNDRAISER_PAGES_PER_HOUR = 1
+@pytest.fixture
+def cheap_check(settings):
+    settings.ALTCHA_CHALLENGE = {"expires_seconds": 1200, "cost": 50}  # quick to solve in Python
+    return settings
+
+
+def test_past_the_limit_an_address_is_asked_to_prove_it_is_a_person_then_refused(client, cheap_check):
+    from tests.donations.test_donors_never_locked_out import solved
+
+    cheap_check.FUNDRAISER_SIGNUPS_PER_HOUR = 2
     campaign = CampaignFactory()
-    for _ in range(2):
-        assert (
-            client.post("/fundraisers/start/", {"campaign": campaign.slug, "email": "a@example.com"}).status_code == 200
-        )
-    refused = client.post("/fundraisers/start/", {"campaign": campaign.slug, "email": "a@example.com"})
-    assert refused.status_code == 429
-    assert refused["Retry-After"] == "3600"
+    data = {"campaign": campaign.slug, "email": "a@example.com"}
+    assert [client.post("/fundraisers/start/", data).status_code for _ in range(2)] == [200, 200]
+    asked = client.post("/fundraisers/start/", data)
+    assert asked.status_code == 400
+    assert "we ask you to confirm you are a person" in asked.content.decode()
+    assert "worker-src 'self' blob:" in asked["Content-Security-Policy"]
     assert len(mail.outbox) == 2
 
+    assert client.post("/fundraisers/start/", {**data, "altcha": "forged"}).status_code == 400
+    assert client.post("/fundraisers/start/", {**data, "altcha": solved(asked)}).status_code == 200
+    assert len(mail.outbox) == 3
+    for _ in range(5):  # up to five times the limit; then refused, even with a solution
+        client.post("/fundraisers/start/", data)
+    refused = client.post("/fundraisers/start/", {**data, "altcha": solved(asked)})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert len(mail.outbox) == 3
+
+
+def test_page_creation_past_the_limit_asks_for_the_check(client, cheap_check):
+    from tests.donations.test_donors_never_locked_out import solved
+
+    cheap_check.FUNDRAISER_PAGES_PER_HOUR = 1
+    campaign = CampaignFactory()
     token = services.signup_token(email="a@example.com", campaign_id=campaign.pk)
-    assert client.post(f"/fundraisers/new/{token}/", page_data()).status_code == 200
-    assert client.post(f"/fundraisers/new/{token}/", page_data(title="Second")).status_code == 429
+    assert client.post("/fundraisers/new/", {"token": token}).status_code == 303
+    assert client.post("/fundraisers/new/page/", page_data()).status_code == 200
+    asked = client.post("/fundraisers/new/page/", page_data(title="Second"))
+    assert asked.status_code == 400
+    assert "choose your photo again" in asked.content.decode()
     assert Fundraiser.objects.count() == 1
+    created = client.post("/fundraisers/new/page/", {**page_data(title="Second"), "altcha": solved(asked)})
+    assert created.status_code == 200
+    assert Fundraiser.objects.count() == 2
     assert Team.objects.count() == 0
 
 
