@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0003_spanish_content'),
+        ('campaign', '0004_update_body_images'),
     ]
 
     operations = [

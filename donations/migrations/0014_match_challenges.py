@@ -32,8 +32,8 @@ def grant_challenges(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0004_tally_matched'),
-        ('donations', '0011_gift_message_moderation'),
+        ('campaign', '0005_tally_matched'),
+        ('donations', '0013_gift_amount_shown_to_fundraiser'),
     ]
 
     operations = [

@@ -7,37 +7,37 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0012_match_challenges'),
+        ('campaign', '0005_tally_matched'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalcampaign',
+            model_name='campaign',
             name='giving_day_ends_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='giving day ends'),
         ),
         migrations.AddField(
-            model_name='historicalcampaign',
+            model_name='campaign',
             name='giving_day_goal_donors',
             field=models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='donors needed each hour or day'),
         ),
         migrations.AddField(
-            model_name='historicalcampaign',
+            model_name='campaign',
             name='giving_day_period',
             field=models.CharField(choices=[('hour', 'hour'), ('day', 'day')], default='hour', max_length=4, verbose_name='giving day goal per'),
         ),
         migrations.AddField(
-            model_name='historicalcampaign',
+            model_name='campaign',
             name='giving_day_starts_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='giving day starts'),
         ),
         migrations.AddField(
-            model_name='historicalcampaign',
+            model_name='campaign',
             name='giving_day_unlock',
             field=models.CharField(blank=True, help_text='Finishes the sentence “42 more donors this hour unlocks …”, e.g. “an extra $5,000 from Acme”.', max_length=200, verbose_name='what reaching it unlocks'),
         ),
         migrations.AddField(
-            model_name='historicalcampaign',
+            model_name='campaign',
             name='giving_day_unlock_es',
             field=models.CharField(blank=True, max_length=200, verbose_name='what reaching it unlocks (Spanish)'),
         ),
