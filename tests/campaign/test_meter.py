@@ -62,6 +62,9 @@ def test_progress_json_shape_values_cors_and_caching(client, campaign):
         "updated_at": tally.updated_at.isoformat(),
         "paid_cents": 1_500_010_00,
         "pledged_cents": 0,
+        "matched_cents": 0,
+        "giving_day": None,
+        "match": None,
     }
 
 
@@ -76,6 +79,9 @@ def test_progress_json_with_no_gifts_is_zero(client, campaign):
         "updated_at": None,
         "paid_cents": 0,
         "pledged_cents": 0,
+        "matched_cents": 0,
+        "giving_day": None,
+        "match": None,
     }
 
 
