@@ -165,3 +165,15 @@ def test_recompute_tallies_reports_the_outstanding_pledged_figure(campaign, caps
     out = capsys.readouterr().out
     assert "outstanding pledges: $2,750.00" in out
     assert "no drift" in out
+
+
+def test_sponsors_matched_money_is_committed_too_and_keeps_its_own_key(client, campaign):
+    Tally.objects.create(campaign=campaign, raised_cents=100_000_00, matched_cents=50_000_00, gift_count=1)
+    _pledge(campaign, installment_cents=25_000_00, installments=4)
+
+    data = client.get("/campaigns/infusion/progress.json").json()
+    progress = campaign_progress(campaign=campaign)
+
+    assert (data["paid_cents"], data["matched_cents"], data["pledged_cents"]) == (100_000_00, 50_000_00, 100_000_00)
+    assert (progress.committed_cents, progress.committed_bar_percent) == (250_000_00, 25)
+    assert "$250,000 committed in all" in _words(page_text(client.get("/campaigns/infusion/")))
