@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0017_gift_newsletter_consent'),
+        ('donations', '0019_historical_campaign_giving_day'),
     ]
 
     operations = [
