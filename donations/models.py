@@ -85,8 +85,8 @@ class PlanChange(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     amount_cents_before = models.PositiveIntegerField()
     amount_cents_after = models.PositiveIntegerField()
-    frequency_before = models.CharField(max_length=10)
-    frequency_after = models.CharField(max_length=10)
+    frequency_before = models.CharField(max_length=10, choices=Frequency.choices)
+    frequency_after = models.CharField(max_length=10, choices=Frequency.choices)
     paused_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -367,6 +368,7 @@ def _plan_context(plan: RecurringPlan, form: PlanChangeForm | None = None) -> di
         "change_form": form or PlanChangeForm(initial={"frequency": plan.frequency, "months": 1}),
         "is_pledge": Pledge.objects.filter(plan=plan).exists(),
         "changes": plan.changes.all()[:10],
+        "paused_until": plan.paused_until if plan.paused_until and plan.paused_until > timezone.now() else None,
     }
 
 

@@ -198,6 +198,8 @@ def plan_record_subscription(*, subscription: Subscription, deleted: bool = Fals
             charged = item.unit_amount * item.quantity
             if charged > plan.fee_cents:
                 plan.amount_cents = charged - plan.fee_cents
+    if not deleted and not subscription.paused:
+        plan.paused_until = None  # resumed at Stripe (resumes_at passed): charging again
     if status == RecurringPlan.Status.CANCELED:
         ended_at = subscription.ended_at
         plan.canceled_at = (

@@ -99,8 +99,19 @@ def test_pause_then_resume(client, fake_stripe, plan, django_capture_on_commit_c
     }
     plan.refresh_from_db()
     assert plan.paused_until is None and not services_subscription(fake_stripe, plan).paused
+    page = client.get("/donate/manage/plan/").content.decode()
+    assert "Paused" in page and "Resumed" in page  # the plan's history
     assert [c.kind for c in PlanChange.objects.order_by("pk")] == ["pause", "resume"]
     assert len(mail.outbox) == 2
+
+
+def test_a_pause_that_ended_at_stripe_ends_here(client, fake_stripe, plan, django_capture_on_commit_callbacks):
+    post(opened(client, plan), {"action": "pause", "months": "1"}, django_capture_on_commit_callbacks)
+    subscription(fake_stripe, plan)["pause_collection"] = None  # resumes_at passed: Stripe resumed it
+    services.plan_record_subscription(subscription=services_subscription(fake_stripe, plan))
+    plan.refresh_from_db()
+    assert plan.paused_until is None
+    assert "Pause my gift" in client.get("/donate/manage/plan/").content.decode()
 
 
 def test_cancel(client, fake_stripe, plan, django_capture_on_commit_callbacks):
