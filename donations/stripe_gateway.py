@@ -349,7 +349,7 @@ def subscription_change_price(
     charge at the new frequency comes when the old one would have.
     """
     if settings.DEMO_PAYMENTS:
-        raise PaymentConfigurationError("Demo payments have no subscriptions at Stripe.")
+        return Subscription(id=subscription_id)  # demo payments: the change is the site's alone
     current = subscription_retrieve(subscription_id)
     if len(current.items) != 1 or not current.items[0].id or not current.items[0].product_id:
         raise PaymentGatewayError(f"Subscription {subscription_id} has not exactly one priced item.")
@@ -376,21 +376,21 @@ def subscription_change_price(
 def subscription_pause(*, subscription_id: str, resumes_at: int) -> Subscription:
     """Collect nothing until `resumes_at`: `pause_collection` with `behavior=void` (invoices meanwhile are voided)."""
     if settings.DEMO_PAYMENTS:
-        raise PaymentConfigurationError("Demo payments have no subscriptions at Stripe.")
+        return Subscription(id=subscription_id)  # demo payments: the change is the site's alone
     return _subscription_update(subscription_id, {"pause_collection": {"behavior": "void", "resumes_at": resumes_at}})
 
 
 def subscription_resume(*, subscription_id: str) -> Subscription:
     """Collect again from the next invoice: `pause_collection` set to "" (unset)."""
     if settings.DEMO_PAYMENTS:
-        raise PaymentConfigurationError("Demo payments have no subscriptions at Stripe.")
+        return Subscription(id=subscription_id)  # demo payments: the change is the site's alone
     return _subscription_update(subscription_id, {"pause_collection": ""})
 
 
 def subscription_cancel(*, subscription_id: str) -> Subscription:
     """DELETE /v1/subscriptions/:id: cancelled at once, nothing more is charged."""
     if settings.DEMO_PAYMENTS:
-        raise PaymentConfigurationError("Demo payments have no subscriptions at Stripe.")
+        return Subscription(id=subscription_id)  # demo payments: the change is the site's alone
     return Subscription.from_stripe(_call(_client().v1.subscriptions.cancel, subscription_id))
 
 
