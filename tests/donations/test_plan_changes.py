@@ -215,3 +215,16 @@ def test_the_confirmation_is_in_spanish_for_a_spanish_plan(client, plan, django_
     RecurringPlan.objects.filter(pk=plan.pk).update(language="es")
     post(opened(client, plan), {"action": "cancel"}, django_capture_on_commit_callbacks)
     assert "cancelado" in mail.outbox[0].body.lower()
+
+
+def test_demo_payments_change_the_plan_here_without_stripe(
+    client, fake_stripe, plan, settings, django_capture_on_commit_callbacks
+):
+    settings.DEMO_PAYMENTS = True
+    requests = len(fake_stripe.requests)
+    post(opened(client, plan), {"action": "amount", "amount": "30"}, django_capture_on_commit_callbacks)
+    post(client, {"action": "cancel"}, django_capture_on_commit_callbacks)
+    assert len(fake_stripe.requests) == requests
+    plan.refresh_from_db()
+    assert plan.status == RecurringPlan.Status.CANCELED and plan.amount_cents + plan.fee_cents == 3000
+    assert len(mail.outbox) == 2
