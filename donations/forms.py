@@ -357,3 +357,47 @@ class PlanManageOpenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-token-from-fragment": ""}),
         error_messages={"required": _("Open the link in the email again, or paste the code that ends it.")},
     )
+
+
+class PlanChangeForm(forms.Form):
+    """One change to the donor's plan; `action` says which, and only that change's field is read."""
+
+    ACTIONS = ("amount", "frequency", "pause", "resume", "cancel")
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    amount = forms.CharField(label=_("New amount each time"), max_length=20, required=False)
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        required=False,
+        choices=[(f.value, f.label) for f in Frequency if f.value in RECURRING_FREQUENCIES],
+    )
+    months = forms.TypedChoiceField(
+        label=_("Pause for"),
+        required=False,
+        coerce=int,
+        choices=[(n, _("%(n)s month(s)") % {"n": n}) for n in range(1, 7)],
+    )
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "amount":
+            text = (data.get("amount") or "").strip()
+            try:
+                cents = money.parse_amount(text) if text else None
+            except ValueError as error:
+                self.add_error("amount", str(error))
+                return data
+            if cents is None:
+                self.add_error("amount", _("Enter the new amount."))
+            elif cents < settings.GIFT_MIN_CENTS:
+                self.add_error("amount", _("The smallest gift we can take online is %(min)s.") % _amount_error_bounds())
+            elif cents > settings.GIFT_MAX_CENTS:
+                self.add_error("amount", TOO_LARGE % _amount_error_bounds())
+            else:
+                data["amount_cents"] = cents
+        elif action == "frequency" and not data.get("frequency"):
+            self.add_error("frequency", _("Choose how often."))
+        elif action == "pause" and not data.get("months"):
+            self.add_error("months", _("Choose for how many months (1 to 6)."))
+        return data

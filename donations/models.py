@@ -57,6 +57,8 @@ class RecurringPlan(models.Model):
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
+    # The donor paused it (pause_collection at Stripe): nothing is charged until then.
+    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,6 +69,32 @@ class RecurringPlan(models.Model):
 
     def __str__(self):
         return f"{self.stripe_subscription_id} ({self.get_status_display()})"
+
+
+class PlanChange(models.Model):
+    """What the donor changed on their plan, and when: its history (amounts before and after, pauses)."""
+
+    class Kind(models.TextChoices):
+        AMOUNT = "amount", _("Amount changed")
+        FREQUENCY = "frequency", _("Frequency changed")
+        PAUSE = "pause", _("Paused")
+        RESUME = "resume", _("Resumed")
+        CANCEL = "cancel", _("Cancelled")
+
+    plan = models.ForeignKey(RecurringPlan, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount_cents_before = models.PositiveIntegerField()
+    amount_cents_after = models.PositiveIntegerField()
+    frequency_before = models.CharField(max_length=10, choices=Frequency.choices)
+    frequency_after = models.CharField(max_length=10, choices=Frequency.choices)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.plan_id})"
 
 
 class Pledge(models.Model):
