@@ -60,6 +60,11 @@ class Campaign(LocalizedContent, models.Model):
         validators=[validate_preset_amounts],
         help_text=_("Comma-separated whole dollar amounts shown as buttons on the gift form."),
     )
+    monthly_by_default = models.BooleanField(
+        _("monthly by default"),
+        default=False,
+        help_text=_("The gift form opens on “Monthly” instead of “One time” (the donor can still change it)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
