@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register as history_register
 from simple_history.models import HistoricalRecords
 
+from campaign.images import validate_image_upload
 from campaign.models import Campaign, Designation, Milestone, Update
 from fundraisers.models import Fundraiser
 
@@ -178,6 +179,83 @@ class PledgeReminder(models.Model):
 GIFT_HISTORY = HistoricalRecords(excluded_fields=["receipt_error"])
 
 
+class MatchChallenge(models.Model):
+    """
+    A sponsor's matching challenge: during its window, each qualifying gift draws ratio × the gift
+    from the sponsor's pot when Stripe confirms it (donations.services.matching, inside gift_save).
+    `drawn_cents` is what the pot has given, kept equal to the sum of its gifts' matched_cents;
+    the database refuses a pot overdrawn (the check constraint), whatever the code does.
+    """
+
+    class RecurringRule(models.TextChoices):
+        EXCLUDED = "excluded", _("Monthly gifts do not qualify")
+        FIRST_PAYMENT = "first_payment", _("A new monthly gift qualifies at its first payment")
+
+    class Ratio(models.IntegerChoices):
+        ONE = 1, _("1:1 (a dollar for each dollar)")
+        TWO = 2, _("2:1 (two dollars for each dollar)")
+        THREE = 3, _("3:1 (three dollars for each dollar)")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="match_challenges")
+    sponsor_name = models.CharField(_("sponsor's name"), max_length=120)
+    sponsor_logo = models.ImageField(
+        _("sponsor's logo"),
+        upload_to="sponsors/%Y/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("Optional. A JPEG, PNG, WebP or GIF picture; the sponsor's name is its description."),
+    )
+    pot_cents = models.BigIntegerField(_("pot"))
+    drawn_cents = models.BigIntegerField(_("matched so far"), default=0, editable=False)
+    ratio = models.PositiveSmallIntegerField(_("ratio"), choices=Ratio.choices, default=Ratio.ONE)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    match_online = models.BooleanField(_("online gifts qualify"), default=True)
+    match_offline = models.BooleanField(_("offline gifts qualify (check, cash, wire, stock)"), default=False)
+    designation = models.ForeignKey(
+        Designation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only gifts to this designation"),
+    )
+    new_donors_only = models.BooleanField(
+        _("only first gifts of new donors"),
+        default=False,
+        help_text=_("A donor who has already given to this campaign is not matched again."),
+    )
+    recurring_rule = models.CharField(
+        _("monthly gifts"), max_length=16, choices=RecurringRule.choices, default=RecurringRule.FIRST_PAYMENT
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to stop matching at once (gifts already matched stay matched).")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching challenge")
+        verbose_name_plural = _("matching challenges")
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(drawn_cents__gte=0) & Q(drawn_cents__lte=models.F("pot_cents")),
+                name="match_pot_never_overdrawn",
+            ),
+            models.CheckConstraint(condition=Q(pot_cents__gt=0), name="match_pot_positive"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="match_window_ordered"),
+        ]
+        indexes = [models.Index(fields=["campaign", "ends_at"], name="match_campaign_open_idx")]
+
+    def __str__(self):
+        return f"{self.sponsor_name} ({self.get_ratio_display()})"
+
+    @property
+    def left_cents(self) -> int:
+        return max(0, self.pot_cents - self.drawn_cents)
+
+
 class Gift(models.Model):
     """
     One gift: an online one-time gift, one paid month of a monthly plan, or an offline gift that
@@ -278,6 +356,15 @@ class Gift(models.Model):
     # donations.services.gift_save in the same transaction as any change to the gift.
     counted_cents = models.BigIntegerField(default=0, editable=False)
     counted_donor_key = models.CharField(max_length=64, blank=True, editable=False)
+    # A matching challenge this gift qualified for when it was paid: what the ratio offered, what
+    # the pot could give then (less when it ran short, 0 when it was empty), and what is matched
+    # now (less after a refund: given back in proportion). The match is the sponsor's money.
+    match_challenge = models.ForeignKey(
+        MatchChallenge, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="gifts"
+    )
+    match_offered_cents = models.BigIntegerField(default=0, editable=False)
+    match_drawn_cents = models.BigIntegerField(default=0, editable=False)
+    matched_cents = models.BigIntegerField(_("matched by a sponsor (cents)"), default=0, editable=False)
 
     # Why a payment did not go through, for staff ("card declined", "session expired").
     failure_reason = models.CharField(_("failure reason"), max_length=300, blank=True)

@@ -42,6 +42,45 @@ def deductible_cents(gift: Gift) -> int:
     return max(0, gift.total_cents - gift.refunded_cents)
 
 
+def match_statement(gift: Gift) -> str:
+    """
+    What the thank-you page and the receipt say of a matching challenge the gift qualified for:
+    exactly what was matched, or honestly that the pot had run out, and always that the match is
+    the sponsor's money (never part of the donor's gift or deduction). "" if it did not qualify.
+    """
+    if gift.match_challenge_id is None:
+        return ""
+    values = {
+        "sponsor": gift.match_challenge.sponsor_name,
+        "matched": money.format_cents(gift.matched_cents),
+        "drawn": money.format_cents(gift.match_drawn_cents),
+        "offered": money.format_cents(gift.match_offered_cents),
+    }
+    own_money = _("The match is %(sponsor)s's own gift: it is not part of your gift or of your deduction.") % values
+    if gift.match_drawn_cents == 0:
+        return (
+            _(
+                "Your gift came after %(sponsor)s's matching pot had been used in full, so it was not matched. "
+                "It counts in full toward the goal."
+            )
+            % values
+        )
+    if gift.matched_cents < gift.match_drawn_cents:
+        if gift.matched_cents == 0:
+            return _("%(sponsor)s's match of %(drawn)s went back to their pot with the refund of your gift.") % values
+        return (
+            _("%(sponsor)s matched %(matched)s of your gift (%(drawn)s before the refund).") % values + " " + own_money
+        )
+    if gift.match_drawn_cents < gift.match_offered_cents:
+        return (
+            _("%(sponsor)s matched %(matched)s of your gift: the last of their pot (a full match was %(offered)s).")
+            % values
+            + " "
+            + own_money
+        )
+    return _("%(sponsor)s matched your gift with %(matched)s.") % values + " " + own_money
+
+
 def receipt_context(*, gift: Gift) -> dict:
     # A refund or a dispute changes what the receipt certifies: the receipt lists what went back
     # and the net deductible amount (a corrected receipt, whenever it is sent or printed).
@@ -56,6 +95,7 @@ def receipt_context(*, gift: Gift) -> dict:
         "refunded": money.format_cents(gift.refunded_cents) if gift.refunded_cents else "",
         "disputed": gift.status == Gift.Status.DISPUTED,
         "deductible": money.format_cents(deductible_cents(gift)) if corrected else "",
+        "match": match_statement(gift),
         "org_legal_name": settings.ORG_LEGAL_NAME,
         "org_tax_id": settings.ORG_TAX_ID,
         "org_address": settings.ORG_ADDRESS,

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Lower, Trim
+from django.utils import timezone
 
 from campaign.models import Campaign, Designation
 from fundraisers.models import Fundraiser
 
-from .models import Frequency, Gift, RecurringPlan
+from .models import Frequency, Gift, MatchChallenge, RecurringPlan
 
 # The emailed key to manage a monthly gift: single-use, valid 30 minutes (models.PlanManageToken);
 # once presented, the browser's session may open the plan's page for 15 minutes.
@@ -484,3 +485,69 @@ def team_donor_counts(*, team_ids: list[int]) -> dict[int, int]:
         .annotate(donors=Count("counted_donor_key", distinct=True))
     )
     return {row["fundraiser__team_id"]: row["donors"] for row in rows}
+
+
+@dataclass(frozen=True)
+class MatchOffer:
+    """An open matching challenge as the public pages show it ("Your gift will be matched")."""
+
+    sponsor_name: str
+    logo_url: str
+    ratio: int
+    pot_cents: int
+    left_cents: int
+    ends_at: datetime.datetime
+    designation_name: str
+    designation_name_es: str
+    online: bool
+    new_donors_only: bool
+    monthly: bool
+
+    @property
+    def is_exhausted(self) -> bool:
+        return self.left_cents <= 0
+
+
+def match_offer_open(*, campaign_id: int, now: datetime.datetime | None = None) -> MatchOffer | None:
+    """The campaign's open challenge (the one ending first), with what its pot has left: one query."""
+    now = now or timezone.now()
+    challenge = (
+        MatchChallenge.objects.filter(campaign_id=campaign_id, is_active=True, starts_at__lte=now, ends_at__gt=now)
+        .select_related("designation")
+        .order_by("ends_at", "pk")
+        .first()
+    )
+    if challenge is None:
+        return None
+    designation = challenge.designation
+    return MatchOffer(
+        sponsor_name=challenge.sponsor_name,
+        logo_url=challenge.sponsor_logo.url if challenge.sponsor_logo else "",
+        ratio=challenge.ratio,
+        pot_cents=challenge.pot_cents,
+        left_cents=challenge.left_cents,
+        ends_at=challenge.ends_at,
+        designation_name=designation.name if designation else "",
+        designation_name_es=getattr(designation, "name_es", "") if designation else "",
+        online=challenge.match_online,
+        new_donors_only=challenge.new_donors_only,
+        monthly=challenge.recurring_rule == MatchChallenge.RecurringRule.FIRST_PAYMENT,
+    )
+
+
+def giving_day_donor_counts(
+    *, campaign_id: int, starts_at: datetime.datetime, period_start: datetime.datetime, ends_at: datetime.datetime
+) -> tuple[int, int]:
+    """
+    (donors during the giving day, donors since period_start): distinct donors of counted gifts
+    paid in the window, in one query off the gift wall's index (campaign, status, paid_at).
+    """
+    from django.db.models import Count, Q
+
+    totals = Gift.objects.filter(
+        campaign_id=campaign_id, status__in=Gift.COUNTED_STATUSES, paid_at__gte=starts_at, paid_at__lt=ends_at
+    ).aggregate(
+        day=Count("counted_donor_key", distinct=True),
+        period=Count("counted_donor_key", distinct=True, filter=Q(paid_at__gte=period_start)),
+    )
+    return totals["day"], totals["period"]

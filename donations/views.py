@@ -119,6 +119,7 @@ def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reaso
         "campaign": campaign,
         "pledge_max_cents": settings.PLEDGE_MAX_CENTS,
         "pledge_sentences": services.pledge_sentences(),
+        "offer": selectors.match_offer_open(campaign_id=campaign.pk),
         "challenge": challenge,
         "challenge_kind": kind,
         "challenge_reason": challenge_reason,

@@ -41,6 +41,10 @@ def restore_staff_groups() -> None:
             *Permission.objects.filter(
                 content_type__app_label="pages", codename__in=["view_sitepage", "change_sitepage"]
             ),
+            *Permission.objects.filter(
+                content_type__app_label="donations",
+                codename__in=["view_matchchallenge", "add_matchchallenge", "change_matchchallenge"],
+            ),
         )
     pledges = importlib.import_module("donations.migrations.0015_pledge_permissions")
     for name in pledges.GROUPS:

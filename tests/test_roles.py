@@ -49,16 +49,26 @@ def expected_permissions(group: str) -> set[str]:
     naming |= {f"recognition.{action}_recognitionlevel" for action in CRUD}
     pages |= {"donors.view_tributecard", "donors.change_tributecard", "donors.view_honoree", "donors.change_honoree"}
     pages |= {"donors.view_contactpreference", "donors.view_consentrecord"}
+    # Matching challenges: opened and changed, never deleted (their gifts keep them).
+    matching = {"donations.view_matchchallenge", "donations.add_matchchallenge", "donations.change_matchchallenge"}
     if group == "Finance":
         finance = {"donations.refund_gift", "donations.view_webhookevent"}
-        return campaign | gifts | fundraising | pages | naming | finance
-    return campaign | gifts | fundraising | pages | naming
+        return campaign | gifts | fundraising | pages | naming | matching | finance
+    return campaign | gifts | fundraising | pages | naming | matching
 
 
 def every_permission_asked() -> list[str]:
     models = {
         "campaign": [*CAMPAIGN_MODELS, "tally", "campaigndonor"],
-        "donations": ["gift", "offlinegift", "recurringplan", "webhookevent", "democheckoutsession", "pledge"],
+        "donations": [
+            "gift",
+            "offlinegift",
+            "recurringplan",
+            "webhookevent",
+            "democheckoutsession",
+            "pledge",
+            "matchchallenge",
+        ],
         "destination": ["carerequest", "destinationpage", "requestcount"],
         "fundraisers": ["fundraiser", "team", "fundraisertally"],
         "auth": ["user", "group"],

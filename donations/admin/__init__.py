@@ -14,11 +14,13 @@ The gifts admin for development staff and Finance.
 Every change to a gift goes through donations.services, never through ModelAdmin.save_model's
 plain obj.save(), because the tallies must move in the same transaction.
 
+- Matching challenges: a sponsor's pot, its progress and the sponsor's report (CSV too).
+
 One module per subject: gifts (with filters and Finance's refunds), offline gifts, and the
 read-only records (monthly plans, the webhook log). Importing the package registers them all.
 """
 
-from . import gifts, offline, pledges, records
+from . import gifts, matching, offline, pledges, records
 from .filters import stripe_dashboard_url
 
-__all__ = ["gifts", "offline", "pledges", "records", "stripe_dashboard_url"]
+__all__ = ["gifts", "matching", "offline", "pledges", "records", "stripe_dashboard_url"]

@@ -197,8 +197,9 @@ def test_the_form_page_costs_a_fixed_number_of_queries(client, fake_stripe, djan
     campaign = CampaignFactory()
     DesignationFactory(campaign=campaign, slug="infusion")
     DesignationFactory(campaign=campaign, slug="dialysis")
-    # The campaign, its designations (for the choices), and the prefilled designation's check.
-    with django_assert_num_queries(3):
+    # The campaign, its designations (for the choices), the prefilled designation's check, and the
+    # open matching challenge ("Your gift will be matched").
+    with django_assert_num_queries(4):
         response = client.get(f"/donate/?campaign={campaign.slug}&designation=dialysis")
     assert response.context["form"]["designation"].value() == "dialysis"
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0004_update_body_images'),
+        ('campaign', '0006_giving_day'),
     ]
 
     operations = [

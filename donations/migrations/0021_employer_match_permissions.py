@@ -33,6 +33,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("donations", "0018_gift_employer_match"), ("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [("donations", "0020_gift_employer_match"), ("auth", "0012_alter_user_first_name_max_length")]
 
     operations = [migrations.RunPython(grant, revoke)]
