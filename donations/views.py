@@ -94,6 +94,7 @@ def gift_form(request):
         recovery_email=data["reminder_email"],
         newsletter_wording=str(consent.NEWSLETTER_WORDING) if data["newsletter"] else "",
         amount_shown_to_fundraiser=bool(data["fundraiser"] and data["amount_shown_to_fundraiser"]),
+        employer_name=data["employer_name"],
     )
     try:
         url = services.gift_checkout_start(gift=gift)
