@@ -111,6 +111,7 @@ class CampaignForm(forms.ModelForm):
             "starts_on",
             "ends_on",
             "preset_amounts",
+            "monthly_by_default",
             "is_published",
             "is_featured",
             *GIVING_DAY_FIELDS,
@@ -129,7 +130,10 @@ class CampaignAdmin(PublicPagesAdminMixin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "tagline", "story"]}),
         (_("Hero image"), {"fields": ["hero_image", "hero_image_alt"]}),
-        (_("Goal and dates"), {"fields": ["goal_cents", "goal_history", "starts_on", "ends_on", "preset_amounts"]}),
+        (
+            _("Goal and dates"),
+            {"fields": ["goal_cents", "goal_history", "starts_on", "ends_on", "preset_amounts", "monthly_by_default"]},
+        ),
         (_("Visibility"), {"fields": ["is_published", "is_featured"]}),
         (_("Giving day"), {"fields": GIVING_DAY_FIELDS, "classes": ["collapse"]}),
         (SPANISH_HEADING, {"fields": SPANISH_CAMPAIGN_FIELDS, "classes": ["collapse"]}),

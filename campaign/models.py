@@ -82,6 +82,11 @@ class Campaign(LocalizedContent, models.Model):
         help_text=_("Finishes the sentence “42 more donors this hour unlocks …”, e.g. “an extra $5,000 from Acme”."),
     )
     giving_day_unlock_es = models.CharField(_("what reaching it unlocks (Spanish)"), max_length=200, blank=True)
+    monthly_by_default = models.BooleanField(
+        _("monthly by default"),
+        default=False,
+        help_text=_("The gift form opens on “Monthly” instead of “One time” (the donor can still change it)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.spreadsheet import FORMULA_TRIGGERS, neutralise  # noqa: F401 (both were defined here first)
 
-from .models import Gift
+from .models import EmployerMatch, Gift
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ COLUMNS = [
     _("Source code"),
     _("Recovered at checkout"),
     _("Newsletter consent"),
+    _("Employer (matching gift)"),
+    _("Employer match"),
 ]
 _FIELDS = [
     "pk",
@@ -92,6 +94,8 @@ _FIELDS = [
     "source_code",
     "recovered_from_session_id",
     "newsletter_consent_at",
+    "employer_name",
+    "employer_match_status",
 ]
 
 
@@ -106,6 +110,7 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
     frequencies = dict(Gift._meta.get_field("frequency").choices)
     sources = dict(Gift.Source.choices)
     dedications = dict(Gift.Dedication.choices)
+    matches = dict(EmployerMatch.choices)
     tz = timezone.get_current_timezone()
     rows = queryset.select_related(None).values_list(*_FIELDS).iterator(chunk_size=CHUNK_SIZE)
     for (
@@ -142,6 +147,8 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
         source_code,
         recovered_from,
         newsletter_consent_at,
+        employer_name,
+        employer_match_status,
     ) in rows:
         when = paid_at or created_at
         yield [
@@ -183,6 +190,8 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
             neutralise(source_code),
             str(_("yes")) if recovered_from else "",
             newsletter_consent_at.astimezone(tz).date().isoformat() if newsletter_consent_at else "",
+            neutralise(employer_name),
+            str(matches.get(employer_match_status, "")) if employer_match_status else "",
         ]
 
 

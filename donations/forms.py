@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -9,7 +10,7 @@ from core import consent, money
 from core.localization import localized
 from fundraisers.models import Fundraiser
 
-from .models import RECURRING_FREQUENCIES, Frequency, Gift, Pledge
+from .models import EMPLOYER_NAME_MAX_LENGTH, RECURRING_FREQUENCIES, Frequency, Gift, Pledge
 from .services.pledges import pledge_schedule_text
 
 OTHER = "other"
@@ -27,6 +28,16 @@ MIN_INSTALLMENTS = 2
 ATTRIBUTION = re.compile(r"[-\w.+%~ ]+")
 ATTRIBUTION_FIELDS = {"utm_source": 100, "utm_medium": 100, "utm_campaign": 100, "source": 40}
 TOO_LARGE = _("Online gifts are limited to %(max)s. For a larger gift, please contact us: we would love to help.")
+
+# "Or give $X a month": a quarter of a one-time gift, in whole dollars rounded down (static/js/donate.js
+# computes it the same way from total_rules()["monthly_divisor"]).
+MONTHLY_SUGGESTION_DIVISOR = 4
+
+
+def monthly_suggestion_cents(one_time_cents: int) -> int | None:
+    """The smaller monthly gift suggested instead of a one-time one, or None when it would be too small."""
+    cents = one_time_cents // MONTHLY_SUGGESTION_DIVISOR // 100 * 100
+    return cents if cents >= max(settings.GIFT_MIN_CENTS, 100) else None
 
 
 def attribution_value(name: str, value) -> str:
@@ -110,6 +121,17 @@ class GiftForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"aria-describedby": "fundraiser-sees-help"}),
     )
 
+    employer_match = forms.BooleanField(label=_("My employer matches gifts"), required=False)
+    employer_name = forms.CharField(
+        label=_("Employer's name"),
+        required=False,
+        max_length=EMPLOYER_NAME_MAX_LENGTH,
+        help_text=_("We will remind you to ask them to match your gift, and follow it up with them."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        error_messages={
+            "max_length": _("Keep the employer's name to %(limit_value)d characters (it has %(show_value)d).")
+        },
+    )
     newsletter = forms.BooleanField(label=consent.NEWSLETTER_WORDING, required=False, initial=False)
     remind_me = forms.BooleanField(label=_("Email me a link if I don't finish"), required=False)
     reminder_email = forms.EmailField(
@@ -167,6 +189,8 @@ class GiftForm(forms.Form):
                 initial["amount"] = str(cents // 100)
             else:
                 initial["amount"], initial["other_amount"] = OTHER, text
+        if campaign.monthly_by_default:
+            initial["frequency"] = Frequency.MONTHLY
         if query.get("frequency") in Frequency.values:
             initial["frequency"] = query["frequency"]
         count = str(query.get("installments", ""))[:4]
@@ -208,6 +232,8 @@ class GiftForm(forms.Form):
             utm_medium=gift.utm_medium,
             utm_campaign=gift.utm_campaign,
             source=gift.source_code,
+            employer_match=bool(gift.employer_match_status),
+            employer_name=gift.employer_name,
         )
         return initial
 
@@ -269,6 +295,17 @@ class GiftForm(forms.Form):
             self.add_error("reminder_email", _("Enter your email for the reminder, or uncheck the box."))
         if not data.get("remind_me"):
             data["reminder_email"] = ""
+        employer = " ".join((data.get("employer_name") or "").split())  # no line breaks or runs of spaces
+        if data.get("employer_match"):
+            if not employer and "employer_name" not in self.errors:
+                self.add_error(
+                    "employer_name", _("Enter your employer's name, or uncheck “My employer matches gifts”.")
+                )
+            elif LINK_OR_ADDRESS.search(employer) or not any(c.isalnum() for c in employer):
+                self.add_error("employer_name", _("Enter your employer's name as words, like “Acme Corporation”."))
+            data["employer_name"] = employer
+        else:
+            data["employer_name"] = ""
         if data.get("dedication"):
             if not (data.get("honoree_name") or "").strip():
                 self.add_error("honoree_name", _("Enter the name of the person you are honoring."))
@@ -317,6 +354,33 @@ class GiftForm(forms.Form):
             return ""
         return pledge_schedule_text(installment_cents=cents, installments=int(count), frequency=frequency)
 
+    def monthly_suggestion(self) -> dict | None:
+        """
+        "Or give $X a month" for the amount the form holds (else the first preset that allows one), with the
+        no-JavaScript link (?campaign=&amount=&frequency=monthly); None for a recurring gift or no amount.
+        """
+        values = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else None
+        frequency = values.get("frequency") if values is not None else self["frequency"].value()
+        if frequency and frequency != Frequency.ONE_TIME:
+            return None
+        if values is not None:
+            cents = values.get("amount_cents")
+        else:
+            amount = self["amount"].value()
+            text = self["other_amount"].value() if amount == OTHER else amount
+            try:
+                cents = money.parse_amount(str(text)[:20]) if text else None
+            except ValueError:
+                cents = None
+        candidates = [cents] if cents else [dollars * 100 for dollars in self.preset_dollars]
+        for one_time in candidates:
+            if (monthly := monthly_suggestion_cents(one_time)) and one_time <= settings.GIFT_MAX_CENTS:
+                query = {"campaign": self.campaign_obj.slug, "amount": monthly // 100, "frequency": Frequency.MONTHLY}
+                if self.fundraiser_obj is not None:
+                    query["fundraiser"] = self.fundraiser_obj.slug
+                return {"cents": monthly, "amount": money.format_cents(monthly, whole=True), "query": urlencode(query)}
+        return None
+
     def amount_choices(self) -> list[tuple[str, str]]:
         return [(str(d), money.format_cents(d * 100, whole=True)) for d in self.preset_dollars]
 
@@ -327,6 +391,7 @@ class GiftForm(forms.Form):
             "max": str(settings.GIFT_MAX_CENTS),
             "fee_percent": str(money.FEE_PERCENT),
             "fee_fixed": str(money.FEE_FIXED_CENTS),
+            "monthly_divisor": str(MONTHLY_SUGGESTION_DIVISOR),
         }
 
     def fee_examples(self) -> list[tuple[str, str]]:
@@ -357,3 +422,47 @@ class PlanManageOpenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-token-from-fragment": ""}),
         error_messages={"required": _("Open the link in the email again, or paste the code that ends it.")},
     )
+
+
+class PlanChangeForm(forms.Form):
+    """One change to the donor's plan; `action` says which, and only that change's field is read."""
+
+    ACTIONS = ("amount", "frequency", "pause", "resume", "cancel")
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    amount = forms.CharField(label=_("New amount each time"), max_length=20, required=False)
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        required=False,
+        choices=[(f.value, f.label) for f in Frequency if f.value in RECURRING_FREQUENCIES],
+    )
+    months = forms.TypedChoiceField(
+        label=_("Pause for"),
+        required=False,
+        coerce=int,
+        choices=[(n, _("%(n)s month(s)") % {"n": n}) for n in range(1, 7)],
+    )
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "amount":
+            text = (data.get("amount") or "").strip()
+            try:
+                cents = money.parse_amount(text) if text else None
+            except ValueError as error:
+                self.add_error("amount", str(error))
+                return data
+            if cents is None:
+                self.add_error("amount", _("Enter the new amount."))
+            elif cents < settings.GIFT_MIN_CENTS:
+                self.add_error("amount", _("The smallest gift we can take online is %(min)s.") % _amount_error_bounds())
+            elif cents > settings.GIFT_MAX_CENTS:
+                self.add_error("amount", TOO_LARGE % _amount_error_bounds())
+            else:
+                data["amount_cents"] = cents
+        elif action == "frequency" and not data.get("frequency"):
+            self.add_error("frequency", _("Choose how often."))
+        elif action == "pause" and not data.get("months"):
+            self.add_error("months", _("Choose for how many months (1 to 6)."))
+        return data

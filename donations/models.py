@@ -8,6 +8,17 @@ from campaign.images import validate_image_upload
 from campaign.models import Campaign, Designation, Milestone, Update
 from fundraisers.models import Fundraiser
 
+EMPLOYER_NAME_MAX_LENGTH = 120
+
+
+class EmployerMatch(models.TextChoices):
+    """Where a gift's employer match stands, for staff following it up."""
+
+    AWAITING = "awaiting", _("Awaiting")
+    SUBMITTED = "submitted", _("Submitted")
+    RECEIVED = "received", _("Received")
+    DECLINED = "declined", _("Declined")
+
 
 class Frequency(models.TextChoices):
     ONE_TIME = "one_time", _("One time")
@@ -57,6 +68,8 @@ class RecurringPlan(models.Model):
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
+    # The donor paused it (pause_collection at Stripe): nothing is charged until then.
+    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,6 +80,32 @@ class RecurringPlan(models.Model):
 
     def __str__(self):
         return f"{self.stripe_subscription_id} ({self.get_status_display()})"
+
+
+class PlanChange(models.Model):
+    """What the donor changed on their plan, and when: its history (amounts before and after, pauses)."""
+
+    class Kind(models.TextChoices):
+        AMOUNT = "amount", _("Amount changed")
+        FREQUENCY = "frequency", _("Frequency changed")
+        PAUSE = "pause", _("Paused")
+        RESUME = "resume", _("Resumed")
+        CANCEL = "cancel", _("Cancelled")
+
+    plan = models.ForeignKey(RecurringPlan, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount_cents_before = models.PositiveIntegerField()
+    amount_cents_after = models.PositiveIntegerField()
+    frequency_before = models.CharField(max_length=10, choices=Frequency.choices)
+    frequency_after = models.CharField(max_length=10, choices=Frequency.choices)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.plan_id})"
 
 
 class Pledge(models.Model):
@@ -395,6 +434,12 @@ class Gift(models.Model):
     # The gift form's newsletter opt-in (unchecked by default): when, and the exact words the donor saw.
     newsletter_consent_at = models.DateTimeField(_("newsletter consent at"), null=True, blank=True, editable=False)
     newsletter_consent_wording = models.TextField(_("newsletter consent wording"), blank=True, editable=False)
+    # "My employer matches gifts": the employer the donor named, and where staff are with the match
+    # ("" when the donor did not ask; "awaiting" until staff follow up).
+    employer_name = models.CharField(_("employer (matching gift)"), max_length=EMPLOYER_NAME_MAX_LENGTH, blank=True)
+    employer_match_status = models.CharField(
+        _("employer match"), max_length=10, choices=EmployerMatch.choices, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -410,6 +455,7 @@ class Gift(models.Model):
             ("resend_receipt", _("Can resend a gift's receipt")),
             ("refund_gift", _("Can refund gifts through Stripe")),
             ("moderate_message", _("Can approve or hide donor-wall messages")),
+            ("follow_employer_match", _("Can record where a gift's employer match stands")),
         ]
         constraints = [
             # Stripe objects map to at most one gift: retries and races cannot make a second.

@@ -188,6 +188,23 @@ def plan_manage_link_send(*, plan, url: str) -> None:
         _send(template="plan_manage_link", subject=subject, to=plan.donor_email, context=context)
 
 
+def plan_change_confirmation_send(*, plan, kind: str) -> None:
+    """Every change the donor makes to a plan is confirmed by email, in the plan's language."""
+    from .models import PlanChange
+
+    with translation.override(plan.language or settings.LANGUAGE_CODE):
+        context = {
+            "plan": plan,
+            "kind": kind,
+            "amount": money.format_cents(plan.amount_cents + plan.fee_cents),
+            "frequency": plan.get_frequency_display(),
+            "org_name": settings.ORG_NAME,
+            "site_url": settings.SITE_URL,
+        }
+        subject = _("Your recurring gift: %(change)s") % {"change": PlanChange.Kind(kind).label}
+        _send(template="plan_change", subject=subject, to=plan.donor_email, context=context)
+
+
 def _pledge_context(*, pledge) -> dict:
     from .services.pledges import pledge_schedule_text
 

@@ -327,6 +327,73 @@ def subscription_end_after(
     return schedule.id
 
 
+def _subscription_update(subscription_id: str, params: dict[str, Any]) -> Subscription:
+    return Subscription.from_stripe(_call(_client().v1.subscriptions.update, subscription_id, params))
+
+
+def subscription_change_price(
+    *,
+    subscription_id: str,
+    unit_amount: int,
+    currency: str,
+    interval: Literal["month", "year"],
+    interval_count: int,
+    new_interval: bool,
+) -> Subscription:
+    """
+    Charge `unit_amount` every `interval_count` `interval`s from the next invoice on: POST
+    /v1/subscriptions/:id with the one item's new `price_data` (its product kept) and
+    `proration_behavior=none` (https://docs.stripe.com/api/subscriptions/update): nothing is
+    charged or credited for the period already paid. A new interval would reset the billing date
+    and charge at once, so then `trial_end` is the end of the period already paid: the first
+    charge at the new frequency comes when the old one would have.
+    """
+    if settings.DEMO_PAYMENTS:
+        return Subscription(id=subscription_id)  # demo payments: the change is the site's alone
+    current = subscription_retrieve(subscription_id)
+    if len(current.items) != 1 or not current.items[0].id or not current.items[0].product_id:
+        raise PaymentGatewayError(f"Subscription {subscription_id} has not exactly one priced item.")
+    [item] = current.items
+    params: dict[str, Any] = {
+        "items": [
+            {
+                "id": item.id,
+                "price_data": {
+                    "currency": currency,
+                    "product": item.product_id,
+                    "unit_amount": unit_amount,
+                    "recurring": {"interval": interval, "interval_count": interval_count},
+                },
+            }
+        ],
+        "proration_behavior": "none",
+    }
+    if new_interval and item.current_period_end and item.current_period_end > int(time.time()):
+        params["trial_end"] = item.current_period_end
+    return _subscription_update(subscription_id, params)
+
+
+def subscription_pause(*, subscription_id: str, resumes_at: int) -> Subscription:
+    """Collect nothing until `resumes_at`: `pause_collection` with `behavior=void` (invoices meanwhile are voided)."""
+    if settings.DEMO_PAYMENTS:
+        return Subscription(id=subscription_id)  # demo payments: the change is the site's alone
+    return _subscription_update(subscription_id, {"pause_collection": {"behavior": "void", "resumes_at": resumes_at}})
+
+
+def subscription_resume(*, subscription_id: str) -> Subscription:
+    """Collect again from the next invoice: `pause_collection` set to "" (unset)."""
+    if settings.DEMO_PAYMENTS:
+        return Subscription(id=subscription_id)  # demo payments: the change is the site's alone
+    return _subscription_update(subscription_id, {"pause_collection": ""})
+
+
+def subscription_cancel(*, subscription_id: str) -> Subscription:
+    """DELETE /v1/subscriptions/:id: cancelled at once, nothing more is charged."""
+    if settings.DEMO_PAYMENTS:
+        return Subscription(id=subscription_id)  # demo payments: the change is the site's alone
+    return Subscription.from_stripe(_call(_client().v1.subscriptions.cancel, subscription_id))
+
+
 SubscriptionStatusFilter = Literal[
     "active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"
 ]

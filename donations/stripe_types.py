@@ -262,6 +262,9 @@ class SubscriptionItem:
 
     unit_amount: int | None
     quantity: int | None
+    id: str = ""
+    product_id: str = ""  # the price's product (an id; "" if expanded or missing)
+    current_period_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,8 @@ class Subscription:
     status: str = ""
     items: tuple[SubscriptionItem, ...] = ()
     ended_at: int | None = None  # canceled_at, else ended_at
+    paused: bool = False  # pause_collection is set: no invoice is collected until resumes_at
+    resumes_at: int | None = None
 
     @classmethod
     def from_stripe(cls, obj: dict[str, Any]) -> Subscription:
@@ -279,20 +284,27 @@ class Subscription:
         for item in _dict(obj, "items").get("data") or []:
             if not isinstance(item, dict):
                 raise StripeObjectMalformed("subscription items.data holds something that is not an item")
-            unit_amount = _dict(item, "price").get("unit_amount")
+            price = _dict(item, "price")
+            unit_amount = price.get("unit_amount")
             quantity = item.get("quantity") or 1
             items.append(
                 SubscriptionItem(
                     unit_amount=unit_amount if isinstance(unit_amount, int) else None,
                     quantity=quantity if isinstance(quantity, int) else None,
+                    id=_str(item.get("id")),
+                    product_id=_str(price.get("product")),
+                    current_period_end=_int(item.get("current_period_end")),
                 )
             )
         ended = obj.get("canceled_at") or obj.get("ended_at")
+        pause = obj.get("pause_collection")
         return cls(
             id=_str(obj.get("id")),
             status=_str(obj.get("status")),
             items=tuple(items),
             ended_at=ended if isinstance(ended, int) else None,
+            paused=isinstance(pause, dict),
+            resumes_at=_int(pause.get("resumes_at")) if isinstance(pause, dict) else None,
         )
 
 

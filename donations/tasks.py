@@ -33,6 +33,17 @@ def plan_send_manage_links(email: str) -> int:
 
 
 @task
+def plan_send_change_confirmation(plan_id: int, kind: str) -> None:
+    """The email that confirms a change the donor made to their plan (amount, frequency, pause, resume, cancel)."""
+    from . import receipts
+    from .models import RecurringPlan
+
+    plan = RecurringPlan.objects.select_related("campaign").get(pk=plan_id)
+    if plan.donor_email:
+        receipts.plan_change_confirmation_send(plan=plan, kind=kind)
+
+
+@task
 def pledge_send_acknowledgement(pledge_id: int) -> bool:
     return services.pledge_acknowledgement_send(pledge_id=pledge_id)
 

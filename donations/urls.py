@@ -10,6 +10,7 @@ urlpatterns = [
     path("donate/cancelled/", views.gift_cancelled, name="cancelled"),
     path("donate/manage/open/", views.plan_manage_open, name="manage_open"),
     path("donate/manage/plan/", views.plan_manage_plan, name="manage_plan"),
+    path("donate/manage/plan/change/", views.plan_manage_change, name="manage_plan_change"),
     path("donate/demo-checkout/<str:session_id>/", views.demo_checkout, name="demo_checkout"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
 ]

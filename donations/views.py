@@ -2,11 +2,14 @@ import logging
 import re
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import consent, money
 
 from . import antifraud, demo, proof_of_work, receipts, selectors, services, stripe_gateway, turnstile, webhooks
-from .forms import GiftForm, PlanManageOpenForm
+from .forms import GiftForm, PlanChangeForm, PlanManageOpenForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
 log = logging.getLogger(__name__)
@@ -91,6 +94,7 @@ def gift_form(request):
         recovery_email=data["reminder_email"],
         newsletter_wording=str(consent.NEWSLETTER_WORDING) if data["newsletter"] else "",
         amount_shown_to_fundraiser=bool(data["fundraiser"] and data["amount_shown_to_fundraiser"]),
+        employer_name=data["employer_name"],
     )
     try:
         url = services.gift_checkout_start(gift=gift)
@@ -336,7 +340,7 @@ def plan_manage_plan(request):
     plan = selectors.plan_for_manage_session(session=request.session)
     if plan is None:
         return render(request, "donations/plan_manage_link.html", {"invalid": True}, status=400)
-    context = {"plan": plan, "amount": money.format_cents(plan.amount_cents + plan.fee_cents)}
+    context = _plan_context(plan)
     if request.method == "POST":
         if settings.DEMO_PAYMENTS:
             if plan.status != RecurringPlan.Status.CANCELED:
@@ -354,3 +358,63 @@ def plan_manage_plan(request):
         response.status_code = 303
         return response
     return render(request, "donations/plan_manage_link.html", context)
+
+
+def _plan_context(plan: RecurringPlan, form: PlanChangeForm | None = None) -> dict:
+    from .models import Pledge
+
+    return {
+        "plan": plan,
+        "amount": money.format_cents(plan.amount_cents + plan.fee_cents),
+        "change_form": form or PlanChangeForm(initial={"frequency": plan.frequency, "months": 1}),
+        "is_pledge": Pledge.objects.filter(plan=plan).exists(),
+        "changes": plan.changes.all()[:10],
+        "paused_until": plan.paused_until if plan.paused_until and plan.paused_until > timezone.now() else None,
+    }
+
+
+_CHANGE_DONE = {
+    "amount": lambda: _("Your amount is changed. We have emailed you a confirmation."),
+    "frequency": lambda: _("How often you give is changed. We have emailed you a confirmation."),
+    "pause": lambda: _("Your gift is paused. We have emailed you a confirmation."),
+    "resume": lambda: _("Your gift has resumed. We have emailed you a confirmation."),
+    "cancel": lambda: _("Your gift is cancelled. We have emailed you a confirmation."),
+}
+
+
+@never_cache
+@require_POST
+def plan_manage_change(request):
+    """
+    One change to the plan this browser opened (from the donor's pages or an emailed link): the
+    plan is the session's, never one named in the form. A bad value is told on the page (400).
+    """
+    plan = selectors.plan_for_manage_session(session=request.session)
+    if plan is None:
+        return render(request, "donations/plan_manage_link.html", {"invalid": True}, status=400)
+    form = PlanChangeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "donations/plan_manage_link.html", _plan_context(plan, form), status=400)
+    action, data = form.cleaned_data["action"], form.cleaned_data
+    try:
+        if action == "amount":
+            services.plan_change_amount(plan_id=plan.pk, amount_cents=data["amount_cents"])
+        elif action == "frequency":
+            services.plan_change_frequency(plan_id=plan.pk, frequency=data["frequency"])
+        elif action == "pause":
+            services.plan_pause(plan_id=plan.pk, months=data["months"])
+        elif action == "resume":
+            services.plan_resume(plan_id=plan.pk)
+        else:
+            services.plan_cancel(plan_id=plan.pk)
+    except services.PlanChangeRefused as refused:
+        form.add_error(None, refused.message)
+        return render(request, "donations/plan_manage_link.html", _plan_context(plan, form), status=400)
+    except stripe_gateway.PaymentError as error:
+        log.error("Change %s to plan %s failed at Stripe: %r", action, plan.pk, error)
+        context = {**_plan_context(plan, form), "error": error.user_message}
+        return render(request, "donations/plan_manage_link.html", context, status=503)
+    messages.success(request, _CHANGE_DONE[action]())
+    response = HttpResponseRedirect(reverse("donations:manage_plan"))
+    response.status_code = 303
+    return response

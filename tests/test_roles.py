@@ -34,6 +34,8 @@ def expected_permissions(group: str) -> set[str]:
         "donations.add_pledge",
         "donations.change_pledge",
         "donations.record_pledge_payment",
+        # Employer matches: followed up (submitted, received, declined) by both.
+        "donations.follow_employer_match",
     }
     # Fundraisers' pages: reviewed, never deleted (gifts keep their soft credit); teams kept in full.
     fundraising = {"fundraisers.view_fundraiser", "fundraisers.add_fundraiser", "fundraisers.change_fundraiser"}
@@ -82,6 +84,7 @@ def every_permission_asked() -> list[str]:
         "donations.resend_receipt",
         "donations.moderate_message",
         "donations.record_pledge_payment",
+        "donations.follow_employer_match",
     ]
 
 

@@ -20,7 +20,7 @@ from campaign.models import Campaign
 from core import money
 
 from .. import exports, services
-from ..models import Gift
+from ..models import EmployerMatch, Gift
 from .filters import STRIPE_LINKS, GiftDateRangeFilter, PaymentFilter, RelatedOnlyWithNoneFilter, stripe_dashboard_url
 from .refunds import GiftRefundMixin
 
@@ -131,11 +131,19 @@ class GiftAdmin(GiftRefundMixin, GiftAdminMixin, SimpleHistoryAdmin):
         ("fundraiser", admin.RelatedOnlyFieldListFilter),
         ("fundraiser__team", admin.RelatedOnlyFieldListFilter),
         "message_status",
+        "employer_match_status",
         GiftDateRangeFilter,
     ]
     search_fields = ["donor_name", "donor_email", "reference", "display_name"]
     date_hierarchy = "paid_at"
-    actions = ["resend_receipts", "approve_messages", "hide_messages"]
+    actions = [
+        "resend_receipts",
+        "approve_messages",
+        "hide_messages",
+        "match_submitted",
+        "match_received",
+        "match_declined",
+    ]
     fieldsets = [
         (_("Gift"), {"fields": ["receipt", "campaign", "designation", "amount", "fee", "refunded", "counted"]}),
         (_("Status"), {"fields": ["status", "frequency", "source", "paid_at", "failure_reason", "plan"]}),
@@ -144,6 +152,7 @@ class GiftAdmin(GiftRefundMixin, GiftAdminMixin, SimpleHistoryAdmin):
             _("Dedication and message"),
             {"fields": ["dedication", "honoree_name", "honoree_email", "message", "message_status"]},
         ),
+        (_("Employer match"), {"fields": ["employer_name", "employer_match_status"]}),
         (_("Offline gift"), {"fields": ["received_on", "expected_on", "reference"]}),
         (_("Receipt"), {"fields": ["receipt_sent_at", "receipt_attempts", "receipt_error"]}),
         (_("Stripe"), {"fields": ["stripe_links", "stripe_checkout_session_id", "stripe_charge_id"]}),
@@ -154,6 +163,8 @@ class GiftAdmin(GiftRefundMixin, GiftAdminMixin, SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         # Only what applies to this gift: no Stripe section for a check, no check number online.
         skip = {_("Offline gift")} if obj is not None and not obj.is_offline else {_("Stripe")}
+        if obj is not None and not obj.employer_match_status:
+            skip.add(_("Employer match"))
         fieldsets = [(name, dict(options)) for name, options in self.fieldsets if name not in skip]
         if obj is not None and not obj.dedication and not obj.message:
             for name, options in fieldsets:
@@ -238,6 +249,42 @@ class GiftAdmin(GiftRefundMixin, GiftAdminMixin, SimpleHistoryAdmin):
         else:
             text = ngettext("%(count)d message hidden.", "%(count)d messages hidden.", reviewed)
         self.message_user(request, text % {"count": reviewed}, messages.SUCCESS)
+
+    def has_follow_employer_match_permission(self, request):
+        return request.user.has_perm("donations.follow_employer_match")
+
+    @admin.action(description=_("Employer match: mark submitted"), permissions=["follow_employer_match"])
+    def match_submitted(self, request, queryset):
+        self._employer_match(request, queryset, EmployerMatch.SUBMITTED)
+
+    @admin.action(description=_("Employer match: mark received"), permissions=["follow_employer_match"])
+    def match_received(self, request, queryset):
+        self._employer_match(request, queryset, EmployerMatch.RECEIVED)
+
+    @admin.action(description=_("Employer match: mark declined"), permissions=["follow_employer_match"])
+    def match_declined(self, request, queryset):
+        self._employer_match(request, queryset, EmployerMatch.DECLINED)
+
+    def _employer_match(self, request, queryset, status: str):
+        changed = 0
+        for gift in queryset.exclude(employer_match_status="")[:500]:
+            changed += services.gift_employer_match_set(gift=gift, status=status, actor=request.user)
+        text = ngettext(
+            "%(count)d employer match marked “%(status)s”.", "%(count)d employer matches marked “%(status)s”.", changed
+        )
+        self.message_user(request, text % {"count": changed, "status": EmployerMatch(status).label}, messages.SUCCESS)
+        skipped = queryset.filter(employer_match_status="").count()
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d gift has no employer match and was left as it was.",
+                    "%(count)d gifts have no employer match and were left as they were.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
     def has_resend_receipt_permission(self, request):
         return request.user.has_perm("donations.resend_receipt")

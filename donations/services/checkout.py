@@ -18,7 +18,7 @@ from core.localization import localized
 from fundraisers.models import Fundraiser
 
 from .. import stripe_gateway
-from ..models import PERIOD_MONTHS, RECURRING_FREQUENCIES, Gift, Pledge
+from ..models import PERIOD_MONTHS, RECURRING_FREQUENCIES, EmployerMatch, Gift, Pledge
 from ..stripe_types import CheckoutSession
 from .plans import _plan_activate, _plan_for, _pledge_instalment_recorded
 from .pledges import pledge_schedule_text
@@ -59,6 +59,7 @@ def gift_create_pending(
     recovery_email: str = "",
     newsletter_wording: str = "",
     amount_shown_to_fundraiser: bool = False,
+    employer_name: str = "",
 ) -> Gift:
     """
     Record the donor's intent before sending them to Checkout: a pending gift that counts nothing.
@@ -106,6 +107,9 @@ def gift_create_pending(
     gift.utm_medium = attribution.utm_medium[:100]
     gift.utm_campaign = attribution.utm_campaign[:100]
     gift.source_code = attribution.source_code[:40]
+    if employer_name:  # "my employer matches gifts": staff follow it up from "awaiting"
+        gift.employer_name = employer_name[: Gift._meta.get_field("employer_name").max_length]
+        gift.employer_match_status = EmployerMatch.AWAITING
     if newsletter_wording:  # consent, with the words the donor saw; it applies to the email Checkout collects
         gift.newsletter_consent_at = timezone.now()
         gift.newsletter_consent_wording = newsletter_wording
@@ -116,6 +120,22 @@ def _new_message_status(message: str) -> str:
     if not message:
         return Gift.MessageStatus.NONE
     return Gift.MessageStatus.PENDING if settings.DONOR_WALL_PREMODERATION else Gift.MessageStatus.APPROVED
+
+
+def gift_employer_match_set(*, gift: Gift, status: str, actor) -> bool:
+    """Record where a gift's employer match stands (staff follow-up); False if the donor asked for none."""
+    if status not in EmployerMatch.values:
+        raise ValueError(f"No employer match status {status!r}")
+    with transaction.atomic():
+        gift = Gift.objects.select_for_update().get(pk=gift.pk)
+        if not gift.employer_match_status:
+            return False
+        if gift.employer_match_status == status:
+            return True
+        gift.employer_match_status = status
+        gift._history_user = actor
+        gift_save(gift)
+    return True
 
 
 def gift_message_review(*, gift: Gift, approve: bool, actor) -> bool:

@@ -198,6 +198,8 @@ def plan_record_subscription(*, subscription: Subscription, deleted: bool = Fals
             charged = item.unit_amount * item.quantity
             if charged > plan.fee_cents:
                 plan.amount_cents = charged - plan.fee_cents
+    if not deleted and not subscription.paused:
+        plan.paused_until = None  # resumed at Stripe (resumes_at passed): charging again
     if status == RecurringPlan.Status.CANCELED:
         ended_at = subscription.ended_at
         plan.canceled_at = (
@@ -285,3 +287,168 @@ def plan_manage_session_grant(*, plan: RecurringPlan, session) -> None:
     the donor already proved they hold its address on their own pages (donors/), so no second link.
     """
     session[selectors.PLAN_SESSION_KEY] = {"plan": plan.pk, "until": int(time.time()) + selectors.PLAN_SESSION_MAX_AGE}
+
+
+# --- The donor's own changes (issue 15): through the site, so the plan's history, its receipts
+# (each later gift is made from the plan's amount and frequency) and its emails stay right. The
+# card itself is changed in Stripe's Customer Portal (plan_portal_url).
+
+
+class PlanChangeRefused(Exception):
+    """A change this plan cannot take (cancelled, a pledge's fixed schedule): `message` is for the donor."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+PAUSE_MAX_MONTHS = 6
+
+
+def _plan_locked_for_change(plan_id: int, *, schedule: bool) -> RecurringPlan:
+    from django.utils.translation import gettext as _
+
+    plan = RecurringPlan.objects.select_for_update().get(pk=plan_id)
+    if plan.status == RecurringPlan.Status.CANCELED:
+        raise PlanChangeRefused(_("This gift is cancelled: nothing more can change."))
+    if schedule and Pledge.objects.filter(plan=plan).exists():
+        raise PlanChangeRefused(
+            _("This plan pays a pledge: its instalments and their schedule are fixed. You can still cancel it.")
+        )
+    if not plan.stripe_subscription_id or plan.status == RecurringPlan.Status.INCOMPLETE:
+        raise PlanChangeRefused(_("This gift has not started yet: try again once its first payment is made."))
+    return plan
+
+
+def _interval(frequency: str) -> tuple[str, int]:
+    from ..models import PERIOD_MONTHS
+
+    months = PERIOD_MONTHS[frequency]
+    return ("year", 1) if months == 12 else ("month", months)
+
+
+def _record_change(plan: RecurringPlan, *, kind: str, before: tuple[int, str]) -> None:
+    from ..models import PlanChange
+
+    PlanChange.objects.create(
+        plan=plan,
+        kind=kind,
+        amount_cents_before=before[0],
+        amount_cents_after=plan.amount_cents + plan.fee_cents,
+        frequency_before=before[1],
+        frequency_after=plan.frequency,
+        paused_until=plan.paused_until,
+    )
+    plan_id = plan.pk
+    transaction.on_commit(lambda: _plan_change_email_later(plan_id, kind), robust=True)
+
+
+def _plan_change_email_later(plan_id: int, kind: str) -> None:
+    from ..tasks import plan_send_change_confirmation
+
+    plan_send_change_confirmation.enqueue(plan_id=plan_id, kind=kind)
+
+
+def _reprice(plan: RecurringPlan, *, amount_cents: int, frequency: str) -> None:
+    from core import money
+
+    fee_cents = money.fee_cents(amount_cents) if plan.fee_cents else 0
+    interval, count = _interval(frequency)
+    stripe_gateway.subscription_change_price(
+        subscription_id=plan.stripe_subscription_id,
+        unit_amount=amount_cents + fee_cents,
+        currency=plan.currency,
+        interval=interval,
+        interval_count=count,
+        new_interval=frequency != plan.frequency,
+    )
+    plan.amount_cents, plan.fee_cents, plan.frequency = amount_cents, fee_cents, frequency
+
+
+@transaction.atomic
+def plan_change_amount(*, plan_id: int, amount_cents: int) -> RecurringPlan:
+    """The amount each time, from the next payment on (nothing prorated). Raises PlanChangeRefused, PaymentError."""
+    from ..models import PlanChange
+
+    plan = _plan_locked_for_change(plan_id, schedule=True)
+    before = (plan.amount_cents + plan.fee_cents, plan.frequency)
+    _reprice(plan, amount_cents=amount_cents, frequency=plan.frequency)
+    plan.save()
+    _record_change(plan, kind=PlanChange.Kind.AMOUNT, before=before)
+    return plan
+
+
+@transaction.atomic
+def plan_change_frequency(*, plan_id: int, frequency: str) -> RecurringPlan:
+    """Monthly, quarterly or annual, from the end of the period already paid. A pledge's schedule is refused."""
+    from ..models import PlanChange
+
+    if frequency not in RECURRING_FREQUENCIES:
+        raise ValueError(frequency)
+    plan = _plan_locked_for_change(plan_id, schedule=True)
+    before = (plan.amount_cents + plan.fee_cents, plan.frequency)
+    if frequency == plan.frequency:
+        return plan
+    _reprice(plan, amount_cents=plan.amount_cents, frequency=frequency)
+    plan.save()
+    _record_change(plan, kind=PlanChange.Kind.FREQUENCY, before=before)
+    return plan
+
+
+def _months_later(moment: datetime.datetime, months: int) -> datetime.datetime:
+    import calendar
+
+    month0 = moment.month - 1 + months
+    year, month = moment.year + month0 // 12, month0 % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def plan_pause(*, plan_id: int, months: int) -> RecurringPlan:
+    """Charge nothing for `months` (1–6): Stripe voids the invoices meanwhile, so no gift, no receipt."""
+    from ..models import PlanChange
+
+    if not 1 <= months <= PAUSE_MAX_MONTHS:
+        raise ValueError(months)
+    plan = _plan_locked_for_change(plan_id, schedule=True)
+    before = (plan.amount_cents + plan.fee_cents, plan.frequency)
+    until = _months_later(timezone.now(), months)
+    stripe_gateway.subscription_pause(subscription_id=plan.stripe_subscription_id, resumes_at=int(until.timestamp()))
+    plan.paused_until = until
+    plan.save()
+    _record_change(plan, kind=PlanChange.Kind.PAUSE, before=before)
+    return plan
+
+
+@transaction.atomic
+def plan_resume(*, plan_id: int) -> RecurringPlan:
+    from django.utils.translation import gettext as _
+
+    from ..models import PlanChange
+
+    plan = _plan_locked_for_change(plan_id, schedule=False)
+    if plan.paused_until is None:
+        raise PlanChangeRefused(_("This gift is not paused."))
+    before = (plan.amount_cents + plan.fee_cents, plan.frequency)
+    stripe_gateway.subscription_resume(subscription_id=plan.stripe_subscription_id)
+    plan.paused_until = None
+    plan.save()
+    _record_change(plan, kind=PlanChange.Kind.RESUME, before=before)
+    return plan
+
+
+@transaction.atomic
+def plan_cancel(*, plan_id: int) -> RecurringPlan:
+    """Cancelled now, at Stripe and here (the deleted-subscription webhook then finds it cancelled)."""
+    from ..models import PlanChange
+
+    plan = _plan_locked_for_change(plan_id, schedule=False)
+    before = (plan.amount_cents + plan.fee_cents, plan.frequency)
+    stripe_gateway.subscription_cancel(subscription_id=plan.stripe_subscription_id)
+    plan.status = RecurringPlan.Status.CANCELED
+    plan.canceled_at = timezone.now()
+    plan.paused_until = None
+    plan.save()
+    pledge_record_plan_ended(plan=plan)
+    _record_change(plan, kind=PlanChange.Kind.CANCEL, before=before)
+    return plan

@@ -81,12 +81,46 @@
       pledgeField.hidden = often === "one_time" && !installments.value.trim();
     }
     updatePledge(amount, often);
+    updateSuggestion(amount, often);
     if (amount === null) { total.textContent = ""; total.removeAttribute("data-cents"); return; }
     var added = cover && cover.checked ? fee(amount) : 0;
     var suffix = often !== "one_time" && total.dataset[often] ? " " + total.dataset[often] : "";
     total.setAttribute("data-cents", String(amount + added));
     total.textContent = (total.dataset.label || "Total:") + " " + dollars(amount + added) + suffix +
       (added ? " (" + dollars(added) + " " + (total.dataset.fee || "covers the fee") + ")" : "");
+  }
+  // "Or give $X a month" (donations.forms.monthly_suggestion_cents, the same rule): for a one-time gift only.
+  var suggestion = form.querySelector("[data-monthly-suggestion]");
+  var suggestionLink = suggestion && suggestion.querySelector("[data-monthly-suggestion-link]");
+  function monthlySuggestion(amount) {
+    var divisor = parseInt(suggestion.dataset.divisor, 10);
+    var value = Math.floor(Math.floor(amount / divisor) / 100) * 100;
+    return value >= Math.max(parseInt(suggestion.dataset.minCents, 10), 100) ? value : null;
+  }
+  function updateSuggestion(amount, often) {
+    if (!suggestion || !suggestionLink) { return; }
+    var monthly = amount === null || often !== "one_time" ? null : monthlySuggestion(amount);
+    if (monthly === null) { suggestion.hidden = true; return; }
+    var href = new URL(suggestionLink.href, window.location.href);
+    href.searchParams.set("amount", String(monthly / 100));
+    suggestionLink.href = href.pathname + href.search;
+    suggestionLink.dataset.cents = String(monthly);
+    suggestionLink.textContent = suggestion.dataset.template.replace("%(amount)s", "$" + (monthly / 100).toLocaleString("en-US"));
+    suggestion.hidden = false;
+  }
+  if (suggestionLink) {
+    // With the script, the link fills the form in place (monthly, the smaller amount) instead of reloading it.
+    suggestionLink.addEventListener("click", function (event) {
+      var monthly = parseInt(suggestionLink.dataset.cents, 10);
+      var monthlyRadio = form.querySelector("input[name=frequency][value=monthly]");
+      if (!monthly || !monthlyRadio) { return; }
+      event.preventDefault();
+      monthlyRadio.checked = true;
+      var preset = form.querySelector("input[name=amount][data-cents='" + monthly + "']");
+      if (preset) { preset.checked = true; } else if (otherRadio && other) { otherRadio.checked = true; other.value = String(monthly / 100); }
+      update();
+      (preset || monthlyRadio).focus();
+    });
   }
   // The error summary's links put the focus in their field (a plain #link only scrolls to it).
   var summary = document.getElementById("form-errors");

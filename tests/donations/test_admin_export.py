@@ -49,6 +49,8 @@ HEADER = [
     "Source code",
     "Recovered at checkout",
     "Newsletter consent",
+    "Employer (matching gift)",
+    "Employer match",
 ]
 
 
@@ -82,6 +84,8 @@ def known_gifts():
         utm_campaign="=giving-tuesday",
         source_code="BOARD1",
         recovered_from_session_id="cs_test_expired1",
+        employer_name="=Acme Corp",
+        employer_match_status="submitted",
     )
     check = GiftFactory(
         campaign=campaign,
@@ -137,6 +141,8 @@ def test_csv_has_the_filtered_gifts_with_exact_columns(dev_client, known_gifts, 
             "",
             "",
             "",
+            "",
+            "",
         ],
         [
             "2026-10-05",
@@ -169,6 +175,8 @@ def test_csv_has_the_filtered_gifts_with_exact_columns(dev_client, known_gifts, 
             "BOARD1",
             "yes",
             "",
+            "'=Acme Corp",
+            "Submitted",
         ],
     ]
     # Audited: who and how many, never a donor's details.

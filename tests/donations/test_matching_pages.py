@@ -139,8 +139,9 @@ def test_the_pages_with_an_open_challenge_cost_the_same_queries_cold_and_none_wa
 ):
     GiftFactory(campaign=challenge.campaign, amount_cents=250_00)
     # The campaign page: campaign, figures, divisions, designations, milestones, tally, challenge,
-    # donor wall, updates, the leaderboard (2). The embed: campaign, milestones, tally, challenge.
-    for path, cold in (("/campaigns/infusion/", 11), ("/campaigns/infusion/embed/", 4)):
+    # donor wall and its donors' cumulative giving, the recognition levels, whether there are naming
+    # opportunities, updates, the leaderboard (2). The embed: campaign, milestones, tally, challenge.
+    for path, cold in (("/campaigns/infusion/", 14), ("/campaigns/infusion/embed/", 4)):
         with django_assert_num_queries(cold):
             client.get(path)
         with django_assert_num_queries(0):

@@ -150,9 +150,23 @@ def test_a_subscription_from_stripes_example():
     assert subscription == Subscription(
         id="sub_1Pgc6rB7WZ01zgkWNy0Cn5nw",
         status="active",
-        items=(SubscriptionItem(unit_amount=2000, quantity=1),),
+        items=(
+            SubscriptionItem(
+                unit_amount=2000,
+                quantity=1,
+                id="si_QXhVnC2h0Jczwc",
+                product_id="prod_QXg1hqf4jFNsqG",
+                current_period_end=obj["items"]["data"][0]["current_period_end"],
+            ),
+        ),
         ended_at=obj["canceled_at"] or obj["ended_at"],
+        paused=True,  # the example's pause_collection: mark_uncollectible, no resumes_at
+        resumes_at=None,
     )
+    obj.update(pause_collection={"behavior": "void", "resumes_at": 1800000000})
+    assert Subscription.from_stripe(obj).resumes_at == 1800000000
+    obj.update(pause_collection=None)
+    assert not Subscription.from_stripe(obj).paused
     obj.update(canceled_at=None, ended_at=1700000000)
     assert Subscription.from_stripe(obj).ended_at == 1700000000
 

@@ -91,10 +91,12 @@ def _schemas() -> dict[tuple[str, str], dict[str, Any]]:
         InvoicePaymentListParams,
         InvoiceRetrieveParams,
         RefundCreateParams,
+        SubscriptionCancelParams,
         SubscriptionListParams,
         SubscriptionRetrieveParams,
         SubscriptionScheduleCreateParams,
         SubscriptionScheduleUpdateParams,
+        SubscriptionUpdateParams,
     )
     from stripe.params.billing_portal import SessionCreateParams as PortalSessionCreateParams
     from stripe.params.checkout import SessionCreateParams, SessionListParams, SessionRetrieveParams
@@ -105,6 +107,8 @@ def _schemas() -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "checkout.session"): _schema(SessionRetrieveParams),
         ("GET", "subscriptions"): _schema(SubscriptionListParams),
         ("GET", "subscription"): _schema(SubscriptionRetrieveParams),
+        ("POST", "subscription"): _schema(SubscriptionUpdateParams),
+        ("DELETE", "subscription"): _schema(SubscriptionCancelParams),
         ("GET", "invoices"): _schema(InvoiceListParams),
         ("GET", "invoice"): _schema(InvoiceRetrieveParams),
         ("GET", "invoice_payments"): _schema(InvoicePaymentListParams),
@@ -286,7 +290,11 @@ class FakeStripe(stripe.HTTPClient):
                 return self._schedule_create(params)
             if kind == "subscription_schedule":
                 return self._schedule_update(rest[0], params)
+            if kind == "subscription":
+                return self._subscription_update(rest[0], params)
             return self._refund_create(params)
+        if method == "DELETE":
+            return self._subscription_cancel(rest[0])
         if rest:
             store = {
                 "checkout.session": self.sessions,
@@ -482,6 +490,65 @@ class FakeStripe(stripe.HTTPClient):
             schedule["phases"] = phases
         return 200, schedule
 
+    def _subscription_update(self, subscription_id: str, params: dict) -> tuple[int, dict]:
+        """
+        POST /v1/subscriptions/:id: the one item's price (price_data, a new price; quantity 1),
+        trial_end, and pause_collection (an object, or "" to unset). Only fields the fixture has.
+        """
+        subscription = self.subscriptions.get(subscription_id)
+        if subscription is None:
+            return self._missing("subscription", subscription_id)
+        if subscription["status"] == "canceled":
+            return _error(
+                400,
+                "invalid_request_error",
+                "A canceled subscription can only update its cancellation_details and metadata.",
+            )
+        for wanted in params.get("items", []):
+            [item] = [i for i in subscription["items"]["data"] if i["id"] == wanted.get("id")] or [None]
+            if item is None:
+                return _error(400, "invalid_request_error", f"No such subscription item: {wanted.get('id')!r}")
+            data = wanted.get("price_data")
+            if data:
+                recurring = data["recurring"]
+                interval, count = recurring["interval"], int(recurring.get("interval_count", 1))
+                price_id = self._new_id("price")
+                item["price"].update(
+                    id=price_id,
+                    unit_amount=int(data["unit_amount"]),
+                    currency=data["currency"],
+                    product=data["product"],
+                )
+                item["price"]["recurring"].update(interval=interval, interval_count=count)
+                item["plan"].update(
+                    id=price_id, amount=int(data["unit_amount"]), interval=interval, interval_count=count
+                )
+                item["quantity"] = 1
+        if "trial_end" in params:
+            subscription.update(trial_end=int(params["trial_end"]), status="trialing")
+        if "pause_collection" in params:
+            pause = params["pause_collection"]
+            subscription["pause_collection"] = (
+                {
+                    "behavior": pause["behavior"],
+                    "resumes_at": int(pause["resumes_at"]) if pause.get("resumes_at") else None,
+                }
+                if pause
+                else None
+            )
+        return 200, subscription
+
+    def _subscription_cancel(self, subscription_id: str) -> tuple[int, dict]:
+        """DELETE /v1/subscriptions/:id: cancelled now."""
+        subscription = self.subscriptions.get(subscription_id)
+        if subscription is None:
+            return self._missing("subscription", subscription_id)
+        if subscription["status"] == "canceled":
+            return _error(400, "invalid_request_error", "This subscription has already been canceled.")
+        now = int(time.time())
+        subscription.update(status="canceled", canceled_at=now, ended_at=now)
+        return 200, subscription
+
     def bill_next_period(self, subscription_id: str, *, paid: bool = True) -> dict | None:
         """
         The subscription's next period begins, as Stripe does it: past the end of a schedule that
@@ -586,6 +653,8 @@ class FakeStripe(stripe.HTTPClient):
                 cancel_at=None,
                 ended_at=None,
                 schedule=None,
+                pause_collection=None,
+                trial_end=None,
                 livemode=False,
             )
             item = subscription["items"]["data"][0]
