@@ -25,7 +25,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="patientstory",
             name="slug",
-            field=models.SlugField(max_length=200, blank=True, default="", verbose_name="address of the story's page"),
+            # No index yet (PostgreSQL would make its `_like` index twice): the AlterField below adds
+            # the unique one once every row has its slug.
+            field=models.SlugField(
+                max_length=200, blank=True, default="", db_index=False, verbose_name="address of the story's page"
+            ),
             preserve_default=False,
         ),
         migrations.AddField(

@@ -154,3 +154,34 @@ def _admin_form_data(response) -> dict:
                 if value is not None and value is not False:
                     data[sub.add_prefix(name)] = value.pk if hasattr(value, "pk") else value
     return {k: v for k, v in data.items() if v is not None and not isinstance(v, list)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_stories_unique_slugs_from_their_titles():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("destination", "0005_request_counts_named_in_words")],
+        [("destination", "0006_patient_story_pages")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    page = apps.get_model("destination", "DestinationPage").objects.create(
+        hero_heading="h", why_heading="w", team_heading="t", process_heading="p", stay_heading="s",
+        form_heading="f", form_notice="n",
+    )  # fmt: skip
+    Story = apps.get_model("destination", "PatientStory")
+    for title in ("Kiki’s Story", "Kiki’s Story", "¡!"):
+        Story.objects.create(page=page, place="x", title=title)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert list(PatientStory.objects.order_by("id").values_list("slug", flat=True)) == [
+        "kikis-story",
+        "kikis-story-2",
+        "story",
+    ]
