@@ -20,12 +20,19 @@ from core import money
 from core.cache import pages_invalidate_on_commit
 from core.markdown import render_markdown
 
-from .models import Campaign, Designation, Division, Figure, Milestone, Update
+from .models import Campaign, Designation, Division, Figure, GivingDayPeriod, Milestone, Update
 from .services import campaign_save, update_save
 
 DOLLARS_HELP = _("In dollars, like 5,000,000 or 1250.50.")
 SPANISH_HEADING = _("Spanish (optional: where blank, Spanish readers see the English)")
-SPANISH_CAMPAIGN_FIELDS = ["title_es", "tagline_es", "story_es", "hero_image_alt_es"]
+SPANISH_CAMPAIGN_FIELDS = ["title_es", "tagline_es", "story_es", "hero_image_alt_es", "giving_day_unlock_es"]
+GIVING_DAY_FIELDS = [
+    "giving_day_starts_at",
+    "giving_day_ends_at",
+    "giving_day_period",
+    "giving_day_goal_donors",
+    "giving_day_unlock",
+]
 
 
 class PublicPagesAdminMixin:
@@ -83,6 +90,14 @@ class MilestoneInline(admin.TabularInline):
 class CampaignForm(forms.ModelForm):
     goal_cents = money.DollarsField(label=_("Goal (dollars)"), help_text=DOLLARS_HELP)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a giving day needs it: a campaign without one is saved without choosing.
+        self.fields["giving_day_period"].required = False
+
+    def clean_giving_day_period(self):
+        return self.cleaned_data.get("giving_day_period") or GivingDayPeriod.HOUR
+
     class Meta:
         model = Campaign
         fields = [
@@ -98,6 +113,7 @@ class CampaignForm(forms.ModelForm):
             "preset_amounts",
             "is_published",
             "is_featured",
+            *GIVING_DAY_FIELDS,
             *SPANISH_CAMPAIGN_FIELDS,
         ]
 
@@ -115,6 +131,7 @@ class CampaignAdmin(PublicPagesAdminMixin, SimpleHistoryAdmin):
         (_("Hero image"), {"fields": ["hero_image", "hero_image_alt"]}),
         (_("Goal and dates"), {"fields": ["goal_cents", "goal_history", "starts_on", "ends_on", "preset_amounts"]}),
         (_("Visibility"), {"fields": ["is_published", "is_featured"]}),
+        (_("Giving day"), {"fields": GIVING_DAY_FIELDS, "classes": ["collapse"]}),
         (SPANISH_HEADING, {"fields": SPANISH_CAMPAIGN_FIELDS, "classes": ["collapse"]}),
     ]
     readonly_fields = ["goal_history"]

@@ -28,6 +28,11 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
+class GivingDayPeriod(models.TextChoices):
+    HOUR = "hour", _("hour")
+    DAY = "day", _("day")
+
+
 class Campaign(LocalizedContent, models.Model):
     title = models.CharField(_("title"), max_length=200)
     title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
@@ -60,6 +65,23 @@ class Campaign(LocalizedContent, models.Model):
         validators=[validate_preset_amounts],
         help_text=_("Comma-separated whole dollar amounts shown as buttons on the gift form."),
     )
+    # A giving day: a window of a day or two with a live donor count, a countdown and a goal of
+    # donors each hour (or day), "42 more donors this hour unlocks …".
+    giving_day_starts_at = models.DateTimeField(_("giving day starts"), null=True, blank=True)
+    giving_day_ends_at = models.DateTimeField(_("giving day ends"), null=True, blank=True)
+    giving_day_period = models.CharField(
+        _("giving day goal per"), max_length=4, choices=GivingDayPeriod.choices, default=GivingDayPeriod.HOUR
+    )
+    giving_day_goal_donors = models.PositiveIntegerField(
+        _("donors needed each hour or day"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    giving_day_unlock = models.CharField(
+        _("what reaching it unlocks"),
+        max_length=200,
+        blank=True,
+        help_text=_("Finishes the sentence “42 more donors this hour unlocks …”, e.g. “an extra $5,000 from Acme”."),
+    )
+    giving_day_unlock_es = models.CharField(_("what reaching it unlocks (Spanish)"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +107,10 @@ class Campaign(LocalizedContent, models.Model):
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The campaign cannot end before it starts.")})
+        if bool(self.giving_day_starts_at) != bool(self.giving_day_ends_at):
+            raise ValidationError({"giving_day_ends_at": _("A giving day needs both its start and its end.")})
+        if self.giving_day_starts_at and self.giving_day_ends_at <= self.giving_day_starts_at:
+            raise ValidationError({"giving_day_ends_at": _("The giving day must end after it starts.")})
 
     @property
     def preset_amounts_cents(self) -> list[int]:
@@ -219,6 +245,8 @@ class Tally(models.Model):
     pledged_cents = models.BigIntegerField(default=0)
     gift_count = models.BigIntegerField(default=0)
     donor_count = models.BigIntegerField(default=0)
+    # Sponsors' matches of these gifts (donations.models.MatchChallenge): their own part of the meter.
+    matched_cents = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

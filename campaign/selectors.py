@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.localization import LocalizedContent
 from donations import selectors as donations_selectors
-from donations.selectors import WallGift
+from donations.selectors import MatchOffer, WallGift
 
 from .models import Campaign, Milestone, Tally, Update
 
@@ -27,6 +27,31 @@ class MilestoneMark(LocalizedContent):
 
 
 @dataclass(frozen=True)
+class GivingDay(LocalizedContent):
+    """A campaign's giving day as the meter shows it: live donor count, the period's goal, the countdown."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    state: str  # "upcoming", "live", "ended"
+    donor_count: int  # distinct donors during the giving day (so far)
+    period: str  # "hour" or "day"
+    period_donor_count: int  # donors in the current hour or day
+    period_ends_at: datetime.datetime
+    goal_donors: int | None  # donors needed each period
+    unlock: str = ""
+    unlock_es: str = ""
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == "live"
+
+    @property
+    def donors_needed(self) -> int:
+        """Donors still needed this period (0 once reached, or without a goal)."""
+        return max(0, (self.goal_donors or 0) - self.period_donor_count)
+
+
+@dataclass(frozen=True)
 class Progress:
     """Everything the meter shows. Built from one Tally row: its cost never grows with gifts."""
 
@@ -42,6 +67,24 @@ class Progress:
     has_ended: bool
     milestones: tuple[MilestoneMark, ...]
     updated_at: datetime.datetime | None  # None until the first gift counts
+    # Sponsors' matches: counted toward the goal, shown as their own part of the bar (README).
+    matched_cents: int = 0
+    offer: MatchOffer | None = None  # the matching challenge open now, if any
+    giving_day: GivingDay | None = None
+
+    @property
+    def total_cents(self) -> int:
+        """Donors' gifts and sponsors' matches: what the bar and the percentage measure."""
+        return self.raised_cents + self.matched_cents
+
+    @property
+    def raised_bar_percent(self) -> int:
+        """The donors' part of the bar (the matched part follows it)."""
+        return max(0, min(_percent(self.raised_cents, self.goal_cents), self.bar_percent))
+
+    @property
+    def matched_bar_percent(self) -> int:
+        return self.bar_percent - self.raised_bar_percent
 
     @property
     def bar_percent(self) -> int:
@@ -70,6 +113,7 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
     """
     tally = Tally.objects.filter(campaign=campaign, designation__isnull=True).first()
     raised = tally.raised_cents if tally else 0
+    matched = tally.matched_cents if tally else 0
     goal = campaign.goal_cents
 
     today = today or timezone.localdate()
@@ -84,7 +128,7 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
             label=milestone.label,
             label_es=milestone.label_es,
             amount_cents=milestone.amount_cents,
-            passed=raised >= milestone.amount_cents,
+            passed=raised + matched >= milestone.amount_cents,
             position=min(100, _percent(milestone.amount_cents, goal)),
         )
         for milestone in campaign.milestones.all()
@@ -92,7 +136,7 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
     return Progress(
         raised_cents=raised,
         goal_cents=goal,
-        percent=_percent(raised, goal),
+        percent=_percent(raised + matched, goal),
         donor_count=tally.donor_count if tally else 0,
         gift_count=tally.gift_count if tally else 0,
         pledged_cents=tally.pledged_cents if tally else 0,
@@ -102,11 +146,70 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
         has_ended=has_ended,
         milestones=milestones,
         updated_at=tally.updated_at if tally else None,
+        matched_cents=matched,
+        offer=donations_selectors.match_offer_open(campaign_id=campaign.pk),
+        giving_day=campaign_giving_day(campaign=campaign),
     )
 
 
+def campaign_giving_day(*, campaign: Campaign, now: datetime.datetime | None = None) -> GivingDay | None:
+    """The campaign's giving day, if it has one: no query before it starts, one while it runs and after."""
+    starts, ends = campaign.giving_day_starts_at, campaign.giving_day_ends_at
+    if starts is None or ends is None:
+        return None
+    now = now or timezone.now()
+    hour = campaign.giving_day_period != "day"
+    state = "upcoming" if now < starts else "live" if now < ends else "ended"
+    # The clock's hour (or day) we are in, within the giving day: a day starting at 9:30 has a
+    # first "hour" to 10:00; after the end, its last period.
+    reference = timezone.localtime(min(max(now, starts), ends - datetime.timedelta(microseconds=1)))
+    boundary = reference.replace(minute=0, second=0, microsecond=0)
+    if not hour:
+        boundary = boundary.replace(hour=0)
+    period_start = max(starts, boundary)
+    period_end = min(ends, boundary + datetime.timedelta(hours=1 if hour else 24))
+    donors = period_donors = 0
+    if state != "upcoming":
+        donors, period_donors = donations_selectors.giving_day_donor_counts(
+            campaign_id=campaign.pk, starts_at=starts, period_start=period_start, ends_at=ends
+        )
+    return GivingDay(
+        starts_at=starts,
+        ends_at=ends,
+        state=state,
+        donor_count=donors,
+        period="hour" if hour else "day",
+        period_donor_count=period_donors,
+        period_ends_at=period_end,
+        goal_donors=campaign.giving_day_goal_donors,
+        unlock=campaign.giving_day_unlock,
+        unlock_es=campaign.giving_day_unlock_es,
+    )
+
+
+def _giving_day_json(day: GivingDay | None) -> dict | None:
+    if day is None:
+        return None
+    return {
+        "state": day.state,
+        "starts_at": day.starts_at.isoformat(),
+        "ends_at": day.ends_at.isoformat(),
+        "donor_count": day.donor_count,
+        "period": day.period,
+        "period_donor_count": day.period_donor_count,
+        "period_ends_at": day.period_ends_at.isoformat(),
+        "goal_donors": day.goal_donors,
+        "donors_needed": day.donors_needed,
+    }
+
+
 def progress_as_json(progress: Progress) -> dict:
-    """The public progress.json document (DESIGN's contract: exactly these keys)."""
+    """
+    The public progress.json document (DESIGN's contract). `raised_cents` is what donors gave;
+    `matched_cents` what sponsors matched; `percent` measures both against the goal. While a
+    matching challenge is open, `match` says whose, its ratio, what its pot has left and its end.
+    """
+    offer = progress.offer
     return {
         "raised_cents": progress.raised_cents,
         "goal_cents": progress.goal_cents,
@@ -115,6 +218,17 @@ def progress_as_json(progress: Progress) -> dict:
         "percent": progress.percent,
         "currency": progress.currency,
         "updated_at": progress.updated_at.isoformat() if progress.updated_at else None,
+        "matched_cents": progress.matched_cents,
+        "giving_day": _giving_day_json(progress.giving_day),
+        "match": None
+        if offer is None
+        else {
+            "sponsor": offer.sponsor_name,
+            "ratio": offer.ratio,
+            "pot_cents": offer.pot_cents,
+            "pot_left_cents": offer.left_cents,
+            "ends_at": offer.ends_at.isoformat(),
+        },
     }
 
 

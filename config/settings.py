@@ -241,6 +241,10 @@ elif not STRIPE_WEBHOOK_SECRET:
 GIFT_MIN_CENTS = env.int("GIFT_MIN_CENTS", default=500)
 GIFT_MAX_CENTS = env.int("GIFT_MAX_CENTS", default=2_500_000)
 GIFT_CURRENCY = "usd"
+# The largest total an online pledge may promise (instalment × instalments); larger ones go through staff.
+PLEDGE_MAX_CENTS = env.int("PLEDGE_MAX_CENTS", default=10_000_000)
+# How many days before a quarterly or annual instalment its reminder goes out (send_pledge_reminders).
+PLEDGE_REMINDER_DAYS = env.int("PLEDGE_REMINDER_DAYS", default=7)
 # Donor-wall messages wait for staff approval (names show at once); off publishes them at once.
 DONOR_WALL_PREMODERATION = env.bool("DONOR_WALL_PREMODERATION", default=True)
 # Honoree notices (an email to whoever a gift honors) a day, per recipient address and per donor.
@@ -296,6 +300,13 @@ FUNDRAISER_PAGES_PER_HOUR = env.int("FUNDRAISER_PAGES_PER_HOUR", default=3)
 FUNDRAISER_THANKS_PER_HOUR = env.int("FUNDRAISER_THANKS_PER_HOUR", default=30)
 # How many fundraisers' pages and teams the campaign page's leaderboard names.
 FUNDRAISER_LEADERBOARD_SIZE = env.int("FUNDRAISER_LEADERBOARD_SIZE", default=5)
+
+# --- Naming opportunities (recognition/) ---------------------------------------------------
+
+# Who gets the task email about a naming inquiry (default: every active member of Development staff).
+NAMING_NOTIFY_EMAILS = env.list("NAMING_NOTIFY_EMAILS", default=[])
+# Naming inquiries accepted per client address per hour.
+NAMING_INQUIRIES_PER_HOUR = env.int("NAMING_INQUIRIES_PER_HOUR", default=5)
 
 # --- Destination Care ---------------------------------------------------------------------
 

@@ -13,9 +13,11 @@ urlpatterns = [
     # Passkey (WebAuthn) sign-in and registration endpoints for staff (staffauth.passkeys).
     path("admin/passkey/", include("staffauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("donors.urls")),  # before donations: /donate/manage/ is the door to the donor's pages
     path("", include("donations.urls")),
     path("", include("destination.urls")),
     path("", include("fundraisers.urls")),
+    path("", include("recognition.urls")),
     path("", include("pages.urls")),
     path("", include("campaign.urls")),
 ]

@@ -141,7 +141,8 @@ def dashboard_view(request):
     """
     Template: donations/admin/dashboard.html. Context: campaigns (reports.CampaignTotal list),
     campaign (the one charted: ?campaign=<id>, else the featured one), designations, frequencies,
-    per_day_chart, cumulative_chart, days, recent_gifts, monthly, follow_up.
+    per_day_chart, cumulative_chart, days, recent_gifts, monthly, follow_up, attribution (by utm_* and
+    source), recovered (gifts back through the checkout reminder).
     """
     if not request.user.has_perm("donations.view_gift"):
         raise PermissionDenied
@@ -167,6 +168,8 @@ def dashboard_view(request):
             campaign_total=next(total for total in totals if total.campaign.pk == campaign.pk),
             designations=reports.designation_totals(campaign=campaign),
             frequencies=reports.frequency_totals(campaign=campaign),
+            attribution=reports.attribution_totals(campaign=campaign),
+            recovered=reports.recovered_gifts(campaign=campaign),
             days=days,
             days_gift_count=sum(day.gift_count for day in days),
             days_raised_cents=sum(day.raised_cents for day in days),

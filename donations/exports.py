@@ -51,6 +51,12 @@ COLUMNS = [
     _("Stripe payment intent"),
     _("Stripe subscription"),
     _("Stripe customer"),
+    _("UTM source"),
+    _("UTM medium"),
+    _("UTM campaign"),
+    _("Source code"),
+    _("Recovered at checkout"),
+    _("Newsletter consent"),
 ]
 _FIELDS = [
     "pk",
@@ -80,6 +86,12 @@ _FIELDS = [
     "stripe_customer_id",
     "receipt_year",
     "receipt_serial",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "source_code",
+    "recovered_from_session_id",
+    "newsletter_consent_at",
 ]
 
 
@@ -124,6 +136,12 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
         customer,
         receipt_year,
         receipt_serial,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        source_code,
+        recovered_from,
+        newsletter_consent_at,
     ) in rows:
         when = paid_at or created_at
         yield [
@@ -159,6 +177,12 @@ def gift_export_rows(queryset: QuerySet[Gift]) -> Iterator[list[str]]:
             payment_intent,
             subscription,
             customer,
+            neutralise(utm_source),
+            neutralise(utm_medium),
+            neutralise(utm_campaign),
+            neutralise(source_code),
+            str(_("yes")) if recovered_from else "",
+            newsletter_consent_at.astimezone(tz).date().isoformat() if newsletter_consent_at else "",
         ]
 
 

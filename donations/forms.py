@@ -5,11 +5,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign
-from core import money
+from core import consent, money
 from core.localization import localized
 from fundraisers.models import Fundraiser
 
-from .models import Frequency, Gift
+from .models import RECURRING_FREQUENCIES, Frequency, Gift, Pledge
+from .services.pledges import pledge_schedule_text
 
 OTHER = "other"
 MESSAGE_MAX_LENGTH = 500
@@ -17,7 +18,21 @@ MESSAGE_MAX_LENGTH = 500
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 # Spam on a donor wall is mostly links: a message with one is refused before anyone reviews it.
 LINK_OR_ADDRESS = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[^\s@]@[^\s@]+\.[a-z]{2,})")
+PLEDGE_TOO_LARGE = _(
+    "An online pledge is limited to %(max)s in all. For a larger pledge, please contact us: we would love to help."
+)
+INSTALLMENTS_RANGE = _("A pledge is paid in 2 to 60 instalments.")
+MIN_INSTALLMENTS = 2
+# What a utm_* value or a ?source= code may be: words, digits and - _ . + % ~ (anything else is dropped).
+ATTRIBUTION = re.compile(r"[-\w.+%~ ]+")
+ATTRIBUTION_FIELDS = {"utm_source": 100, "utm_medium": 100, "utm_campaign": 100, "source": 40}
 TOO_LARGE = _("Online gifts are limited to %(max)s. For a larger gift, please contact us: we would love to help.")
+
+
+def attribution_value(name: str, value) -> str:
+    """A landing URL's utm_* or source value as kept on the gift: bounded, plain, else ""."""
+    text = " ".join(str(value or "").split())[: ATTRIBUTION_FIELDS[name]]
+    return text if ATTRIBUTION.fullmatch(text) else ""
 
 
 def _amount_error_bounds() -> dict:
@@ -41,9 +56,16 @@ class GiftForm(forms.Form):
         initial=Frequency.ONE_TIME,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={
-            "required": _("Choose one time or monthly."),
-            "invalid_choice": _("Choose one time or monthly."),
+            "required": _("Choose how often you give: one time, monthly, quarterly or annually."),
+            "invalid_choice": _("Choose how often you give: one time, monthly, quarterly or annually."),
         },
+    )
+    # A pledge: the amount is each instalment's, paid this many times, then the plan ends.
+    installments = forms.CharField(
+        label=_("Number of payments (for a pledge)"),
+        required=False,  # no max_length: an over-long value is told what is wrong with it, like any other
+        help_text=_("Leave empty to give until you stop. For a pledge, 2 to 60 payments."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "2"}),
     )
     amount = forms.CharField(label=_("Amount"), required=False, max_length=20)
     other_amount = forms.CharField(
@@ -88,6 +110,22 @@ class GiftForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"aria-describedby": "fundraiser-sees-help"}),
     )
 
+    newsletter = forms.BooleanField(label=consent.NEWSLETTER_WORDING, required=False, initial=False)
+    remind_me = forms.BooleanField(label=_("Email me a link if I don't finish"), required=False)
+    reminder_email = forms.EmailField(
+        label=_("Your email, for that one reminder"),
+        required=False,
+        max_length=254,
+        help_text=_("One email with a link back to your gift, only if you leave before paying. Nothing else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter a valid email address, like name@example.com.")},
+    )
+    # Where the donor came from (utm_* and ?source= of the landing URL): hidden, never an error.
+    utm_source = forms.CharField(widget=forms.HiddenInput, required=False)
+    utm_medium = forms.CharField(widget=forms.HiddenInput, required=False)
+    utm_campaign = forms.CharField(widget=forms.HiddenInput, required=False)
+    source = forms.CharField(widget=forms.HiddenInput, required=False)
+
     # A field a person never sees (off-screen, skipped by the keyboard and by screen readers);
     # a bot that fills every input gives itself away (donations.antifraud refuses it).
     leave_blank = forms.CharField(
@@ -131,9 +169,46 @@ class GiftForm(forms.Form):
                 initial["amount"], initial["other_amount"] = OTHER, text
         if query.get("frequency") in Frequency.values:
             initial["frequency"] = query["frequency"]
+        count = str(query.get("installments", ""))[:4]
+        if count.isascii() and count.isdigit() and MIN_INSTALLMENTS <= int(count) <= Pledge.MAX_INSTALLMENTS:
+            initial["installments"] = int(count)
+        for name in ATTRIBUTION_FIELDS:
+            if value := attribution_value(name, query.get(name)):
+                initial[name] = value
         designation = str(query.get("designation", ""))
         if SLUG_RE.fullmatch(designation) and campaign.designations.filter(slug=designation).exists():
             initial["designation"] = query["designation"]
+        return initial
+
+    @classmethod
+    def initial_from_gift(cls, gift: Gift) -> dict:
+        """What the donor entered for an unpaid gift, to fill the form again when they come back from Checkout."""
+        presets = [cents // 100 for cents in gift.campaign.preset_amounts_cents]
+        initial: dict = {"returned": True, "frequency": gift.frequency, "cover_fee": gift.fee_cents > 0}
+        if gift.amount_cents % 100 == 0 and gift.amount_cents // 100 in presets:
+            initial["amount"] = str(gift.amount_cents // 100)
+        else:
+            initial["amount"], initial["other_amount"] = (
+                OTHER,
+                f"{gift.amount_cents // 100}.{gift.amount_cents % 100:02d}",
+            )
+        if gift.designation_id:
+            initial["designation"] = gift.designation.slug
+        initial.update(
+            display_name=gift.display_name,
+            is_anonymous=gift.is_anonymous,
+            message=gift.message,
+            dedication=gift.dedication,
+            honoree_name=gift.honoree_name,
+            honoree_email=gift.honoree_email,
+            newsletter=gift.newsletter_consent_at is not None,
+            remind_me=bool(gift.recovery_email),
+            reminder_email=gift.recovery_email,
+            utm_source=gift.utm_source,
+            utm_medium=gift.utm_medium,
+            utm_campaign=gift.utm_campaign,
+            source=gift.source_code,
+        )
         return initial
 
     def clean_campaign(self):
@@ -178,6 +253,8 @@ class GiftForm(forms.Form):
         elif not text:
             self.add_error("other_amount" if choice == OTHER else "amount", _("Choose or enter an amount."))
 
+        self._clean_installments(data)
+
         if LINK_OR_ADDRESS.search(data.get("message") or ""):
             self.add_error("message", _("Please leave out links and email addresses: the donor wall shows words only."))
         if self.fundraiser_obj is None:
@@ -186,12 +263,59 @@ class GiftForm(forms.Form):
             data["display_name"] = ""
         elif not (data.get("display_name") or "").strip():
             self.add_error("display_name", _("Enter a name for the donor wall, or choose to give anonymously."))
+        for name in ATTRIBUTION_FIELDS:
+            data[name] = attribution_value(name, data.get(name))
+        if data.get("remind_me") and not data.get("reminder_email") and "reminder_email" not in self.errors:
+            self.add_error("reminder_email", _("Enter your email for the reminder, or uncheck the box."))
+        if not data.get("remind_me"):
+            data["reminder_email"] = ""
         if data.get("dedication"):
             if not (data.get("honoree_name") or "").strip():
                 self.add_error("honoree_name", _("Enter the name of the person you are honoring."))
         else:
             data["honoree_name"], data["honoree_email"] = "", ""
         return data
+
+    def _clean_installments(self, data: dict) -> None:
+        """`installments` (empty: an open-ended gift) becomes an int, checked against the frequency and the total."""
+        text = (data.get("installments") or "").strip()
+        data["installments"] = None
+        if not text:
+            return
+        if not (text.isascii() and text.lstrip("-").isdigit()):
+            self.add_error("installments", _("Enter the number of instalments as a whole number, like 12."))
+            return
+        count = int(text[:10])  # a hundred digits are as out of range as ten
+        if not MIN_INSTALLMENTS <= count <= Pledge.MAX_INSTALLMENTS:
+            self.add_error("installments", INSTALLMENTS_RANGE)
+            return
+        if data.get("frequency") not in RECURRING_FREQUENCIES:
+            if data.get("frequency"):
+                self.add_error("installments", _("Choose monthly, quarterly or annual for a pledge."))
+            return
+        cents = data.get("amount_cents")
+        if cents is not None and cents * count > settings.PLEDGE_MAX_CENTS:
+            self.add_error("installments", PLEDGE_TOO_LARGE % {"max": money.format_cents(settings.PLEDGE_MAX_CENTS)})
+            return
+        data["installments"] = count
+
+    def pledge_summary(self) -> str:
+        """The pledge the form describes, in words ("A pledge of $3,000.00: $250.00 a month for 12 months."), or ""."""
+        values = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else None
+        if values is not None:
+            cents, count, frequency = values.get("amount_cents"), values.get("installments"), values.get("frequency")
+        else:
+            frequency = self["frequency"].value()
+            count = self["installments"].value()
+            amount = self["amount"].value()
+            text = self["other_amount"].value() if amount == OTHER else amount
+            try:
+                cents = money.parse_amount(str(text)) if text else None
+            except ValueError:
+                cents = None
+        if not cents or not count or frequency not in RECURRING_FREQUENCIES:
+            return ""
+        return pledge_schedule_text(installment_cents=cents, installments=int(count), frequency=frequency)
 
     def amount_choices(self) -> list[tuple[str, str]]:
         return [(str(d), money.format_cents(d * 100, whole=True)) for d in self.preset_dollars]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register as history_register
 from simple_history.models import HistoricalRecords
 
+from campaign.images import validate_image_upload
 from campaign.models import Campaign, Designation, Milestone, Update
 from fundraisers.models import Fundraiser
 
@@ -11,10 +12,17 @@ from fundraisers.models import Fundraiser
 class Frequency(models.TextChoices):
     ONE_TIME = "one_time", _("One time")
     MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    ANNUAL = "annual", _("Annual")
+
+
+# A recurring frequency's billing period, in months (Stripe: interval month ×1, month ×3, year ×1).
+PERIOD_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
+RECURRING_FREQUENCIES = frozenset(PERIOD_MONTHS)
 
 
 class RecurringPlan(models.Model):
-    """A monthly gift: one Stripe subscription. Every paid invoice of it is one Gift."""
+    """A recurring gift (monthly, quarterly or annual): one Stripe subscription. Each paid invoice is one Gift."""
 
     class Status(models.TextChoices):
         INCOMPLETE = "incomplete", _("Incomplete")
@@ -35,9 +43,10 @@ class RecurringPlan(models.Model):
         related_name="plans",
         verbose_name=_("through fundraiser"),
     )
-    amount_cents = models.PositiveIntegerField(_("monthly amount (cents)"))
+    amount_cents = models.PositiveIntegerField(_("amount each time (cents)"))
     fee_cents = models.PositiveIntegerField(_("fee covered (cents)"), default=0)
     currency = models.CharField(max_length=3, default="usd")
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
     donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
     donor_email = models.EmailField(_("donor email"), blank=True)
     # The language the donor gave in (from the plan's first gift): later months' receipts and the
@@ -60,8 +69,180 @@ class RecurringPlan(models.Model):
         return f"{self.stripe_subscription_id} ({self.get_status_display()})"
 
 
+class Pledge(models.Model):
+    """
+    A total promised in equal instalments (monthly, quarterly or annual). Online, it is paid
+    through one Stripe subscription (`plan`) that Stripe ends by itself after the last instalment
+    (a subscription schedule, services.pledges); offline, staff record each payment. Every
+    instalment paid is a Gift with `pledge` set, receipted like any gift.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the first payment")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Paid in full")
+        CANCELED = "canceled", _("Cancelled")
+        WRITTEN_OFF = "written_off", _("Written off")
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online (Stripe)")
+        OFFLINE = "offline", _("Entered by staff")
+
+    # Pledges whose unpaid part still counts as outstanding (and gets reminders).
+    OPEN_STATUSES = frozenset({Status.ACTIVE})
+    MAX_INSTALLMENTS = 60
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pledges")
+    designation = models.ForeignKey(
+        Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="pledges"
+    )
+    plan = models.OneToOneField(
+        RecurringPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="pledge", editable=False
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.OFFLINE)
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=10,
+        choices=[(value, label) for value, label in Frequency.choices if value != Frequency.ONE_TIME],
+        default=Frequency.MONTHLY,
+    )
+    installment_cents = models.PositiveIntegerField(_("instalment (cents)"))
+    installments = models.PositiveSmallIntegerField(_("number of instalments"))
+    total_cents = models.PositiveBigIntegerField(_("total pledged (cents)"), editable=False)
+    first_due_on = models.DateField(_("first instalment due on"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
+    donor_email = models.EmailField(_("donor email"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    # The Stripe subscription schedule that ends the plan after the last instalment.
+    stripe_schedule_id = models.CharField(max_length=255, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(_("acknowledgement sent at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("record_pledge_payment", _("Can record a payment on a pledge"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(installments__gte=1, installments__lte=60), name="pledge_installments_in_range"
+            ),
+            models.CheckConstraint(condition=Q(installment_cents__gt=0), name="pledge_installment_positive"),
+            models.CheckConstraint(
+                condition=Q(total_cents=models.F("installment_cents") * models.F("installments")),
+                name="pledge_total_is_installments",
+            ),
+            models.CheckConstraint(condition=~Q(frequency="one_time"), name="pledge_recurring_frequency"),
+        ]
+
+    def __str__(self):
+        return f"Pledge {self.pk}: {self.donor_name or self.donor_email or '-'}"
+
+    def save(self, *args, **kwargs):
+        self.total_cents = (self.installment_cents or 0) * (self.installments or 0)
+        super().save(*args, **kwargs)
+
+
+class PledgeReminder(models.Model):
+    """One reminder of one instalment: unique, so a reminder run repeated (or run twice at once) sends it once."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pledge reminder")
+        verbose_name_plural = _("pledge reminders")
+        constraints = [models.UniqueConstraint(fields=["pledge", "due_on"], name="pledge_reminder_once")]
+
+    def __str__(self):
+        return f"pledge {self.pledge_id} {self.due_on}"
+
+
 # Kept by name so that saves through the OfflineGift proxy are recorded too (below).
 GIFT_HISTORY = HistoricalRecords(excluded_fields=["receipt_error"])
+
+
+class MatchChallenge(models.Model):
+    """
+    A sponsor's matching challenge: during its window, each qualifying gift draws ratio × the gift
+    from the sponsor's pot when Stripe confirms it (donations.services.matching, inside gift_save).
+    `drawn_cents` is what the pot has given, kept equal to the sum of its gifts' matched_cents;
+    the database refuses a pot overdrawn (the check constraint), whatever the code does.
+    """
+
+    class RecurringRule(models.TextChoices):
+        EXCLUDED = "excluded", _("Monthly gifts do not qualify")
+        FIRST_PAYMENT = "first_payment", _("A new monthly gift qualifies at its first payment")
+
+    class Ratio(models.IntegerChoices):
+        ONE = 1, _("1:1 (a dollar for each dollar)")
+        TWO = 2, _("2:1 (two dollars for each dollar)")
+        THREE = 3, _("3:1 (three dollars for each dollar)")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="match_challenges")
+    sponsor_name = models.CharField(_("sponsor's name"), max_length=120)
+    sponsor_logo = models.ImageField(
+        _("sponsor's logo"),
+        upload_to="sponsors/%Y/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("Optional. A JPEG, PNG, WebP or GIF picture; the sponsor's name is its description."),
+    )
+    pot_cents = models.BigIntegerField(_("pot"))
+    drawn_cents = models.BigIntegerField(_("matched so far"), default=0, editable=False)
+    ratio = models.PositiveSmallIntegerField(_("ratio"), choices=Ratio.choices, default=Ratio.ONE)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    match_online = models.BooleanField(_("online gifts qualify"), default=True)
+    match_offline = models.BooleanField(_("offline gifts qualify (check, cash, wire, stock)"), default=False)
+    designation = models.ForeignKey(
+        Designation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only gifts to this designation"),
+    )
+    new_donors_only = models.BooleanField(
+        _("only first gifts of new donors"),
+        default=False,
+        help_text=_("A donor who has already given to this campaign is not matched again."),
+    )
+    recurring_rule = models.CharField(
+        _("monthly gifts"), max_length=16, choices=RecurringRule.choices, default=RecurringRule.FIRST_PAYMENT
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to stop matching at once (gifts already matched stay matched).")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching challenge")
+        verbose_name_plural = _("matching challenges")
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(drawn_cents__gte=0) & Q(drawn_cents__lte=models.F("pot_cents")),
+                name="match_pot_never_overdrawn",
+            ),
+            models.CheckConstraint(condition=Q(pot_cents__gt=0), name="match_pot_positive"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="match_window_ordered"),
+        ]
+        indexes = [models.Index(fields=["campaign", "ends_at"], name="match_campaign_open_idx")]
+
+    def __str__(self):
+        return f"{self.sponsor_name} ({self.get_ratio_display()})"
+
+    @property
+    def left_cents(self) -> int:
+        return max(0, self.pot_cents - self.drawn_cents)
 
 
 class Gift(models.Model):
@@ -108,6 +289,10 @@ class Gift(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="gifts")
     designation = models.ForeignKey(Designation, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
     plan = models.ForeignKey(RecurringPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts")
+    # An instalment of a pledge (online: one invoice of the pledge's plan; offline: a payment staff recorded).
+    pledge = models.ForeignKey(
+        "Pledge", on_delete=models.PROTECT, null=True, blank=True, related_name="gifts", verbose_name=_("pledge")
+    )
     # The fundraiser's page the gift was made through (a soft credit: the gift is the campaign's).
     fundraiser = models.ForeignKey(
         Fundraiser,
@@ -160,6 +345,15 @@ class Gift(models.Model):
     # donations.services.gift_save in the same transaction as any change to the gift.
     counted_cents = models.BigIntegerField(default=0, editable=False)
     counted_donor_key = models.CharField(max_length=64, blank=True, editable=False)
+    # A matching challenge this gift qualified for when it was paid: what the ratio offered, what
+    # the pot could give then (less when it ran short, 0 when it was empty), and what is matched
+    # now (less after a refund: given back in proportion). The match is the sponsor's money.
+    match_challenge = models.ForeignKey(
+        MatchChallenge, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="gifts"
+    )
+    match_offered_cents = models.BigIntegerField(default=0, editable=False)
+    match_drawn_cents = models.BigIntegerField(default=0, editable=False)
+    matched_cents = models.BigIntegerField(_("matched by a sponsor (cents)"), default=0, editable=False)
 
     # Why a payment did not go through, for staff ("card declined", "session expired").
     failure_reason = models.CharField(_("failure reason"), max_length=300, blank=True)
@@ -177,6 +371,19 @@ class Gift(models.Model):
     receipt_attempts = models.PositiveSmallIntegerField(_("receipt attempts"), default=0)
     receipt_error = models.TextField(_("last receipt error"), blank=True)
     dedication_notice_sent_at = models.DateTimeField(_("dedication notice sent at"), null=True, blank=True)
+    # Where the donor came from (the landing URL's utm_* and ?source=), validated and bounded (forms.ATTRIBUTION).
+    utm_source = models.CharField(_("UTM source"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("UTM medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True)
+    source_code = models.CharField(_("source code"), max_length=40, blank=True)
+    # "Email me a link if I don't finish": one reminder with Stripe's recovery link, at most.
+    recovery_email = models.EmailField(_("reminder email if unfinished"), blank=True)
+    recovery_url = models.URLField(_("Checkout recovery link"), max_length=2000, blank=True, editable=False)
+    recovery_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True, editable=False)
+    recovered_from_session_id = models.CharField(max_length=255, blank=True, editable=False)
+    # The gift form's newsletter opt-in (unchecked by default): when, and the exact words the donor saw.
+    newsletter_consent_at = models.DateTimeField(_("newsletter consent at"), null=True, blank=True, editable=False)
+    newsletter_consent_wording = models.TextField(_("newsletter consent wording"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -257,6 +464,17 @@ class Gift(models.Model):
     @property
     def is_pledge(self) -> bool:
         return self.source == self.Source.PLEDGE
+
+    @property
+    def kind_label(self) -> str:
+        """How receipts name a recurring gift ("monthly gift", "pledge instalment"); "" for a one-time gift."""
+        if self.pledge_id:
+            return _("pledge instalment")
+        return {
+            Frequency.MONTHLY: _("monthly gift"),
+            Frequency.QUARTERLY: _("quarterly gift"),
+            Frequency.ANNUAL: _("annual gift"),
+        }.get(self.frequency, "")
 
     @property
     def public_name(self) -> str:

@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import money
@@ -41,6 +42,45 @@ def deductible_cents(gift: Gift) -> int:
     return max(0, gift.total_cents - gift.refunded_cents)
 
 
+def match_statement(gift: Gift) -> str:
+    """
+    What the thank-you page and the receipt say of a matching challenge the gift qualified for:
+    exactly what was matched, or honestly that the pot had run out, and always that the match is
+    the sponsor's money (never part of the donor's gift or deduction). "" if it did not qualify.
+    """
+    if gift.match_challenge_id is None:
+        return ""
+    values = {
+        "sponsor": gift.match_challenge.sponsor_name,
+        "matched": money.format_cents(gift.matched_cents),
+        "drawn": money.format_cents(gift.match_drawn_cents),
+        "offered": money.format_cents(gift.match_offered_cents),
+    }
+    own_money = _("The match is %(sponsor)s's own gift: it is not part of your gift or of your deduction.") % values
+    if gift.match_drawn_cents == 0:
+        return (
+            _(
+                "Your gift came after %(sponsor)s's matching pot had been used in full, so it was not matched. "
+                "It counts in full toward the goal."
+            )
+            % values
+        )
+    if gift.matched_cents < gift.match_drawn_cents:
+        if gift.matched_cents == 0:
+            return _("%(sponsor)s's match of %(drawn)s went back to their pot with the refund of your gift.") % values
+        return (
+            _("%(sponsor)s matched %(matched)s of your gift (%(drawn)s before the refund).") % values + " " + own_money
+        )
+    if gift.match_drawn_cents < gift.match_offered_cents:
+        return (
+            _("%(sponsor)s matched %(matched)s of your gift: the last of their pot (a full match was %(offered)s).")
+            % values
+            + " "
+            + own_money
+        )
+    return _("%(sponsor)s matched your gift with %(matched)s.") % values + " " + own_money
+
+
 def receipt_context(*, gift: Gift) -> dict:
     # A refund or a dispute changes what the receipt certifies: the receipt lists what went back
     # and the net deductible amount (a corrected receipt, whenever it is sent or printed).
@@ -55,6 +95,7 @@ def receipt_context(*, gift: Gift) -> dict:
         "refunded": money.format_cents(gift.refunded_cents) if gift.refunded_cents else "",
         "disputed": gift.status == Gift.Status.DISPUTED,
         "deductible": money.format_cents(deductible_cents(gift)) if corrected else "",
+        "match": match_statement(gift),
         "org_legal_name": settings.ORG_LEGAL_NAME,
         "org_tax_id": settings.ORG_TAX_ID,
         "org_address": settings.ORG_ADDRESS,
@@ -145,3 +186,45 @@ def plan_manage_link_send(*, plan, url: str) -> None:
         }
         subject = _("Manage your monthly gift")
         _send(template="plan_manage_link", subject=subject, to=plan.donor_email, context=context)
+
+
+def _pledge_context(*, pledge) -> dict:
+    from .services.pledges import pledge_schedule_text
+
+    return {
+        "pledge": pledge,
+        "schedule": pledge_schedule_text(
+            installment_cents=pledge.installment_cents, installments=pledge.installments, frequency=pledge.frequency
+        ),
+        "installment": money.format_cents(pledge.installment_cents),
+        "total": money.format_cents(pledge.total_cents),
+        "online": pledge.source == pledge.Source.ONLINE,
+        "org_name": settings.ORG_NAME,
+        "org_legal_name": settings.ORG_LEGAL_NAME,
+        "site_url": settings.SITE_URL,
+    }
+
+
+def pledge_schedule_send(*, pledge, to: str, due_dates: list) -> None:
+    """The pledge acknowledgement: the total, each instalment's date and amount; not a tax receipt."""
+    with translation.override(pledge.language or settings.LANGUAGE_CODE):
+        context = _pledge_context(pledge=pledge) | {"due_dates": due_dates}
+        subject = _("Your pledge to %(org)s: the schedule") % {"org": settings.ORG_NAME}
+        _send(template="pledge_schedule", subject=subject, to=to, context=context)
+
+
+def pledge_reminder_send(*, pledge, due_on, number: int) -> None:
+    with translation.override(pledge.language or settings.LANGUAGE_CODE):
+        context = _pledge_context(pledge=pledge) | {"due_on": due_on, "number": number}
+        subject = _("Your pledge instalment of %(amount)s is due on %(date)s") % {
+            "amount": context["installment"],
+            "date": date_format(due_on, "DATE_FORMAT"),
+        }
+        _send(template="pledge_reminder", subject=subject, to=pledge.donor_email, context=context)
+
+
+def pledge_payment_failed_send(*, pledge, to: str, manage_url: str) -> None:
+    with translation.override(pledge.language or settings.LANGUAGE_CODE):
+        context = _pledge_context(pledge=pledge) | {"url": manage_url}
+        subject = _("Your pledge instalment of %(amount)s did not go through") % {"amount": context["installment"]}
+        _send(template="pledge_payment_failed", subject=subject, to=to, context=context)

@@ -189,3 +189,55 @@ def plans_to_follow_up(*, limit: int = 20) -> list[RecurringPlan]:
         .select_related("campaign")
         .order_by("-updated_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class AttributionLine:
+    dimension: str  # "utm_source", "utm_medium", "utm_campaign" or "source"
+    value: str  # "" is "(none)"
+    raised_cents: int
+    gift_count: int
+
+
+ATTRIBUTION_DIMENSIONS = (
+    ("utm_source", "utm_source"),
+    ("utm_medium", "utm_medium"),
+    ("utm_campaign", "utm_campaign"),
+    ("source", "source_code"),
+)
+
+
+def attribution_totals(*, campaign: Campaign, limit: int = 10) -> dict[str, list[AttributionLine]]:
+    """What counts toward the campaign, by each landing-URL tag (utm_* and ?source=): one grouped query each."""
+    counted = Gift.objects.filter(campaign=campaign, counted_cents__gt=0)
+    result = {}
+    for dimension, field in ATTRIBUTION_DIMENSIONS:
+        rows = (
+            counted.values(field)
+            .annotate(raised=Sum("counted_cents"), count=Count("pk"))
+            .order_by("-raised", field)[:limit]
+        )
+        result[dimension] = [
+            AttributionLine(dimension=dimension, value=row[field], raised_cents=row["raised"], gift_count=row["count"])
+            for row in rows
+        ]
+    return result
+
+
+@dataclass(frozen=True)
+class Recovered:
+    gift_count: int
+    raised_cents: int
+    reminders_sent: int
+
+
+def recovered_gifts(*, campaign: Campaign) -> Recovered:
+    """Gifts paid after the donor came back through the "you did not finish" reminder's link."""
+    row = Gift.objects.filter(campaign=campaign).aggregate(
+        count=Count("pk", filter=Q(counted_cents__gt=0) & ~Q(recovered_from_session_id="")),
+        raised=Sum("counted_cents", filter=~Q(recovered_from_session_id="")),
+        reminders=Count("pk", filter=Q(recovery_sent_at__isnull=False)),
+    )
+    return Recovered(
+        gift_count=row["count"] or 0, raised_cents=row["raised"] or 0, reminders_sent=row["reminders"] or 0
+    )

@@ -4,12 +4,14 @@ import datetime
 import time
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import Lower, Trim
+from django.utils import timezone
 
 from campaign.models import Campaign, Designation
 from fundraisers.models import Fundraiser
 
-from .models import Frequency, Gift, RecurringPlan
+from .models import Frequency, Gift, MatchChallenge, RecurringPlan
 
 # The emailed key to manage a monthly gift: single-use, valid 30 minutes (models.PlanManageToken);
 # once presented, the browser's session may open the plan's page for 15 minutes.
@@ -97,6 +99,29 @@ class WallGift:
     is_pledge: bool
     is_monthly: bool
     given_at: datetime.datetime | None
+    # The donor's cumulative counted giving to the campaign (by email; this gift alone without one),
+    # for the recognition level the wall shows.
+    giving_cents: int = 0
+
+
+def giving_by_donor(*, campaign: Campaign, emails: list[str]) -> dict[str, int]:
+    """Each donor's cumulative counted giving to the campaign, by lower-cased email (one query)."""
+    emails = sorted({email.strip().lower() for email in emails if email and email.strip()})
+    if not emails:
+        return {}
+    rows = (
+        Gift.objects.filter(campaign=campaign, status__in=Gift.COUNTED_STATUSES)
+        .annotate(email_key=Lower(Trim("donor_email")))
+        .filter(email_key__in=emails)
+        .values("email_key")
+        .annotate(total=Sum("counted_cents"))
+    )
+    return {row["email_key"]: row["total"] or 0 for row in rows}
+
+
+def gift_for_naming(*, campaign_id: int, gift_id: int) -> Gift | None:
+    """A gift or pledge of this campaign that counts: what staff may attach to a naming opportunity."""
+    return Gift.objects.filter(pk=gift_id, campaign_id=campaign_id, status__in=Gift.COUNTED_STATUSES).first()
 
 
 def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
@@ -111,7 +136,10 @@ def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
         "frequency",
         "paid_at",
         "created_at",
+        "donor_email",
     )[:limit]
+    rows = list(rows)
+    giving = giving_by_donor(campaign=campaign, emails=[gift.donor_email for gift in rows])
     return [
         WallGift(
             name="" if gift.is_anonymous else gift.display_name.strip(),
@@ -121,6 +149,7 @@ def gifts_for_wall(*, campaign: Campaign, limit: int = 8) -> list[WallGift]:
             is_pledge=gift.source == Gift.Source.PLEDGE,
             is_monthly=gift.frequency == Frequency.MONTHLY,
             given_at=gift.paid_at or gift.created_at,
+            giving_cents=giving.get(gift.donor_email.strip().lower(), gift.counted_cents),
         )
         for gift in rows
     ]
@@ -149,6 +178,216 @@ def gifts_for_fundraiser(*, fundraiser_id: int, limit: int = 10) -> list[Support
         )
         for gift in rows
     ]
+
+
+# --- The donor's own pages (donors/) ----------------------------------------------------------------
+# Every read is keyed by the email the donor proved they hold: a gift or plan of any other address
+# is simply not found (the caller answers 404), whatever id a URL names.
+
+
+def _for_email(email: str) -> dict:
+    return {"donor_email__iexact": email.strip()}
+
+
+def donor_has_giving(*, email: str) -> bool:
+    """Whether `email` has any gift or plan with us (the door emails a link only then)."""
+    email = email.strip()
+    if not email:
+        return False
+    return (
+        Gift.objects.filter(**_for_email(email)).exists() or RecurringPlan.objects.filter(**_for_email(email)).exists()
+    )
+
+
+def donor_gifts(*, email: str) -> QuerySet[Gift]:
+    """Every gift of `email` that was paid or promised (online and offline), newest first."""
+    shown = Gift.SETTLED_STATUSES | {Gift.Status.PENDING}
+    return (
+        Gift.objects.filter(**_for_email(email), status__in=shown)
+        .exclude(source=Gift.Source.ONLINE, status=Gift.Status.PENDING)  # an unfinished Checkout is no gift
+        .select_related("campaign", "designation")
+        .order_by(F("paid_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
+
+
+def donor_gift(*, email: str, gift_id: int) -> Gift | None:
+    """One gift of `email`, or None (also for another donor's gift: never tell them apart)."""
+    return donor_gifts(email=email).filter(pk=gift_id).first()
+
+
+def donor_plans(*, email: str) -> QuerySet[RecurringPlan]:
+    return (
+        RecurringPlan.objects.filter(**_for_email(email))
+        .exclude(status=RecurringPlan.Status.INCOMPLETE)
+        .select_related("campaign")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def donor_plan(*, email: str, plan_id: int) -> RecurringPlan | None:
+    return donor_plans(email=email).filter(pk=plan_id).first()
+
+
+def gift_receipt_context(*, gift: Gift) -> dict | None:
+    """The emailed receipt's figures for a settled gift (None for a pledge or an unpaid gift)."""
+    from . import receipts
+
+    if gift.is_pledge or gift.status not in Gift.SETTLED_STATUSES or not gift.receipt_number:
+        return None
+    return receipts.receipt_context(gift=gift)
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    receipt_number: str
+    paid_on: datetime.date
+    campaign: str
+    method: str
+    total_cents: int
+    refunded_cents: int
+    deductible_cents: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A donor's giving in one tax year: each receipted gift, with the same figures as its receipt."""
+
+    email: str
+    name: str
+    year: int
+    lines: tuple[StatementLine, ...]
+    language: str = ""  # of the donor's latest gift that year: the statement speaks it
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines)
+
+    @property
+    def refunded_cents(self) -> int:
+        return sum(line.refunded_cents for line in self.lines)
+
+    @property
+    def deductible_cents(self) -> int:
+        return sum(line.deductible_cents for line in self.lines)
+
+
+def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    return (
+        datetime.datetime(year, 1, 1, tzinfo=zone),
+        datetime.datetime(year + 1, 1, 1, tzinfo=zone),
+    )
+
+
+def _receipted_in_year(year: int) -> QuerySet[Gift]:
+    start, end = _year_bounds(year)
+    return (
+        Gift.objects.filter(status__in=Gift.SETTLED_STATUSES, paid_at__gte=start, paid_at__lt=end)
+        .exclude(source=Gift.Source.PLEDGE)
+        .exclude(donor_email="")
+    )
+
+
+def donor_statement_years(*, email: str) -> list[int]:
+    """The tax years in which `email` has a receipted gift, newest first."""
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    dates = (
+        Gift.objects.filter(**_for_email(email), status__in=Gift.SETTLED_STATUSES, paid_at__isnull=False)
+        .exclude(source=Gift.Source.PLEDGE)
+        .values_list("paid_at", flat=True)
+    )
+    return sorted({paid.astimezone(zone).year for paid in dates}, reverse=True)
+
+
+def donor_statement(*, email: str, year: int) -> Statement:
+    from django.utils import timezone
+
+    from . import receipts
+
+    zone = timezone.get_default_timezone()
+    gifts = list(
+        _receipted_in_year(year).filter(**_for_email(email)).select_related("campaign").order_by("paid_at", "pk")
+    )
+    lines = tuple(
+        StatementLine(
+            receipt_number=gift.receipt_number,
+            paid_on=gift.paid_at.astimezone(zone).date(),
+            campaign=gift.campaign.localized.title,
+            method=receipts.payment_method(gift),
+            total_cents=gift.total_cents,
+            refunded_cents=gift.refunded_cents,
+            deductible_cents=receipts.deductible_cents(gift),
+        )
+        for gift in gifts
+    )
+    name = next((gift.donor_name for gift in reversed(gifts) if gift.donor_name), "")
+    language = gifts[-1].language if gifts else ""
+    return Statement(email=email.strip().lower(), name=name, year=year, lines=lines, language=language)
+
+
+def statement_emails(*, year: int) -> list[str]:
+    """Every address (lower-cased, once) with a receipted gift in `year`, in a stable order."""
+    from django.db.models.functions import Lower
+
+    return list(
+        _receipted_in_year(year)
+        .annotate(email=Lower("donor_email"))
+        .values_list("email", flat=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def donor_language(*, email: str) -> str:
+    """The language of the address's latest gift or plan ("" if none): what its emails speak."""
+    gift = (
+        Gift.objects.filter(**_for_email(email))
+        .order_by("-created_at", "-pk")
+        .values_list("language", "created_at")
+        .first()
+    )
+    plan = (
+        RecurringPlan.objects.filter(**_for_email(email))
+        .order_by("-created_at", "-pk")
+        .values_list("language", "created_at")
+        .first()
+    )
+    latest = max((row for row in (gift, plan) if row), key=lambda row: row[1], default=None)
+    return latest[0] if latest else ""
+
+
+# Which Checkout Sessions this browser started (views.gift_form keeps them in the session).
+BROWSER_SESSIONS_KEY = "donations_checkout_sessions"
+
+
+def gift_started_by_browser(*, session, gift_id: int) -> Gift | None:
+    """A gift whose Checkout Session this browser started, or None (any other gift: never told apart)."""
+    started = session.get(BROWSER_SESSIONS_KEY, [])
+    if not isinstance(started, list):
+        return None
+    gift = Gift.objects.select_related("campaign").filter(pk=gift_id, source=Gift.Source.ONLINE).first()
+    return (
+        gift
+        if gift is not None and gift.stripe_checkout_session_id and gift.stripe_checkout_session_id in started
+        else None
+    )
+
+
+def gift_counted_cents(*, gift_ids: list[int]) -> dict[int, int]:
+    """What each of these gifts counts (net of refunds; 0 for unpaid ones): for tribute totals."""
+    return dict(Gift.objects.filter(pk__in=gift_ids).values_list("pk", "counted_cents"))
+
+
+def gift_language(*, gift_id: int) -> str:
+    return Gift.objects.filter(pk=gift_id).values_list("language", flat=True).first() or ""
+
+
+def gift_is_paid(*, gift: Gift) -> bool:
+    return gift.status in Gift.SETTLED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -246,3 +485,69 @@ def team_donor_counts(*, team_ids: list[int]) -> dict[int, int]:
         .annotate(donors=Count("counted_donor_key", distinct=True))
     )
     return {row["fundraiser__team_id"]: row["donors"] for row in rows}
+
+
+@dataclass(frozen=True)
+class MatchOffer:
+    """An open matching challenge as the public pages show it ("Your gift will be matched")."""
+
+    sponsor_name: str
+    logo_url: str
+    ratio: int
+    pot_cents: int
+    left_cents: int
+    ends_at: datetime.datetime
+    designation_name: str
+    designation_name_es: str
+    online: bool
+    new_donors_only: bool
+    monthly: bool
+
+    @property
+    def is_exhausted(self) -> bool:
+        return self.left_cents <= 0
+
+
+def match_offer_open(*, campaign_id: int, now: datetime.datetime | None = None) -> MatchOffer | None:
+    """The campaign's open challenge (the one ending first), with what its pot has left: one query."""
+    now = now or timezone.now()
+    challenge = (
+        MatchChallenge.objects.filter(campaign_id=campaign_id, is_active=True, starts_at__lte=now, ends_at__gt=now)
+        .select_related("designation")
+        .order_by("ends_at", "pk")
+        .first()
+    )
+    if challenge is None:
+        return None
+    designation = challenge.designation
+    return MatchOffer(
+        sponsor_name=challenge.sponsor_name,
+        logo_url=challenge.sponsor_logo.url if challenge.sponsor_logo else "",
+        ratio=challenge.ratio,
+        pot_cents=challenge.pot_cents,
+        left_cents=challenge.left_cents,
+        ends_at=challenge.ends_at,
+        designation_name=designation.name if designation else "",
+        designation_name_es=getattr(designation, "name_es", "") if designation else "",
+        online=challenge.match_online,
+        new_donors_only=challenge.new_donors_only,
+        monthly=challenge.recurring_rule == MatchChallenge.RecurringRule.FIRST_PAYMENT,
+    )
+
+
+def giving_day_donor_counts(
+    *, campaign_id: int, starts_at: datetime.datetime, period_start: datetime.datetime, ends_at: datetime.datetime
+) -> tuple[int, int]:
+    """
+    (donors during the giving day, donors since period_start): distinct donors of counted gifts
+    paid in the window, in one query off the gift wall's index (campaign, status, paid_at).
+    """
+    from django.db.models import Count, Q
+
+    totals = Gift.objects.filter(
+        campaign_id=campaign_id, status__in=Gift.COUNTED_STATUSES, paid_at__gte=starts_at, paid_at__lt=ends_at
+    ).aggregate(
+        day=Count("counted_donor_key", distinct=True),
+        period=Count("counted_donor_key", distinct=True, filter=Q(paid_at__gte=period_start)),
+    )
+    return totals["day"], totals["period"]

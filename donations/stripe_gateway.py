@@ -37,6 +37,7 @@ from .stripe_types import (
     PortalSession,
     Refund,
     Subscription,
+    SubscriptionSchedule,
 )
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
         InvoicePaymentListParams,
         RefundCreateParams,
         SubscriptionListParams,
+        SubscriptionScheduleCreateParams,
+        SubscriptionScheduleUpdateParams,
     )
     from stripe.params.billing_portal import SessionCreateParams as PortalSessionCreateParams
     from stripe.params.checkout import (
@@ -162,14 +165,21 @@ def refund_idempotency_key(gift_id: int, number: int) -> str:
     return f"gift-{gift_id}-refund-{number}"
 
 
+def pledge_schedule_idempotency_key(pledge_id: int, step: str) -> str:
+    return f"pledge-{pledge_id}-schedule-{step}"
+
+
 # --- Checkout ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CheckoutRequest:
-    """What the site asks Stripe Checkout for: one line, always the server's amount, in cents."""
+    """
+    What the site asks Stripe Checkout for: one line, always the server's amount, in cents.
+    `recurring`: a subscription billed every `interval_count` `interval`s (month ×1, month ×3, year ×1).
+    """
 
-    monthly: bool
+    recurring: bool
     amount_cents: int
     currency: str
     name: str
@@ -180,6 +190,10 @@ class CheckoutRequest:
     success_url: str
     cancel_url: str
     customer_email: str = ""
+    interval: Literal["month", "year"] = "month"
+    interval_count: int = 1
+    # Ask Checkout for a recovery link when the session expires unpaid (after_expiration.recovery.url).
+    recovery: bool = False
 
 
 def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
@@ -203,9 +217,11 @@ def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
         # The mailing address a thank-you letter and a year-end statement need (Checkout asks for it).
         "billing_address_collection": "required",
     }
-    if request.monthly:
+    if request.recurring:
         params["mode"] = "subscription"
-        price_data["recurring"] = {"interval": "month"}
+        price_data["recurring"] = {"interval": request.interval}
+        if request.interval_count != 1:
+            price_data["recurring"]["interval_count"] = request.interval_count
         # Every invoice of the subscription carries these, so each month finds its plan and gift.
         params["subscription_data"] = {"metadata": request.metadata}
     else:
@@ -213,6 +229,8 @@ def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
         params["payment_intent_data"] = {"metadata": request.metadata}
     if request.customer_email:
         params["customer_email"] = request.customer_email
+    if request.recovery:
+        params["after_expiration"] = {"recovery": {"enabled": True}}
     return params
 
 
@@ -259,6 +277,54 @@ def subscription_retrieve(subscription_id: str) -> Subscription:
     if settings.DEMO_PAYMENTS:
         raise PaymentNotFound("Demo payments have no subscriptions at Stripe.")
     return Subscription.from_stripe(_call(_client().v1.subscriptions.retrieve, subscription_id))
+
+
+def subscription_end_after(
+    *, subscription_id: str, interval: Literal["month", "year"], interval_count: int, pledge_id: int
+) -> str:
+    """
+    Make a Checkout-created subscription end by itself after its last instalment; returns the
+    subscription schedule's id. Checkout's `subscription_data` takes no end date, so, as Stripe's
+    "Subscription schedules" guide and its installment-plan use case describe
+    (https://docs.stripe.com/billing/subscriptions/subscription-schedules, "Add a schedule to an
+    existing subscription" and `end_behavior`): POST /v1/subscription_schedules with
+    `from_subscription` (one phase, the current period), then POST /v1/subscription_schedules/:id
+    with that phase lasting the whole pledge (`duration`, counted from the phase's start: the
+    first instalment) and `end_behavior=cancel`. Stripe then bills exactly the pledge's periods
+    and cancels the subscription itself (customer.subscription.deleted). Both calls carry keys
+    derived from the pledge, so a retried task cannot make a second schedule.
+    """
+    if settings.DEMO_PAYMENTS:
+        return ""  # demo payments bill no later instalments: nothing to end
+    create: SubscriptionScheduleCreateParams = {"from_subscription": subscription_id}
+    client = _client()
+    schedule = SubscriptionSchedule.from_stripe(
+        _call(
+            client.v1.subscription_schedules.create,
+            create,
+            {"idempotency_key": pledge_schedule_idempotency_key(pledge_id, "create")},
+        )
+    )
+    if schedule.first_phase_start is None or not schedule.first_phase_items:
+        raise PaymentGatewayError(f"Subscription schedule {schedule.id} came back without its first phase.")
+    update: SubscriptionScheduleUpdateParams = {
+        "end_behavior": "cancel",
+        "proration_behavior": "none",
+        "phases": [
+            {
+                "items": [{"price": item.price_id, "quantity": item.quantity} for item in schedule.first_phase_items],
+                "start_date": schedule.first_phase_start,
+                "duration": {"interval": interval, "interval_count": interval_count},
+            }
+        ],
+    }
+    _call(
+        client.v1.subscription_schedules.update,
+        schedule.id,
+        update,
+        {"idempotency_key": pledge_schedule_idempotency_key(pledge_id, "end")},
+    )
+    return schedule.id
 
 
 SubscriptionStatusFilter = Literal[

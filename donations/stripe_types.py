@@ -113,6 +113,9 @@ class CheckoutSession:
     subscription_id: str = ""  # mode "subscription"
     invoice_id: str = ""  # mode "subscription": the first month's invoice
     created: int | None = None
+    # Expired with after_expiration.recovery asked for: the link that starts a copy of this session.
+    recovery_url: str = ""
+    recovered_from: str = ""  # a session the donor started from another's recovery link: that one's id
 
     @classmethod
     def from_stripe(cls, obj: dict[str, Any]) -> CheckoutSession:
@@ -130,7 +133,14 @@ class CheckoutSession:
             subscription_id=_str(obj.get("subscription")),
             invoice_id=_str(obj.get("invoice")),
             created=_int(obj.get("created")),
+            recovery_url=_recovery_url(obj),
+            recovered_from=_str(obj.get("recovered_from")) if _str(obj.get("recovered_from")).startswith("cs_") else "",
         )
+
+
+def _recovery_url(session: dict[str, Any]) -> str:
+    url = _dict(_dict(session, "after_expiration"), "recovery").get("url")
+    return url if isinstance(url, str) and url.startswith("https://") and len(url) <= 2000 else ""
 
 
 def _invoice_subscription(invoice: dict[str, Any]) -> tuple[str, dict[str, str]]:
@@ -296,3 +306,41 @@ class PortalSession:
     @classmethod
     def from_stripe(cls, obj: dict[str, Any]) -> PortalSession:
         return cls(id=_str(obj.get("id")), url=_str(obj.get("url")))
+
+
+@dataclass(frozen=True)
+class SchedulePhaseItem:
+    """One price of a subscription schedule's phase (items[].price is an id, or the expanded price)."""
+
+    price_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class SubscriptionSchedule:
+    """A Stripe subscription schedule (object "subscription_schedule"): how a pledge's plan ends."""
+
+    id: str
+    end_behavior: str = ""  # "release", "cancel"
+    first_phase_start: int | None = None
+    first_phase_items: tuple[SchedulePhaseItem, ...] = ()
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> SubscriptionSchedule:
+        phases = obj.get("phases") or []
+        if not isinstance(phases, list) or not all(isinstance(phase, dict) for phase in phases):
+            raise StripeObjectMalformed("subscription_schedule phases is not a list of phases")
+        first = phases[0] if phases else {}
+        items = []
+        for item in first.get("items") or []:
+            if not isinstance(item, dict):
+                raise StripeObjectMalformed("subscription_schedule phase items holds something that is not an item")
+            items.append(
+                SchedulePhaseItem(price_id=object_id(item.get("price")), quantity=_int(item.get("quantity")) or 1)
+            )
+        return cls(
+            id=_str(obj.get("id")),
+            end_behavior=_str(obj.get("end_behavior")),
+            first_phase_start=_int(first.get("start_date")),
+            first_phase_items=tuple(items),
+        )

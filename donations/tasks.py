@@ -16,6 +16,12 @@ def gift_send_refund_notice(gift_id: int) -> str:
 
 
 @task
+def gift_send_recovery_reminder(gift_id: int) -> str:
+    """The one "you did not finish" email, with Checkout's recovery link (services.recovery)."""
+    return services.gift_recovery_reminder_send(gift_id=gift_id)
+
+
+@task
 def plan_send_manage_link(plan_id: int) -> None:
     services.plan_manage_link_send(plan_id=plan_id)
 
@@ -24,6 +30,24 @@ def plan_send_manage_link(plan_id: int) -> None:
 def plan_send_manage_links(email: str) -> int:
     """The manage-link emails for every active plan of `email` (none for a stranger's address)."""
     return services.plan_manage_links_send(email=email)
+
+
+@task
+def pledge_send_acknowledgement(pledge_id: int) -> bool:
+    return services.pledge_acknowledgement_send(pledge_id=pledge_id)
+
+
+@task
+def pledge_set_end(pledge_id: int) -> str:
+    """The pledge's subscription gets its end at Stripe (a schedule that cancels it after the last instalment)."""
+    return services.pledge_set_end(pledge_id=pledge_id)
+
+
+@task
+def pledge_send_payment_failed(plan_id: int) -> bool:
+    from .models import RecurringPlan
+
+    return services.pledge_payment_failed_send(plan=RecurringPlan.objects.get(pk=plan_id))
 
 
 @task

@@ -11,10 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import money, ratelimit
+from core import consent, money
 
 from . import antifraud, demo, proof_of_work, receipts, selectors, services, stripe_gateway, turnstile, webhooks
-from .forms import GiftForm, PlanManageForm, PlanManageOpenForm
+from .forms import GiftForm, PlanManageOpenForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 SESSION_ID_RE = re.compile(r"^cs_(test|live)_[A-Za-z0-9]{8,250}$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 # The Checkout Sessions this browser started: the thank-you page shows a gift's details only to them.
-BROWSER_SESSIONS_KEY = "donations_checkout_sessions"
+BROWSER_SESSIONS_KEY = selectors.BROWSER_SESSIONS_KEY
 
 
 def _campaign_slug(value) -> str | None:
@@ -81,6 +81,15 @@ def gift_form(request):
         message=data["message"].strip(),
         language=(get_language() or settings.LANGUAGE_CODE)[:8],
         fundraiser=data["fundraiser"],
+        installments=data["installments"],
+        attribution=services.Attribution(
+            utm_source=data["utm_source"],
+            utm_medium=data["utm_medium"],
+            utm_campaign=data["utm_campaign"],
+            source_code=data["source"],
+        ),
+        recovery_email=data["reminder_email"],
+        newsletter_wording=str(consent.NEWSLETTER_WORDING) if data["newsletter"] else "",
         amount_shown_to_fundraiser=bool(data["fundraiser"] and data["amount_shown_to_fundraiser"]),
     )
     try:
@@ -104,8 +113,12 @@ def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reaso
     """The gift form; with `challenge`, the check too (and the CSP that lets its script, frame or workers run)."""
     kind = antifraud.challenge_kind() if challenge else ""
     context = {
+        "returned": bool(form.initial.get("returned")),
         "form": form,
         "campaign": campaign,
+        "pledge_max_cents": settings.PLEDGE_MAX_CENTS,
+        "pledge_sentences": services.pledge_sentences(),
+        "offer": selectors.match_offer_open(campaign_id=campaign.pk),
         "challenge": challenge,
         "challenge_kind": kind,
         "challenge_reason": challenge_reason,
@@ -180,13 +193,49 @@ def gift_thanks(request):
         "campaign": gift.campaign if own else None,
         # What the printed page needs to serve as a receipt (the same facts as the emailed one).
         "receipt": receipts.receipt_context(gift=gift) if own and _thanks_state(gift) == "received" else None,
+        "pledge_schedule": services.pledge_schedule_text(
+            installment_cents=gift.pledge.installment_cents,
+            installments=gift.pledge.installments,
+            frequency=gift.pledge.frequency,
+        )
+        if own and gift.pledge_id
+        else "",
     }
     return render(request, "donations/gift_thanks.html", context)
 
 
+def _own_unpaid_gift(request) -> Gift | None:
+    """The ?gift= this browser started (its Checkout Session is in this session) and did not pay."""
+    gift_id = str(request.GET.get("gift", ""))
+    if not gift_id.isdigit() or len(gift_id) > 12:
+        return None
+    gift = (
+        Gift.objects.select_related("campaign", "designation", "fundraiser")
+        .filter(pk=int(gift_id), source=Gift.Source.ONLINE)
+        .exclude(stripe_checkout_session_id="")
+        .first()
+    )
+    if gift is None or gift.stripe_checkout_session_id not in request.session.get(BROWSER_SESSIONS_KEY, []):
+        return None
+    if gift.status not in (Gift.Status.PENDING, Gift.Status.FAILED, Gift.Status.EXPIRED):
+        return None
+    return gift
+
+
 @never_cache
 def gift_cancelled(request):
-    """Back from Checkout without paying. Template: donations/gift_cancelled.html. Records nothing."""
+    """
+    Back from Checkout without paying. Records nothing. For the browser that started the gift
+    (?gift=<id>), the gift form again, holding everything they entered (donations/gift_form.html
+    with `returned`); otherwise donations/gift_cancelled.html.
+    """
+    gift = _own_unpaid_gift(request)
+    if gift is not None and selectors.campaign_for_gift_form(slug=gift.campaign.slug) is not None:
+        fundraiser = selectors.fundraiser_for_gift_form(
+            campaign=gift.campaign, slug=gift.fundraiser.slug if gift.fundraiser_id else None
+        )
+        form = GiftForm(initial=GiftForm.initial_from_gift(gift), campaign=gift.campaign, fundraiser=fundraiser)
+        return _gift_form_page(request, form=form, campaign=gift.campaign, challenge=antifraud.challenge_required())
     return render(request, "donations/gift_cancelled.html", {"campaign": selectors.campaign_for_gift_form(slug=None)})
 
 
@@ -255,27 +304,6 @@ def _local(url: str) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def plan_manage(request):
-    """
-    A donor asks for a link to manage their monthly gift. Template: donations/plan_manage.html.
-    Whatever the address, the answer is the same, so the page never tells who gives.
-    """
-    form = PlanManageForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"].strip().lower()
-        allowed = ratelimit.hit(scope="plan-manage-ip", key=ratelimit.client_ip(request), limit=10, window_seconds=3600)
-        allowed = ratelimit.hit(scope="plan-manage-email", key=email, limit=3, window_seconds=3600) and allowed
-        if not allowed:
-            return render(request, "donations/plan_manage.html", {"form": form, "rate_limited": True}, status=429)
-        response = render(request, "donations/plan_manage.html", {"form": None, "sent": True})
-        services.plan_manage_links_request(email=email, response=response)
-        return response
-    status = 400 if request.method == "POST" else 200
-    return render(request, "donations/plan_manage.html", {"form": form}, status=status)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
 def plan_manage_open(request):
     """
     Where the emailed link lands. The token is in the link's #fragment (never sent to any
@@ -317,7 +345,7 @@ def plan_manage_plan(request):
             request.session.pop(selectors.PLAN_SESSION_KEY, None)
             return render(request, "donations/plan_manage_link.html", {**context, "cancelled": True})
         try:
-            portal_url = services.plan_portal_url(plan=plan, return_url=settings.SITE_URL + reverse("donations:manage"))
+            portal_url = services.plan_portal_url(plan=plan, return_url=settings.SITE_URL + reverse("donors:home"))
         except stripe_gateway.PaymentError as error:
             log.error("Customer Portal for plan %s failed: %r", plan.pk, error)
             return render(request, "donations/plan_manage_link.html", {**context, "error": error.user_message}, 503)

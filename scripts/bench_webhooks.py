@@ -13,6 +13,11 @@ Webhook throughput and exactly-once, on PostgreSQL behind gunicorn (production s
    D times, shuffled and concurrent (Stripe's redeliveries), and reports events/s, p50 and p99.
 4. Verifies exactly once: N succeeded gifts, N stored events, and the campaign's tally equal to
    the sum of the gifts, whatever the duplicates did.
+
+With --match-pot DOLLARS a 1:1 matching challenge is open on the campaign during the burst (set
+it below the gifts' total so that the pot runs out mid-burst); then the pot must equal the gifts'
+matches and the meter's matched money, and never exceed the pot. Set REDIS_URL as in production
+(the workers share the cache that says which challenges a campaign has).
 """
 
 import argparse
@@ -97,6 +102,26 @@ def seed(n: int) -> tuple[int, list[dict]]:
     return campaign.pk, sessions
 
 
+def open_challenge(campaign_id: int, *, pot_dollars: int) -> int:
+    """A 1:1 challenge for online gifts, open for the whole run, saved as staff save one."""
+    import datetime
+
+    from django.utils import timezone
+
+    from donations.models import MatchChallenge
+    from donations.services.matching import challenge_save
+
+    now = timezone.now()
+    challenge = MatchChallenge(
+        campaign_id=campaign_id,
+        sponsor_name="Bench sponsor",
+        pot_cents=pot_dollars * 100,
+        starts_at=now - datetime.timedelta(minutes=1),
+        ends_at=now + datetime.timedelta(hours=24),
+    )
+    return challenge_save(challenge).pk
+
+
 def event(session: dict) -> bytes:
     return json.dumps(
         {
@@ -169,6 +194,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--match-pot", type=int, default=0, help="open a 1:1 challenge with this pot (dollars)")
     args = parser.parse_args()
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -183,6 +209,7 @@ def main() -> int:
     subprocess.run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, check=True)
     print(f"Seeding {args.events} pending gifts…", flush=True)
     campaign_id, sessions = seed(args.events)
+    challenge_id = open_challenge(campaign_id, pot_dollars=args.match_pot) if args.match_pot else None
 
     gunicorn = [
         str(Path(python).parent / "gunicorn"),
@@ -220,8 +247,8 @@ def main() -> int:
 
     from django.db.models import Sum
 
-    from campaign.models import Tally
-    from donations.models import Gift, WebhookEvent
+    from campaign.models import CampaignDonor, Tally
+    from donations.models import Gift, MatchChallenge, WebhookEvent
 
     gifts = Gift.objects.filter(campaign_id=campaign_id)
     succeeded = gifts.filter(status=Gift.Status.SUCCEEDED).count()
@@ -234,7 +261,21 @@ def main() -> int:
         "tally equals the gifts": (tally.raised_cents, tally.gift_count) == (expected_cents, args.events),
         "no failed events": not events.exclude(status=WebhookEvent.Status.PROCESSED).exists(),
         "no 5xx or 4xx": all(set(r["statuses"]) == {200} for r in reports),
+        "donor count equals the donors": tally.donor_count
+        == CampaignDonor.objects.filter(campaign_id=campaign_id, gift_count__gt=0).count()
+        == gifts.filter(status=Gift.Status.SUCCEEDED).values("counted_donor_key").distinct().count(),
     }
+    if challenge_id:
+        challenge = MatchChallenge.objects.get(pk=challenge_id)
+        matched = gifts.aggregate(total=Sum("matched_cents"))["total"] or 0
+        checks["pot drawn equals the gifts' matches and the meter"] = (
+            challenge.drawn_cents == matched == tally.matched_cents
+        )
+        checks["pot never overdrawn"] = challenge.drawn_cents <= challenge.pot_cents
+        checks["pot used in full (it was smaller than the gifts)"] = challenge.drawn_cents == min(
+            challenge.pot_cents, expected_cents
+        )
+        print(f"Pot: {challenge.pot_cents}, drawn {challenge.drawn_cents}, gifts' matches {matched}")
     print(
         f"Tally: raised {tally.raised_cents} (expected {expected_cents}), "
         f"gifts {tally.gift_count}, donors {tally.donor_count}"
@@ -258,7 +299,8 @@ def write_report(args, reports: list[dict], checks: dict) -> None:
     }
     lines = [
         f"Webhook burst: {args.events} payments, each delivered {1 + args.duplicates} times plus once more under a "
-        f"new event id; {args.concurrency} concurrent senders; gunicorn {args.workers} sync workers; PostgreSQL.",
+        f"new event id; {args.concurrency} concurrent senders; gunicorn {args.workers} sync workers; PostgreSQL"
+        + (f"; a 1:1 matching challenge with a ${args.match_pot:,} pot open." if args.match_pot else "."),
         "",
         "| deliveries | events | events/s | p50 ms | p99 ms | load avg |",
         "|---|---:|---:|---:|---:|---:|",

@@ -117,3 +117,23 @@ class CareRequestFactory(factory.django.DjangoModelFactory):
     specialty = "cardiology"
     details = "A second opinion on a heart murmur."
     consented_at = factory.LazyFunction(timezone.now)
+
+
+class MatchChallengeFactory(factory.django.DjangoModelFactory):
+    """An open 1:1 challenge of $1,000 for online gifts, from an hour ago to tomorrow."""
+
+    class Meta:
+        model = "donations.MatchChallenge"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    sponsor_name = "Acme Health"
+    pot_cents = 1_000_00
+    ratio = 1
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from donations.services.matching import challenge_save
+
+        return challenge_save(model_class(*args, **kwargs))

@@ -41,6 +41,15 @@ def restore_staff_groups() -> None:
             *Permission.objects.filter(
                 content_type__app_label="pages", codename__in=["view_sitepage", "change_sitepage"]
             ),
+            *Permission.objects.filter(
+                content_type__app_label="donations",
+                codename__in=["view_matchchallenge", "add_matchchallenge", "change_matchchallenge"],
+            ),
+        )
+    pledges = importlib.import_module("donations.migrations.0015_pledge_permissions")
+    for name in pledges.GROUPS:
+        Group.objects.get(name=name).permissions.add(
+            *Permission.objects.filter(content_type__app_label="donations", codename__in=pledges.PLEDGE_PERMISSIONS)
         )
     coordinators, _created = Group.objects.get_or_create(name="Care coordinators")
     coordinators.permissions.set(

@@ -29,25 +29,50 @@ def expected_permissions(group: str) -> set[str]:
         "donations.change_offlinegift",
         "donations.view_recurringplan",
         "donations.moderate_message",
+        # Pledges: entered, changed (notes, cancel, write off) and paid by hand; never deleted.
+        "donations.view_pledge",
+        "donations.add_pledge",
+        "donations.change_pledge",
+        "donations.record_pledge_payment",
     }
     # Fundraisers' pages: reviewed, never deleted (gifts keep their soft credit); teams kept in full.
     fundraising = {"fundraisers.view_fundraiser", "fundraisers.add_fundraiser", "fundraisers.change_fundraiser"}
     fundraising |= {f"fundraisers.{action}_team" for action in CRUD}
     fundraising |= {"fundraisers.export_fundraiser", "fundraisers.message_fundraisers"}
     pages = {"pages.view_sitepage", "pages.change_sitepage"}
+    # Naming: spaces kept and claimed (never deleted: one may carry a donor's name), claims read,
+    # inquiries read and marked handled, giving societies kept in full.
+    naming = {f"recognition.{action}_namingopportunity" for action in ("view", "add", "change")}
+    naming |= {"recognition.view_namingclaim", "recognition.view_naminginquiry", "recognition.change_naminginquiry"}
+    naming |= {f"recognition.{action}_recognitionlevel" for action in CRUD}
+    pages |= {"donors.view_tributecard", "donors.change_tributecard", "donors.view_honoree", "donors.change_honoree"}
+    pages |= {"donors.view_contactpreference", "donors.view_consentrecord"}
+    # Matching challenges: opened and changed, never deleted (their gifts keep them).
+    matching = {"donations.view_matchchallenge", "donations.add_matchchallenge", "donations.change_matchchallenge"}
     if group == "Finance":
-        return campaign | gifts | fundraising | pages | {"donations.refund_gift", "donations.view_webhookevent"}
-    return campaign | gifts | fundraising | pages
+        finance = {"donations.refund_gift", "donations.view_webhookevent"}
+        return campaign | gifts | fundraising | pages | naming | matching | finance
+    return campaign | gifts | fundraising | pages | naming | matching
 
 
 def every_permission_asked() -> list[str]:
     models = {
         "campaign": [*CAMPAIGN_MODELS, "tally", "campaigndonor"],
-        "donations": ["gift", "offlinegift", "recurringplan", "webhookevent", "democheckoutsession"],
+        "donations": [
+            "gift",
+            "offlinegift",
+            "recurringplan",
+            "webhookevent",
+            "democheckoutsession",
+            "pledge",
+            "matchchallenge",
+        ],
         "destination": ["carerequest", "destinationpage", "requestcount"],
         "fundraisers": ["fundraiser", "team", "fundraisertally"],
         "auth": ["user", "group"],
         "pages": ["sitepage"],
+        "recognition": ["namingopportunity", "namingclaim", "naminginquiry", "recognitionlevel"],
+        "donors": ["tributecard", "honoree", "donoraccesstoken", "statementsend", "contactpreference", "consentrecord"],
     }
     asked = [f"{app}.{action}_{model}" for app, names in models.items() for model in names for action in CRUD]
     return [
@@ -56,6 +81,7 @@ def every_permission_asked() -> list[str]:
         "donations.refund_gift",
         "donations.resend_receipt",
         "donations.moderate_message",
+        "donations.record_pledge_payment",
     ]
 
 

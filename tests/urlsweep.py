@@ -187,6 +187,9 @@ def _route_values(route: str, params: tuple[str, ...], model, objects: dict) -> 
     if model is not None:
         pk = str(draft.pk) if model is Update else _first_pk(model)
         return [{param: (pk if param in ("object_id", "pk", "id") else "1") for param in params}]
+    if route.startswith("campaigns/") and "pk" in params:  # a naming opportunity's inquiry
+        space = apps.get_model("recognition", "NamingOpportunity")._default_manager.order_by("pk").first()
+        return [{"slug": campaign.slug, "pk": str(space.pk if space is not None else 1)}]
     if route.startswith("campaigns/"):
         return [{"slug": campaign.slug}]
     if route.startswith("updates/"):
@@ -200,4 +203,12 @@ def _route_values(route: str, params: tuple[str, ...], model, objects: dict) -> 
         return [{"token": "not-a-real-invitation"}]
     if route.startswith("donate/demo-checkout/"):
         return [{"session_id": objects["checkout_session_id"]}]
+    if route.startswith("donate/tribute-card/"):
+        gift = apps.get_model("donations", "Gift")._default_manager.order_by("pk").first()
+        return [{"gift_id": str(gift.pk if gift else 1)}]
+    if route.startswith("tributes/"):  # private pages by unguessable key
+        return [{"key": "not-a-real-key-not-a-real-key"}]
+    if route.startswith("donate/manage/you/"):  # the donor's pages: open only with an emailed link
+        gift = apps.get_model("donations", "Gift")._default_manager.order_by("pk").first()
+        return [{"gift_id": str(gift.pk if gift else 1), "year": "2026", "plan_id": "1"}]
     raise AssertionError(f"The sweep does not know how to fill {route}: add it to tests/urlsweep.py")

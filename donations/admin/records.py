@@ -26,6 +26,7 @@ class RecurringPlanAdmin(ReadOnlyAdmin):
         "donor_name",
         "donor_email",
         "monthly",
+        "frequency",
         "status",
         "campaign",
         "started_at",
@@ -35,7 +36,7 @@ class RecurringPlanAdmin(ReadOnlyAdmin):
     search_fields = ["donor_name", "donor_email", "=stripe_subscription_id", "=stripe_customer_id"]
     show_full_result_count = False
 
-    @admin.display(description=_("monthly"), ordering="amount_cents")
+    @admin.display(description=_("amount each time"), ordering="amount_cents")
     def monthly(self, obj):
         return money.format_cents(obj.amount_cents)
 

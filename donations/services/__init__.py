@@ -9,12 +9,15 @@ through tallies.gift_save().
 - refunds: Finance's refunds (RefundError) and Stripe's refund and dispute events
 - receipts: receipts and dedication notices, sent once, retried or resent
 - offline: gifts staff receive by hand
+- pledges: totals paid in instalments (online through a subscription that ends itself, or offline)
 - reconcile: re-applying what Stripe has that the webhooks may have missed
 
 Other code imports from this package; the names below are its public surface.
 """
 
 from .checkout import (
+    Attribution,
+    donor_receipt_name_set,
     gift_checkout_start,
     gift_create_pending,
     gift_fail_checkout_session,
@@ -28,10 +31,24 @@ from .plans import (
     plan_manage_link_send,
     plan_manage_links_request,
     plan_manage_links_send,
+    plan_manage_session_grant,
     plan_manage_token_use,
     plan_portal_url,
     plan_record_invoice_failed,
     plan_record_subscription,
+)
+from .pledges import (
+    pledge_acknowledgement_send,
+    pledge_close,
+    pledge_create_offline,
+    pledge_figures,
+    pledge_payment_failed_send,
+    pledge_record_payment,
+    pledge_reminders_send,
+    pledge_schedule_text,
+    pledge_sentences,
+    pledge_set_end,
+    pledges_with_payments,
 )
 from .receipts import (
     MAX_RECEIPT_ATTEMPTS,
@@ -42,6 +59,7 @@ from .receipts import (
     honoree_notice_allowed,
 )
 from .reconcile import stripe_reconcile
+from .recovery import gift_recovery_reminder_send
 from .refunds import (
     RefundError,
     gift_link_invoice_payment,
@@ -55,9 +73,11 @@ from .tallies import gift_counted_cents, gift_donor_key, gift_save
 
 __all__ = [
     "MAX_RECEIPT_ATTEMPTS",
+    "Attribution",
     "EventDeferred",
     "EventRejected",
     "RefundError",
+    "donor_receipt_name_set",
     "gift_checkout_start",
     "gift_counted_cents",
     "gift_create_pending",
@@ -74,6 +94,7 @@ __all__ = [
     "gift_record_dispute",
     "gift_record_invoice_paid",
     "gift_record_refund",
+    "gift_recovery_reminder_send",
     "gift_refund",
     "gift_refund_notice_send",
     "gift_save",
@@ -82,9 +103,21 @@ __all__ = [
     "plan_manage_link_send",
     "plan_manage_links_request",
     "plan_manage_links_send",
+    "plan_manage_session_grant",
     "plan_manage_token_use",
     "plan_portal_url",
     "plan_record_invoice_failed",
     "plan_record_subscription",
+    "pledge_acknowledgement_send",
+    "pledge_close",
+    "pledge_create_offline",
+    "pledge_figures",
+    "pledge_payment_failed_send",
+    "pledge_record_payment",
+    "pledge_reminders_send",
+    "pledge_schedule_text",
+    "pledge_sentences",
+    "pledge_set_end",
+    "pledges_with_payments",
     "stripe_reconcile",
 ]

@@ -5,6 +5,7 @@ webhook and the thank-you page).
 
 import copy
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -17,13 +18,25 @@ from core.localization import localized
 from fundraisers.models import Fundraiser
 
 from .. import stripe_gateway
-from ..models import Frequency, Gift
+from ..models import PERIOD_MONTHS, RECURRING_FREQUENCIES, Gift, Pledge
 from ..stripe_types import CheckoutSession
-from .plans import _plan_activate, _plan_for
-from .stripe_events import EventRejected, _gift_apply_payer, _gift_id_from, _gift_mark_paid
+from .plans import _plan_activate, _plan_for, _pledge_instalment_recorded
+from .pledges import pledge_schedule_text
+from .recovery import _recovery_reminder_enqueue
+from .stripe_events import EventRejected, _enqueue_after_commit, _gift_apply_payer, _gift_id_from, _gift_mark_paid
 from .tallies import gift_save
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Where the donor came from: the landing URL's utm_* and ?source= (already validated by the form)."""
+
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    source_code: str = ""
 
 
 def gift_create_pending(
@@ -41,10 +54,33 @@ def gift_create_pending(
     message: str,
     language: str,
     fundraiser: Fundraiser | None = None,
+    installments: int | None = None,
+    attribution: Attribution | None = None,
+    recovery_email: str = "",
+    newsletter_wording: str = "",
     amount_shown_to_fundraiser: bool = False,
 ) -> Gift:
-    """Record the donor's intent before sending them to Checkout: a pending gift that counts nothing."""
+    """
+    Record the donor's intent before sending them to Checkout: a pending gift that counts nothing.
+    With `installments`, the gift is the first instalment of a pending pledge (amount × installments).
+    """
+    pledge = None
+    if installments:
+        if frequency not in RECURRING_FREQUENCIES or not 2 <= installments <= Pledge.MAX_INSTALLMENTS:
+            raise ValueError(f"No pledge of {installments} instalments at {frequency!r}")
+        pledge = Pledge.objects.create(
+            campaign=campaign,
+            designation=designation,
+            source=Pledge.Source.ONLINE,
+            status=Pledge.Status.PENDING,
+            frequency=frequency,
+            installment_cents=amount_cents,
+            installments=installments,
+            first_due_on=timezone.localdate(),
+            language=language,
+        )
     gift = Gift(
+        pledge=pledge,
         campaign=campaign,
         designation=designation,
         amount_cents=amount_cents,
@@ -62,8 +98,17 @@ def gift_create_pending(
         message_status=_new_message_status(message),
         language=language,
         fundraiser=fundraiser,
+        recovery_email=recovery_email,
         amount_shown_to_fundraiser=amount_shown_to_fundraiser and fundraiser is not None,
     )
+    attribution = attribution or Attribution()
+    gift.utm_source = attribution.utm_source[:100]
+    gift.utm_medium = attribution.utm_medium[:100]
+    gift.utm_campaign = attribution.utm_campaign[:100]
+    gift.source_code = attribution.source_code[:40]
+    if newsletter_wording:  # consent, with the words the donor saw; it applies to the email Checkout collects
+        gift.newsletter_consent_at = timezone.now()
+        gift.newsletter_consent_wording = newsletter_wording
     return gift_save(gift)
 
 
@@ -101,22 +146,37 @@ def checkout_session_params(*, gift: Gift) -> stripe_gateway.CheckoutRequest:
     description = ""
     if gift.fee_cents:
         description = str(_("Includes %(fee)s to cover processing fees") % {"fee": money.format_cents(gift.fee_cents)})
+    if gift.pledge_id:
+        # Checkout shows the donor the schedule they agree to, beside the first charge.
+        schedule = pledge_schedule_text(
+            installment_cents=gift.amount_cents, installments=gift.pledge.installments, frequency=gift.frequency
+        )
+        description = f"{schedule} {description}".strip()
+    # A pledge's plan carries its id and length too (the subscription's metadata, on every invoice).
+    pledge = {"pledge_id": str(gift.pledge_id), "installments": str(gift.pledge.installments)} if gift.pledge_id else {}
+    metadata = {
+        "gift_id": str(gift.pk),
+        "campaign": gift.campaign.slug,
+        "designation": gift.designation.slug if gift.designation_id else "",
+        **pledge,
+    }
+    months = PERIOD_MONTHS.get(gift.frequency, 1)
     return stripe_gateway.CheckoutRequest(
-        monthly=gift.frequency == Frequency.MONTHLY,
+        recurring=gift.frequency in RECURRING_FREQUENCIES,
+        interval="year" if months == 12 else "month",
+        interval_count=1 if months == 12 else months,
         amount_cents=gift.total_cents,
         currency=gift.currency,
         name=str(name)[:250],
         description=description,
         client_reference_id=str(gift.pk),
-        metadata={
-            "gift_id": str(gift.pk),
-            "campaign": gift.campaign.slug,
-            "designation": gift.designation.slug if gift.designation_id else "",
-        },
+        metadata=metadata,
         locale="es" if gift.language == "es" else "en" if gift.language == "en" else "auto",
         success_url=settings.SITE_URL + reverse("donations:thanks") + "?session_id={CHECKOUT_SESSION_ID}",
-        cancel_url=settings.SITE_URL + reverse("donations:cancelled"),
-        customer_email=gift.donor_email,
+        # The gift's id brings this browser back to its own form, filled in (views.gift_cancelled).
+        cancel_url=settings.SITE_URL + reverse("donations:cancelled") + f"?gift={gift.pk}",
+        customer_email=gift.donor_email or gift.recovery_email,
+        recovery=bool(gift.recovery_email),
     )
 
 
@@ -163,6 +223,11 @@ def _gift_fulfil_checkout_session(session: CheckoutSession) -> Gift | None:
     if gift is None:
         return None
     locked = copy.copy(gift)  # the row as it is under our lock: gift_save need not read it again
+    if session.recovered_from and gift.stripe_checkout_session_id == session.recovered_from and session.id:
+        # The donor came back through the reminder's recovery link: Checkout made a copy of the
+        # expired session (same client_reference_id and metadata); the gift follows it.
+        gift.recovered_from_session_id = session.recovered_from
+        gift.stripe_checkout_session_id = session.id
     if gift.stripe_checkout_session_id != session.id:
         # A gift whose session id was never saved (a crash right after Stripe answered) is still
         # ours if the metadata and the amount agree; any other session id is someone else's.
@@ -193,9 +258,15 @@ def _gift_fulfil_checkout_session(session: CheckoutSession) -> Gift | None:
     elif status == "expired" and gift.status == Gift.Status.PENDING:
         gift.status = Gift.Status.EXPIRED
         gift.failure_reason = "Checkout Session expired"
+        if gift.recovery_email and session.recovery_url and gift.recovery_sent_at is None:
+            gift.recovery_url = session.recovery_url
+            gift_id = gift.pk
+            _enqueue_after_commit(lambda: _recovery_reminder_enqueue(gift_id=gift_id))
     if _row_values(gift) == _row_values(locked):
         return gift  # nothing new (a repeated or later event about a recorded session): no write
-    return gift_save(gift, locked_previous=locked)
+    gift = gift_save(gift, locked_previous=locked)
+    _pledge_instalment_recorded(gift)
+    return gift
 
 
 def gift_fulfil_checkout_session_id(*, session_id: str) -> Gift | None:
@@ -220,3 +291,14 @@ def gift_fail_checkout_session(*, session: CheckoutSession, reason: str) -> Gift
     gift.status = Gift.Status.FAILED
     gift.failure_reason = reason[:300]
     return gift_save(gift)
+
+
+def donor_receipt_name_set(*, email: str, name: str) -> int:
+    """The name a donor asked for on their receipts, on every gift and plan of their address; returns gifts changed."""
+    from ..models import RecurringPlan
+
+    name = " ".join(name.split())[:200]
+    if not name or not email.strip():
+        return 0
+    RecurringPlan.objects.filter(donor_email__iexact=email.strip()).update(donor_name=name)
+    return Gift.objects.filter(donor_email__iexact=email.strip()).exclude(donor_name=name).update(donor_name=name)

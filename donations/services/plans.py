@@ -11,8 +11,9 @@ from django.utils import timezone
 from core.tokens import token_create, token_hash_of_input, token_link, token_spend
 
 from .. import selectors, stripe_gateway
-from ..models import Frequency, Gift, PlanManageToken, RecurringPlan
+from ..models import RECURRING_FREQUENCIES, Gift, PlanManageToken, Pledge, RecurringPlan
 from ..stripe_types import Invoice, Subscription
+from .pledges import pledge_after_payment, pledge_link_plan, pledge_record_plan_ended
 from .stripe_events import EventRejected, _defer_if_recent, _gift_apply_payer, _gift_id_from, _gift_mark_paid
 from .tallies import gift_save
 
@@ -29,6 +30,7 @@ def _plan_for(gift: Gift, *, subscription_id: str) -> RecurringPlan:
             "fundraiser": gift.fundraiser,
             "amount_cents": gift.amount_cents,
             "fee_cents": gift.fee_cents,
+            "frequency": gift.frequency,
             "currency": gift.currency,
             "donor_name": gift.donor_name,
             "donor_email": gift.donor_email,
@@ -45,6 +47,16 @@ def _plan_for(gift: Gift, *, subscription_id: str) -> RecurringPlan:
     if changed:
         plan.save()
     return plan
+
+
+def _pledge_instalment_recorded(gift: Gift) -> None:
+    """A paid instalment of an online pledge: the pledge knows its plan, and moves on (active, paid in full)."""
+    if not gift.pledge_id or gift.status not in Gift.COUNTED_STATUSES:
+        return
+    pledge = Pledge.objects.select_for_update().get(pk=gift.pledge_id)
+    if gift.plan_id:
+        pledge_link_plan(pledge=pledge, plan=gift.plan)
+    pledge_after_payment(pledge=pledge)
 
 
 def _plan_activate(plan: RecurringPlan) -> None:
@@ -86,7 +98,7 @@ def gift_record_invoice_paid(*, invoice: Invoice) -> Gift | None:
     payment_intent_id = _invoice_payment_intent(invoice_id)
 
     origin_id = _gift_id_from(invoice.subscription_metadata.get("gift_id"))
-    origin = Gift.objects.select_for_update().filter(pk=origin_id, frequency=Frequency.MONTHLY).first()
+    origin = Gift.objects.select_for_update().filter(pk=origin_id, frequency__in=RECURRING_FREQUENCIES).first()
     plan = RecurringPlan.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
     if plan is None and origin is None:
         message = f"Invoice {invoice_id}: no plan or gift for subscription {subscription_id} yet"
@@ -106,7 +118,8 @@ def gift_record_invoice_paid(*, invoice: Invoice) -> Gift | None:
             amount_cents=plan.amount_cents if plan else first.amount_cents,
             fee_cents=plan.fee_cents if plan else first.fee_cents,
             currency=invoice.currency or settings.GIFT_CURRENCY,
-            frequency=Frequency.MONTHLY,
+            frequency=plan.frequency if plan else first.frequency,
+            pledge=plan.pledge if plan and hasattr(plan, "pledge") else (first.pledge if first else None),
             source=Gift.Source.ONLINE,
             status=Gift.Status.PENDING,
             display_name=first.display_name if first else "",
@@ -128,7 +141,9 @@ def gift_record_invoice_paid(*, invoice: Invoice) -> Gift | None:
     gift.plan = plan or _plan_for(gift, subscription_id=subscription_id)
     _gift_mark_paid(gift)
     _plan_activate(gift.plan)
-    return gift_save(gift)
+    gift = gift_save(gift)
+    _pledge_instalment_recorded(gift)
+    return gift
 
 
 @transaction.atomic
@@ -142,7 +157,17 @@ def plan_record_invoice_failed(*, invoice: Invoice) -> RecurringPlan | None:
     if plan is not None and plan.status == RecurringPlan.Status.ACTIVE:
         plan.status = RecurringPlan.Status.PAST_DUE
         plan.save()
+    if plan is not None and Pledge.objects.filter(plan=plan, status=Pledge.Status.ACTIVE).exists():
+        # Each failed attempt is told: the donor can update the card before Stripe's next retry.
+        plan_id = plan.pk
+        transaction.on_commit(lambda: _pledge_failure_later(plan_id), robust=True)
     return plan
+
+
+def _pledge_failure_later(plan_id: int) -> None:
+    from ..tasks import pledge_send_payment_failed
+
+    pledge_send_payment_failed.enqueue(plan_id=plan_id)
 
 
 _SUBSCRIPTION_STATUSES = {
@@ -179,6 +204,8 @@ def plan_record_subscription(*, subscription: Subscription, deleted: bool = Fals
             datetime.datetime.fromtimestamp(ended_at, tz=datetime.UTC) if ended_at is not None else timezone.now()
         )
     plan.save()
+    if status == RecurringPlan.Status.CANCELED:
+        pledge_record_plan_ended(plan=plan)
     return plan
 
 
@@ -208,18 +235,23 @@ def plan_manage_links_request(*, email: str, response) -> None:
 
 
 def plan_manage_link_send(*, plan_id: int) -> None:
-    from django.urls import reverse
-
     from .. import receipts
 
     plan = RecurringPlan.objects.select_related("campaign").get(pk=plan_id)
+    receipts.plan_manage_link_send(plan=plan, url=plan_manage_url(plan=plan))
+
+
+def plan_manage_url(*, plan: RecurringPlan) -> str:
+    """A new single-use, expiring link to the plan's Customer Portal (through the site, which spends the token)."""
+    from django.urls import reverse
+
     token, token_hash = token_create()
     PlanManageToken.objects.create(
         plan=plan,
         token_hash=token_hash,
         expires_at=timezone.now() + datetime.timedelta(seconds=selectors.PLAN_LINK_MAX_AGE),
     )
-    receipts.plan_manage_link_send(plan=plan, url=token_link(reverse("donations:manage_open"), token))
+    return token_link(reverse("donations:manage_open"), token)
 
 
 def plan_manage_token_use(*, token: str, session) -> RecurringPlan | None:
@@ -245,3 +277,11 @@ def plan_portal_url(*, plan: RecurringPlan, return_url: str) -> str:
     """A Stripe Customer Portal address where the plan's donor manages it. Raises PaymentError."""
     portal = stripe_gateway.billing_portal_session_create(customer_id=plan.stripe_customer_id, return_url=return_url)
     return portal.url
+
+
+def plan_manage_session_grant(*, plan: RecurringPlan, session) -> None:
+    """
+    Let this browser open `plan`'s page (donations:manage_plan) for selectors.PLAN_SESSION_MAX_AGE:
+    the donor already proved they hold its address on their own pages (donors/), so no second link.
+    """
+    session[selectors.PLAN_SESSION_KEY] = {"plan": plan.pk, "until": int(time.time()) + selectors.PLAN_SESSION_MAX_AGE}

@@ -7,9 +7,10 @@ from typing import TypeVar
 from django.utils import timezone
 
 from .. import stripe_gateway
-from ..models import Gift
+from ..models import Gift, Pledge
 from .checkout import gift_fulfil_checkout_session
 from .plans import gift_record_invoice_paid, plan_record_subscription
+from .pledges import pledge_set_end
 from .refunds import gift_link_invoice_payment
 from .stripe_events import EventDeferred, EventRejected
 
@@ -116,4 +117,23 @@ def stripe_reconcile(*, days: int = 3, progress=None) -> dict:
             break
     if report["linked"]:
         say(f"{report['linked']} older monthly gift(s) linked to their payment.")
+
+    # An online pledge whose end was never set at Stripe (its task failed): set it now.
+    report["pledge_ends"] = 0
+    unended = Pledge.objects.filter(
+        source=Pledge.Source.ONLINE, status=Pledge.Status.ACTIVE, stripe_schedule_id="", plan__isnull=False
+    )
+    for pledge_id in unended.order_by("pk").values_list("pk", flat=True)[:LINK_REPAIRS_PER_RUN]:
+        try:
+            if pledge_set_end(pledge_id=pledge_id):
+                report["pledge_ends"] += 1
+        except stripe_gateway.PaymentError as error:
+            report["errors"].append(
+                f"POST /v1/subscription_schedules for pledge {pledge_id} failed: {error}. "
+                "The pledge's plan has no end at Stripe yet; the key needs Subscription schedules: write. "
+                "Run again later."
+            )
+            break
+    if report["pledge_ends"]:
+        say(f"{report['pledge_ends']} pledge plan(s) given their end at Stripe.")
     return report

@@ -18,6 +18,7 @@ from fundraisers import tallies as fundraiser_tallies
 from fundraisers.models import FundraiserTally
 
 from ..models import Gift
+from .matching import gift_match_plan, pot_move_apply
 
 
 def gift_counted_cents(gift: Gift) -> int:
@@ -50,6 +51,7 @@ def _contribution(gift: Gift, counted: int) -> dict[str, int]:
         "offline_cents": counted if gift.source not in (Gift.Source.ONLINE, Gift.Source.PLEDGE) else 0,
         "pledged_cents": counted if gift.source == Gift.Source.PLEDGE else 0,
         "gift_count": 1 if counted > 0 else 0,
+        "matched_cents": gift.matched_cents if counted > 0 else 0,
     }
 
 
@@ -87,16 +89,44 @@ _RECEIPT_NEXT_SQL = (
 )
 
 
-def _receipt_number_assign(gift: Gift) -> None:
+# On PostgreSQL the serial is taken and written to the saved gift in one statement.
+_RECEIPT_NEXT_AND_STORE_SQL = (
+    "WITH seq AS (INSERT INTO donations_receiptsequence (year, last) VALUES (%s, 1) "
+    "ON CONFLICT (year) DO UPDATE SET last = donations_receiptsequence.last + 1 RETURNING last) "
+    "UPDATE donations_gift SET receipt_year = %s, receipt_serial = (SELECT last FROM seq) WHERE id = %s "
+    "RETURNING receipt_serial"
+)
+
+
+_RECEIPT_STORE_SQL = "UPDATE donations_gift SET receipt_year = %s, receipt_serial = %s WHERE id = %s"
+
+
+def _receipt_number_due(gift: Gift) -> bool:
     """A gift paid for the first time takes the next number of its year: never at checkout, never twice."""
     if gift.receipt_serial or gift.paid_at is None or gift.is_pledge:
-        return
-    if gift.status not in Gift.SETTLED_STATUSES:
-        return
+        return False
+    return gift.status in Gift.SETTLED_STATUSES
+
+
+def _receipt_number_assign(gift: Gift) -> None:
+    """
+    Give the saved gift its receipt number: the last statement of the payment, because the year's
+    sequence row is one for the whole site (every payment of every campaign takes its lock, held
+    to the commit). Taken first, it was the row held longest (scripts/profile_webhook.py).
+    """
     year = timezone.localtime(gift.paid_at).year
     with connection.cursor() as cursor:
-        cursor.execute(_RECEIPT_NEXT_SQL, [year])
-        gift.receipt_year, gift.receipt_serial = year, cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute(_RECEIPT_NEXT_AND_STORE_SQL, [year, year, gift.pk])
+            serial = cursor.fetchone()[0]
+        else:
+            cursor.execute(_RECEIPT_NEXT_SQL, [year])
+            serial = cursor.fetchone()[0]
+            cursor.execute(
+                "UPDATE donations_gift SET receipt_year = %s, receipt_serial = %s WHERE id = %s",
+                [year, serial, gift.pk],
+            )
+    gift.receipt_year, gift.receipt_serial = year, serial
 
 
 # No savepoint: nothing catches an error from here and carries on in the same transaction, and
@@ -119,6 +149,11 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     if gift.pk is None and counted > 0 and not (gift.donor_email or gift.donor_name):
         gift.save()  # a pk first: a nameless gift's donor key is derived from it
     donor_key = gift_donor_key(gift) if counted > 0 else ""
+    previous_counted = previous.counted_cents if previous is not None else 0
+    pot_move = None
+    if counted != previous_counted or gift.match_challenge_id is not None:
+        # The match as planned (the whole of it); the pot itself is moved just before the tally.
+        pot_move = gift_match_plan(gift=gift, previous_counted=previous_counted, counted=counted, donor_key=donor_key)
 
     deltas: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     fundraiser_deltas: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -146,9 +181,9 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     if before != _public_view(gift, counted=counted, donor_key=donor_key):
         pages_invalidate_on_commit(figures=True)
 
-    _receipt_number_assign(gift)
-    # The gift first, then its donor, then the campaign-wide tally: the tally row is the one every
-    # payment to the campaign locks, so it is locked last and held for the shortest time.
+    numbering = _receipt_number_due(gift)
+    # The gift first, then its donor, the pot, the campaign-wide tally and the receipt sequence:
+    # the rows many payments lock come last, the most shared last of all, each held the shortest time.
     gift.counted_cents = counted
     gift.counted_donor_key = donor_key
     gift.save()
@@ -164,8 +199,17 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     # A fundraiser's row before the campaign's: fewer payments wait on it, so it is locked first.
     for fundraiser_id, values in sorted(fundraiser_deltas.items()):
         fundraiser_tallies.fundraiser_tally_add(fundraiser_id=fundraiser_id, deltas=dict(values))
+    # The sponsor's pot, as hot as the tally while a challenge is open: locked next to last, so it
+    # is held only to the commit (drawn first, it was held for the whole payment: 3x longer).
+    if pot_move is not None:
+        shortfall = pot_move_apply(gift=gift, move=pot_move)
+        if shortfall and counted > 0:
+            for target in _tally_targets(gift):
+                deltas[target]["matched_cents"] -= shortfall
     for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
+    if numbering:
+        _receipt_number_assign(gift)
     return gift
 
 
@@ -179,7 +223,17 @@ def _settled_status(gift: Gift) -> str:
 
 # --- The rebuild from the gifts --------------------------------------------------------------------------------
 
-TALLY_FIELDS = ("raised_cents", "online_cents", "offline_cents", "pledged_cents", "gift_count", "donor_count")
+# matched_cents is rebuilt from the gifts' own matched_cents: a match is decided once, at payment,
+# from what the pot held then, so it cannot be derived again from the gifts' amounts.
+TALLY_FIELDS = (
+    "raised_cents",
+    "online_cents",
+    "offline_cents",
+    "pledged_cents",
+    "gift_count",
+    "donor_count",
+    "matched_cents",
+)
 
 
 @dataclass
@@ -240,6 +294,7 @@ def tally_recompute(
         total = gifts.count()
         fields = ["pk", "campaign_id", "designation_id", "amount_cents", "fee_cents", "refunded_cents", "status"]
         fields += ["source", "donor_email", "donor_name", "counted_cents", "counted_donor_key", "fundraiser_id"]
+        fields += ["matched_cents"]
         for gift in gifts.only(*fields).iterator(chunk_size=chunk_size):
             report.gifts_read += 1
             counted = gift_counted_cents(gift)

@@ -12,6 +12,9 @@
   var minCents = parseInt(form.dataset.minCents, 10);
   var maxCents = parseInt(form.dataset.maxCents, 10);
   var total = document.getElementById("gift-total");
+  var pledge = document.getElementById("pledge-summary");
+  var installments = document.getElementById("id_installments");
+  var pledgeField = form.querySelector("[data-pledge-field]");
   var other = document.getElementById("id_other_amount");
   var otherRadio = document.getElementById("id_amount_other");
   var cover = document.getElementById("id_cover_fee");
@@ -47,12 +50,40 @@
   function dollars(value) {
     return "$" + (value / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
+  function frequency() {
+    var checked = form.querySelector("input[name=frequency]:checked");
+    return checked ? checked.value : "one_time";
+  }
+  function count() {
+    var text = installments ? installments.value.replace(EDGES, "") : "";
+    if (!/^[0-9]{1,2}$/.test(text)) { return null; }
+    var value = parseInt(text, 10);
+    return value >= 2 && value <= 60 ? value : null;
+  }
+  // A pledge's total and schedule, in the server's own sentences (donations.services.pledges).
+  function updatePledge(amount, often) {
+    if (!pledge) { return; }
+    var times = count();
+    var sentence = pledge.dataset[often];
+    var max = parseInt(pledge.dataset.maxCents, 10);
+    if (!sentence || amount === null || times === null || (max && amount * times > max)) {
+      pledge.textContent = "";
+      return;
+    }
+    pledge.textContent = sentence.replace("%(total)s", dollars(amount * times))
+      .replace("%(amount)s", dollars(amount)).replace("%(count)s", String(times));
+  }
   function update() {
     var amount = cents();
+    var often = frequency();
+    if (pledgeField && installments) {
+      // Instalments belong to a recurring gift; the field stays shown once it holds a value (so its error is seen).
+      pledgeField.hidden = often === "one_time" && !installments.value.trim();
+    }
+    updatePledge(amount, often);
     if (amount === null) { total.textContent = ""; total.removeAttribute("data-cents"); return; }
     var added = cover && cover.checked ? fee(amount) : 0;
-    var monthly = form.querySelector("input[name=frequency]:checked");
-    var suffix = monthly && monthly.value === "monthly" ? " " + (total.dataset.monthly || "per month") : "";
+    var suffix = often !== "one_time" && total.dataset[often] ? " " + total.dataset[often] : "";
     total.setAttribute("data-cents", String(amount + added));
     total.textContent = (total.dataset.label || "Total:") + " " + dollars(amount + added) + suffix +
       (added ? " (" + dollars(added) + " " + (total.dataset.fee || "covers the fee") + ")" : "");

@@ -19,16 +19,33 @@
   }
 
   function apply(meter, data) {
-    var raised = dollars.format(Math.floor(data.raised_cents / 100));
+    // The headline and the bar measure donors' gifts and sponsors' matches together (README).
+    var matched = data.matched_cents || 0;
+    var raised = dollars.format(Math.floor((data.raised_cents + matched) / 100));
     var goal = dollars.format(Math.floor(data.goal_cents / 100));
     var bar = Math.max(0, Math.min(100, data.percent));
+    var donorsPart = data.goal_cents > 0 ? Math.min(bar, Math.floor(data.raised_cents * 100 / data.goal_cents)) : 0;
     setText(meter, "[data-meter-raised]", raised);
     setText(meter, "[data-meter-goal]", goal);
     setText(meter, "[data-meter-percent]", data.percent + "%");
     setText(meter, "[data-meter-donors]", count.format(data.donor_count));
     setText(meter, "[data-meter-gifts]", count.format(data.gift_count));
     var fill = meter.querySelector("[data-meter-fill]");
-    if (fill) { fill.setAttribute("width", String(bar)); }
+    if (fill) { fill.setAttribute("width", String(donorsPart)); }
+    var matchedFill = meter.querySelector("[data-meter-fill-matched]");
+    if (matchedFill) {
+      matchedFill.setAttribute("x", String(donorsPart));
+      matchedFill.setAttribute("width", String(bar - donorsPart));
+    }
+    setText(meter, "[data-meter-matched]", dollars.format(Math.floor(matched / 100)));
+    var matchedNote = meter.querySelector("[data-meter-matched-note]");
+    if (matchedNote) { matchedNote.hidden = !matched; }
+    applyOffer(data.match);
+    var day = data.giving_day;
+    if (day && day.state !== "upcoming") {
+      setText(meter, "[data-giving-donors]", count.format(day.donor_count));
+      setText(meter, "[data-giving-needed]", count.format(day.donors_needed));
+    }
     var progressbar = meter.querySelector("[data-meter-bar]");
     if (progressbar) {
       progressbar.setAttribute("aria-valuenow", String(bar));
@@ -39,6 +56,14 @@
           template.replace("{raised}", raised).replace("{goal}", goal).replace("{percent}", String(data.percent)));
       }
     }
+  }
+
+  // "Your gift will be matched": what the pot has left, refreshed with the meter, wherever shown.
+  function applyOffer(match) {
+    document.querySelectorAll("[data-match-left]").forEach(function (node) {
+      var text = match ? dollars.format(Math.floor(match.pot_left_cents / 100)) : "$0";
+      if (node.textContent !== text) { node.textContent = text; }
+    });
   }
 
   function refresh(meter) {

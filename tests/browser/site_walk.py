@@ -15,7 +15,8 @@ from campaign.models import Update
 
 PAGES = [
     "home", "campaign", "embed", "updates", "update", "fundraiser", "team", "fundraiser-hidden",
-    "donate", "donate-errors", "demo-checkout", "thank-you",
+    "naming", "naming-filtered", "naming-inquiry", "naming-inquiry-errors", "naming-inquiry-thanks",
+    "donate", "donate-pledge", "donate-errors", "demo-checkout", "thank-you",
     "cancelled", "manage", "manage-errors", "manage-done", "destination-inquiry", "destination-referral",
     "destination-errors", "destination-thanks", "destination-story", "privacy", "privacy-families", "terms", "contact",
     "donate-challenge", "404", "csrf-failure", "400", "500",
@@ -127,8 +128,33 @@ def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
     assert response.status == 410
     visit("fundraiser-hidden")
 
+    page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/naming/")
+    visit("naming")
+    page.get_by_label("Center", exact=True).select_option("dialysis")
+    page.get_by_label("Status", exact=True).select_option("available")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("load")
+    assert "center=dialysis" in page.url
+    visit("naming-filtered")
+    page.get_by_role("link", name="Ask about naming this space: Station 2").click()
+    page.wait_for_load_state("load")
+    visit("naming-inquiry")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("alert").count() >= 1
+    visit("naming-inquiry-errors")
+    page.locator("main form").get_by_label("Your name").fill("Ana Pérez")
+    page.locator("main form").get_by_label("Your email").fill("ana@example.com")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url(re.compile(r"sent=1"))
+    visit("naming-inquiry-thanks")
+
     page.goto(base + "/donate/")
     visit("donate")
+    page.goto(base + "/donate/?amount=250&frequency=quarterly&installments=8")
+    expect(page.locator("#pledge-summary")).to_have_text("A pledge of $2,000.00: $250.00 a quarter for 8 quarters.")
+    visit("donate-pledge")
+    page.goto(base + "/donate/")
     page.get_by_label("Other amount", exact=True).check()
     page.get_by_label("Other amount (US dollars)").fill("1")
     page.get_by_role("button", name="Continue to secure payment").click()

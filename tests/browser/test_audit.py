@@ -113,6 +113,7 @@ SPANISH_PAGES = [
     "es-donate-errors",
     "es-destination",
     "es-destination-story",
+    "es-naming",
     "es-privacy",
     "es-contact",
 ]
@@ -138,6 +139,8 @@ def _walk_in_spanish(page, base: str, visit) -> None:
     page.wait_for_url(re.compile(r"/destination-care/stories/[-a-z0-9]+/$"))
     assert "Kiki" in page.inner_text("h1") and "historia" in page.inner_text("h1")
     visit("es-destination-story")
+    page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/naming/")
+    visit("es-naming")
     page.goto(base + "/privacy/")
     visit("es-privacy")
     page.goto(base + "/contact/")

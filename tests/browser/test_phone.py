@@ -79,7 +79,7 @@ def test_every_public_page_fits_a_375px_phone_with_44px_tap_targets(browser, liv
     assert small == {}
 
 
-SCREENSHOTS = ["campaign", "donate-errors", "thank-you", "destination-inquiry"]
+SCREENSHOTS = ["campaign", "naming", "donate-errors", "thank-you", "destination-inquiry"]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])

@@ -60,6 +60,9 @@ def test_progress_json_shape_values_cors_and_caching(client, campaign):
         "percent": 150,
         "currency": "usd",
         "updated_at": tally.updated_at.isoformat(),
+        "matched_cents": 0,
+        "giving_day": None,
+        "match": None,
     }
 
 
@@ -72,6 +75,9 @@ def test_progress_json_with_no_gifts_is_zero(client, campaign):
         "percent": 0,
         "currency": "usd",
         "updated_at": None,
+        "matched_cents": 0,
+        "giving_day": None,
+        "match": None,
     }
 
 

@@ -81,6 +81,8 @@ def test_totals_by_campaign_designation_and_frequency(known):
     ] == [
         ("One time", 2_050_00, 5),
         ("Monthly", 25_00, 1),
+        ("Quarterly", 0, 0),
+        ("Annual", 0, 0),
     ]
 
 

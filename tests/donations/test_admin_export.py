@@ -43,6 +43,12 @@ HEADER = [
     "Stripe payment intent",
     "Stripe subscription",
     "Stripe customer",
+    "UTM source",
+    "UTM medium",
+    "UTM campaign",
+    "Source code",
+    "Recovered at checkout",
+    "Newsletter consent",
 ]
 
 
@@ -72,6 +78,10 @@ def known_gifts():
         paid_at=paid,
         stripe_payment_intent_id="pi_1",
         stripe_customer_id="cus_1",
+        utm_source="newsletter",
+        utm_campaign="=giving-tuesday",
+        source_code="BOARD1",
+        recovered_from_session_id="cs_test_expired1",
     )
     check = GiftFactory(
         campaign=campaign,
@@ -121,6 +131,12 @@ def test_csv_has_the_filtered_gifts_with_exact_columns(dev_client, known_gifts, 
             "",
             "",
             "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
         ],
         [
             "2026-10-05",
@@ -147,6 +163,12 @@ def test_csv_has_the_filtered_gifts_with_exact_columns(dev_client, known_gifts, 
             "pi_1",
             "",
             "cus_1",
+            "newsletter",
+            "",
+            "'=giving-tuesday",
+            "BOARD1",
+            "yes",
+            "",
         ],
     ]
     # Audited: who and how many, never a donor's details.

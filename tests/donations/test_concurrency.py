@@ -122,3 +122,31 @@ def test_session_and_first_invoice_at_once_are_one_monthly_gift(fake_stripe, sta
     assert Gift.objects.get().status == Gift.Status.SUCCEEDED
     assert RecurringPlan.objects.get().status == RecurringPlan.Status.ACTIVE
     assert campaign_total(campaign) == (30_00, 1, 1)
+
+
+def test_two_reminder_runs_at_once_send_each_pledge_reminder_once():
+    import datetime
+
+    from django.core import mail
+
+    from donations.models import Pledge, PledgeReminder
+    from donations.services import pledge_reminders_send
+
+    today = datetime.date(2027, 3, 25)
+    for number in range(3):
+        Pledge.objects.create(
+            campaign=CampaignFactory(),
+            source=Pledge.Source.OFFLINE,
+            status=Pledge.Status.ACTIVE,
+            frequency="quarterly",
+            installment_cents=100_00,
+            installments=4,
+            first_due_on=datetime.date(2027, 3, 30),
+            donor_name=f"Donor {number}",
+            donor_email=f"donor{number}@example.com",
+        )
+    mail.outbox = []
+    results = concurrently(*[lambda: pledge_reminders_send(today=today, days=7)] * 2)
+    assert sum(result["sent"] for result in results) == 3
+    assert sorted(message.to[0] for message in mail.outbox) == [f"donor{n}@example.com" for n in range(3)]
+    assert PledgeReminder.objects.filter(sent_at__isnull=False).count() == 3

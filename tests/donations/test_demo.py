@@ -62,7 +62,7 @@ def test_demo_decline_and_cancel_record_no_payment(client, demo_payments):
 
     cancelled = start(client, campaign)
     response = client.post(cancelled, {"action": "cancel"})
-    assert response["Location"] == "/donate/cancelled/"
+    assert response["Location"].startswith("/donate/cancelled/?gift=")
 
     assert sorted(Gift.objects.values_list("status", flat=True)) == ["failed", "pending"]
     assert not Tally.objects.filter(campaign=campaign, raised_cents__gt=0).exists()
@@ -76,7 +76,9 @@ def test_demo_plan_can_be_cancelled_from_the_emailed_link(client, demo_payments,
         client.post("/donate/manage/", {"email": "m@example.com"})
     link = mail.outbox[0].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
     path, token = link.split("#")
-    assert client.post(path, {"token": token})["Location"] == "/donate/manage/plan/"
+    assert client.post(path, {"token": token})["Location"] == "/donate/manage/you/"
+    plan = RecurringPlan.objects.get()
+    assert client.post(f"/donate/manage/you/plans/{plan.pk}/")["Location"] == "/donate/manage/plan/"
 
     response = client.post("/donate/manage/plan/")
 

@@ -88,7 +88,7 @@ def test_no_campaign_open_says_so(client, fake_stripe):
         ({"amount": "other", "other_amount": ""}, "other_amount", "Choose or enter an amount."),
         ({"amount": "", "other_amount": ""}, "amount", "Choose or enter an amount."),
         ({"amount": "-50"}, "amount", IN_DOLLARS),
-        ({"frequency": "weekly"}, "frequency", "Choose one time or monthly."),
+        ({"frequency": "weekly"}, "frequency", "Choose how often you give: one time, monthly, quarterly or annually."),
         ({"display_name": ""}, "display_name", "Enter a name for the donor wall, or choose to give anonymously."),
         ({"dedication": "memory"}, "honoree_name", "Enter the name of the person you are honoring."),
         (
@@ -197,8 +197,9 @@ def test_the_form_page_costs_a_fixed_number_of_queries(client, fake_stripe, djan
     campaign = CampaignFactory()
     DesignationFactory(campaign=campaign, slug="infusion")
     DesignationFactory(campaign=campaign, slug="dialysis")
-    # The campaign, its designations (for the choices), and the prefilled designation's check.
-    with django_assert_num_queries(3):
+    # The campaign, its designations (for the choices), the prefilled designation's check, and the
+    # open matching challenge ("Your gift will be matched").
+    with django_assert_num_queries(4):
         response = client.get(f"/donate/?campaign={campaign.slug}&designation=dialysis")
     assert response.context["form"]["designation"].value() == "dialysis"
 

@@ -164,8 +164,8 @@ def test_the_manage_link_email_is_in_the_plans_language(
 
     assert response.status_code == 200
     (message,) = mail.outbox
-    assert message.subject == "Administre su donación mensual"
-    assert "Usted pidió administrar su donación mensual de $25.00 a Centros de Infusión." in message.body
+    assert message.subject == "Sus donaciones a Children's Hospital Foundation"
+    assert "Usted pidió un enlace a sus donaciones, recibos y constancias anuales." in message.body
     assert "Abra este enlace dentro de 30 minutos (funciona una sola vez):" in message.body
 
 

@@ -34,7 +34,7 @@ def test_one_time_gift_sends_exact_checkout_params(start_gift, fake_stripe):
         "metadata": metadata,
         "locale": "en",
         "success_url": "https://give.example.org/donate/thanks/?session_id={CHECKOUT_SESSION_ID}",
-        "cancel_url": "https://give.example.org/donate/cancelled/",
+        "cancel_url": f"https://give.example.org/donate/cancelled/?gift={gift.pk}",
         "billing_address_collection": "required",
         "customer_creation": "always",
         "payment_intent_data": {"metadata": metadata},
@@ -90,7 +90,7 @@ def test_network_timeouts_are_retried_with_the_same_idempotency_key(client, fake
 
 
 CHECKOUT = stripe_gateway.CheckoutRequest(
-    monthly=False,
+    recurring=False,
     amount_cents=500,
     currency="usd",
     name="Gift",

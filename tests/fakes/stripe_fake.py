@@ -93,6 +93,8 @@ def _schemas() -> dict[tuple[str, str], dict[str, Any]]:
         RefundCreateParams,
         SubscriptionListParams,
         SubscriptionRetrieveParams,
+        SubscriptionScheduleCreateParams,
+        SubscriptionScheduleUpdateParams,
     )
     from stripe.params.billing_portal import SessionCreateParams as PortalSessionCreateParams
     from stripe.params.checkout import SessionCreateParams, SessionListParams, SessionRetrieveParams
@@ -109,6 +111,8 @@ def _schemas() -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "charge"): _schema(ChargeRetrieveParams),
         ("POST", "billing_portal.sessions"): _schema(PortalSessionCreateParams),
         ("POST", "refunds"): _schema(RefundCreateParams),
+        ("POST", "subscription_schedules"): _schema(SubscriptionScheduleCreateParams),
+        ("POST", "subscription_schedule"): _schema(SubscriptionScheduleUpdateParams),
     }
 
 
@@ -153,6 +157,7 @@ class FakeStripe(stripe.HTTPClient):
         self.refunds: dict[str, dict] = {}
         self.disputes: dict[str, dict] = {}
         self.portal_sessions: dict[str, dict] = {}
+        self.schedules: dict[str, dict] = {}
         self.events: list[dict] = []
         # Every object the fake answered with or put in an event, for the shape test.
         self.returned: list[dict] = []
@@ -277,6 +282,10 @@ class FakeStripe(stripe.HTTPClient):
                 return 200, self._session_create(params)
             if kind == "billing_portal.sessions":
                 return 200, self._portal_create(params)
+            if kind == "subscription_schedules":
+                return self._schedule_create(params)
+            if kind == "subscription_schedule":
+                return self._schedule_update(rest[0], params)
             return self._refund_create(params)
         if rest:
             store = {
@@ -375,6 +384,14 @@ class FakeStripe(stripe.HTTPClient):
             expires_at=int(time.time()) + 24 * 3600,
             livemode=False,
         )
+        # Stripe's after_expiration is null unless asked for; asked for, the URL comes at expiry.
+        recovery = (params.get("after_expiration") or {}).get("recovery") or {}
+        if str(recovery.get("enabled")).lower() == "true":
+            session["after_expiration"]["recovery"].update(
+                allow_promotion_codes=False, enabled=True, expires_at=None, url=None
+            )
+        else:
+            session["after_expiration"] = None
         self.sessions[session_id] = session
         self._session_params[session_id] = params
         return session
@@ -391,6 +408,100 @@ class FakeStripe(stripe.HTTPClient):
         portal["url"] = f"https://billing.stripe.com/p/session/{portal['id']}"
         self.portal_sessions[portal["id"]] = portal
         return portal
+
+    def _schedule_create(self, params: dict) -> tuple[int, dict]:
+        """POST /v1/subscription_schedules from_subscription: one phase, the subscription's current period."""
+        subscription = self.subscriptions.get(params.get("from_subscription", ""))
+        if subscription is None:
+            return self._missing("subscription", params.get("from_subscription", ""))
+        if subscription["schedule"]:
+            return _error(
+                400,
+                "invalid_request_error",
+                "You cannot migrate a subscription that is already attached to a schedule: "
+                f"`{subscription['schedule']}`.",
+            )
+        item = subscription["items"]["data"][0]
+        schedule = fixture("subscription_schedule")
+        phase = schedule["phases"][0]
+        phase_item = phase["items"][0]
+        phase_item.update(price=item["price"]["id"], quantity=item["quantity"], plan=item["plan"])
+        phase.update(
+            items=[phase_item],
+            start_date=item["current_period_start"],
+            end_date=item["current_period_end"],
+            currency=subscription["currency"],
+        )
+        schedule.update(
+            id=self._new_id("sub_sched"),
+            customer=subscription["customer"],
+            subscription=subscription["id"],
+            status="active",
+            end_behavior="release",
+            phases=[phase],
+            current_phase={"start_date": phase["start_date"], "end_date": phase["end_date"]},
+            canceled_at=None,
+            completed_at=None,
+            released_at=None,
+            released_subscription=None,
+            created=int(time.time()),
+            livemode=False,
+            metadata={},
+        )
+        subscription["schedule"] = schedule["id"]
+        self.schedules[schedule["id"]] = schedule
+        return 200, schedule
+
+    def _schedule_update(self, schedule_id: str, params: dict) -> tuple[int, dict]:
+        """POST /v1/subscription_schedules/:id: end_behavior and phases (a phase's `duration` sets its end_date)."""
+        schedule = self.schedules.get(schedule_id)
+        if schedule is None:
+            return self._missing("subscription_schedule", schedule_id)
+        if "end_behavior" in params:
+            schedule["end_behavior"] = params["end_behavior"]
+        if "phases" in params:
+            phases = []
+            template = schedule["phases"][0]
+            for wanted in params["phases"]:
+                if "duration" in wanted and "end_date" in wanted:
+                    return _error(400, "invalid_request_error", "You cannot set both `end_date` and `duration`.")
+                phase = copy.deepcopy(template)
+                start = int(wanted.get("start_date", template["start_date"]))
+                if "duration" in wanted:
+                    duration = wanted["duration"]
+                    months = int(duration.get("interval_count", 1)) * {"month": 1, "year": 12}[duration["interval"]]
+                    end = _add_months(start, months)
+                else:
+                    end = int(wanted["end_date"])
+                items = [
+                    {**template["items"][0], "price": i["price"], "quantity": int(i.get("quantity", 1))}
+                    for i in wanted["items"]
+                ]
+                phase.update(start_date=start, end_date=end, items=items)
+                phases.append(phase)
+            schedule["phases"] = phases
+        return 200, schedule
+
+    def bill_next_period(self, subscription_id: str, *, paid: bool = True) -> dict | None:
+        """
+        The subscription's next period begins, as Stripe does it: past the end of a schedule that
+        ends with `cancel`, the subscription is cancelled instead (returned None; the subscription
+        then reads status "canceled", for a customer.subscription.deleted event); otherwise its
+        invoice, paid unless paid=False.
+        """
+        subscription = self.subscriptions[subscription_id]
+        item = subscription["items"]["data"][0]
+        recurring = item["price"]["recurring"]
+        months = int(recurring["interval_count"]) * {"month": 1, "year": 12}[recurring["interval"]]
+        start, end = item["current_period_end"], _add_months(item["current_period_end"], months)
+        schedule = self.schedules.get(subscription["schedule"] or "")
+        if schedule and start >= schedule["phases"][-1]["end_date"] and schedule["end_behavior"] == "cancel":
+            now = int(time.time())
+            subscription.update(status="canceled", canceled_at=now, ended_at=now)
+            schedule.update(status="completed", completed_at=now, current_phase=None)
+            return None
+        item.update(current_period_start=start, current_period_end=end)
+        return self.invoice_for(subscription_id, paid=paid)
 
     def _refund_create(self, params: dict) -> tuple[int, dict]:
         intent = self.payment_intents.get(params.get("payment_intent", ""))
@@ -409,6 +520,25 @@ class FakeStripe(stripe.HTTPClient):
         return 200, refund
 
     # --- What Stripe does on its side -------------------------------------------------------------
+
+    def expire_session(self, session_id: str) -> dict:
+        """The session's 24 hours ran out unpaid; if recovery was asked for, Checkout attaches its link."""
+        session = self.sessions[session_id]
+        session.update(status="expired")
+        recovery = (session.get("after_expiration") or {}).get("recovery")
+        if recovery and recovery["enabled"]:
+            recovery.update(
+                url=f"https://buy.stripe.com/r/live_{session_id[-12:]}", expires_at=int(time.time()) + 30 * 86400
+            )
+        return session
+
+    def recover_session(self, expired_id: str) -> dict:
+        """The donor opened the recovery link: Checkout makes a new session, a copy of the expired one."""
+        params = dict(self._session_params[expired_id])
+        params.pop("after_expiration", None)
+        session = self._session_create(params)
+        session["recovered_from"] = expired_id
+        return session
 
     def complete_session(
         self,
@@ -455,11 +585,26 @@ class FakeStripe(stripe.HTTPClient):
                 canceled_at=None,
                 cancel_at=None,
                 ended_at=None,
+                schedule=None,
                 livemode=False,
             )
             item = subscription["items"]["data"][0]
-            item.update(quantity=1, subscription=subscription["id"])
-            item["price"].update(unit_amount=session["amount_total"], currency=session["currency"])
+            recurring = params["line_items"][0]["price_data"]["recurring"]
+            interval, count = recurring["interval"], int(recurring.get("interval_count", 1))
+            now = int(time.time())
+            item.update(
+                quantity=1,
+                subscription=subscription["id"],
+                current_period_start=now,
+                current_period_end=_add_months(now, count * {"month": 1, "year": 12}[interval]),
+            )
+            item["price"].update(
+                id=self._new_id("price"), unit_amount=session["amount_total"], currency=session["currency"]
+            )
+            item["price"]["recurring"].update(interval=interval, interval_count=count)
+            item["plan"].update(
+                id=item["price"]["id"], amount=session["amount_total"], interval=interval, interval_count=count
+            )
             subscription["items"]["data"] = [item]
             self.subscriptions[subscription["id"]] = subscription
             session["subscription"] = subscription["id"]
@@ -681,6 +826,18 @@ class FakeStripe(stripe.HTTPClient):
             headers["HTTP_STRIPE_SIGNATURE"] = sig
         body = event_or_payload if isinstance(event_or_payload, bytes) else payload.encode()
         return client.post("/stripe/webhook/", data=body, content_type="application/json", **headers, **kwargs)
+
+
+def _add_months(timestamp: int, months: int) -> int:
+    """A Unix time plus whole months (same day of the month, or the month's last), in UTC, as Stripe bills."""
+    import calendar
+    import datetime
+
+    moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    moment = moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+    return int(moment.timestamp())
 
 
 def _in_range(value: int, wanted: Any) -> bool:

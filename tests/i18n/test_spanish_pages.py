@@ -88,7 +88,7 @@ def test_gift_form_errors_in_spanish(spanish, campaign):
     assert response.status_code == 400
     html = text(response)
     assert "Revise los campos señalados abajo." in html
-    assert "Elija una sola vez o mensual." in html
+    assert "Elija con qué frecuencia dona: una vez, mensual, trimestral o anual." in html
     assert "Escriba el monto en dólares, como 50 o 50.00." in html
     assert "Escriba un nombre para el muro de donantes, o elija donar de forma anónima." in html
     assert "Escriba el nombre de la persona a quien rinde homenaje." in html

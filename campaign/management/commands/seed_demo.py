@@ -1,5 +1,6 @@
 """
 manage.py seed_demo: the first campaign, its updates, a hero picture and a spread of demo gifts,
+its naming opportunities and giving societies,
 then the Destination Care content and the privacy, terms and contact pages. Safe to run twice:
 whatever already exists is left alone (staff edits included), and each demo gift carries a
 unique marker so none is added twice.
@@ -21,6 +22,7 @@ from destination.seed import seed_destination_content
 from donations.models import Gift
 from donations.services import gift_save
 from pages.seed import seed_site_pages
+from recognition.demo import seed_naming
 
 
 class Command(BaseCommand):
@@ -32,6 +34,7 @@ class Command(BaseCommand):
         self.seed_updates(campaign=campaign, now=now)
         self.seed_spanish(campaign=campaign)
         self.seed_gifts(campaign=campaign, now=now)
+        seed_naming(campaign=campaign, stdout=self.stdout)
         seed_destination_content(stdout=self.stdout)
         seed_site_pages(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {campaign.get_absolute_url()}"))

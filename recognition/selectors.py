@@ -1,0 +1,77 @@
+"""Reads of naming opportunities and recognition levels for the public pages."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from campaign.models import Campaign
+
+from .models import Center, NamingOpportunity, NamingStatus, RecognitionLevel
+
+SORTS = {"price": ("price_cents", "position", "pk"), "-price": ("-price_cents", "position", "pk")}
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    """The table's query string, cleaned: an unknown value is ignored (the whole list is shown, with status 400)."""
+
+    center: str = ""
+    status: str = ""
+    sort: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> tuple["PlanFilter", bool]:
+        """The filter, and whether every value given was one the table offers."""
+        valid = True
+
+        def pick(name, allowed):
+            nonlocal valid
+            value = query.get(name, "")
+            if value in allowed:
+                return value
+            valid = valid and value == ""
+            return ""
+
+        plan_filter = cls(
+            center=pick("center", {Center.INFUSION, Center.DIALYSIS}),
+            status=pick("status", set(NamingStatus.values)),
+            sort=pick("sort", set(SORTS)),
+        )
+        return plan_filter, valid
+
+
+def opportunities_for_campaign(*, campaign: Campaign) -> QuerySet[NamingOpportunity]:
+    return NamingOpportunity.objects.filter(campaign=campaign).order_by("position", "pk")
+
+
+def opportunities_filtered(*, opportunities: list[NamingOpportunity], plan_filter: PlanFilter):
+    """The table's rows from the plan's list (no second query): a center's filter keeps shared spaces too."""
+    rows = [
+        opportunity
+        for opportunity in opportunities
+        if (not plan_filter.center or opportunity.center in (plan_filter.center, Center.BOTH))
+        and (not plan_filter.status or opportunity.status == plan_filter.status)
+    ]
+    if plan_filter.sort:
+        rows.sort(key=lambda o: (o.price_cents, o.position, o.pk), reverse=plan_filter.sort.startswith("-"))
+    return rows
+
+
+def opportunity_for_inquiry(*, campaign: Campaign, pk) -> NamingOpportunity | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**31:
+        return None
+    return NamingOpportunity.objects.filter(campaign=campaign, pk=pk).first()
+
+
+def levels_for_campaign(*, campaign_id: int) -> list[RecognitionLevel]:
+    """The campaign's giving societies, highest threshold first."""
+    return list(RecognitionLevel.objects.filter(campaign_id=campaign_id).order_by("-threshold_cents"))
+
+
+def level_for_giving(*, levels: list[RecognitionLevel], giving_cents: int) -> RecognitionLevel | None:
+    """The highest level whose threshold the donor's cumulative giving reaches."""
+    return next((level for level in levels if giving_cents >= level.threshold_cents), None)

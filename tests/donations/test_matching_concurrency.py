@@ -1,0 +1,155 @@
+"""
+The pot under real concurrency (PostgreSQL only: SQLite serialises writers). 200 gifts are paid
+at once, through the Checkout fulfilment the webhook runs, from 25 connections released together
+(the server's connection limit is shared, so not 200 connections): the pot is drawn to the cent
+and never beyond, and the meter's matched money equals the gifts' matches.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+
+from campaign.models import Tally
+from donations.models import Gift
+from donations.services import gift_fulfil_checkout_session
+from donations.stripe_types import CheckoutSession
+from tests.factories import CampaignFactory, MatchChallengeFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+GIFTS, THREADS = 200, 25
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+def _session(gift: Gift) -> dict:
+    """A completed, paid Checkout Session in Stripe's shape (read by stripe_types, as the webhook does)."""
+    return {
+        "id": gift.stripe_checkout_session_id,
+        "object": "checkout.session",
+        "client_reference_id": str(gift.pk),
+        "metadata": {"gift_id": str(gift.pk)},
+        "status": "complete",
+        "payment_status": "paid",
+        "mode": "payment",
+        "amount_total": gift.total_cents,
+        "payment_intent": f"pi_concurrent_{gift.pk}",
+        "customer_details": {"email": f"donor{gift.pk}@example.com", "name": f"Donor {gift.pk}"},
+    }
+
+
+def _pay_all_at_once(gifts: list[Gift]) -> None:
+    from django.db import connections
+
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def run(share: list[Gift]):
+        try:
+            barrier.wait()
+            for gift in share:
+                gift_fulfil_checkout_session(session=CheckoutSession.from_stripe(_session(gift)))
+        except BaseException as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(gifts[i::THREADS],)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+
+
+def test_two_hundred_gifts_paid_at_once_draw_the_pot_exactly_and_never_beyond():
+    campaign = CampaignFactory()
+    # $5,025 for 200 gifts of $50 at 1:1: 100 are matched in full, one gets the last $25, 99 get nothing.
+    challenge = MatchChallengeFactory(campaign=campaign, pot_cents=5_025_00)
+    gifts = [
+        Gift.objects.create(
+            campaign=campaign,
+            amount_cents=50_00,
+            status=Gift.Status.PENDING,
+            stripe_checkout_session_id=f"cs_concurrent_{n}",
+        )
+        for n in range(GIFTS)
+    ]
+
+    _pay_all_at_once(gifts)
+
+    challenge.refresh_from_db()
+    assert (challenge.drawn_cents, challenge.left_cents) == (5_025_00, 0)
+    paid = Gift.objects.filter(campaign=campaign, status=Gift.Status.SUCCEEDED)
+    assert paid.count() == GIFTS
+    assert paid.filter(match_challenge=challenge).count() == GIFTS  # all qualified; the pot decided how much
+    assert sorted(paid.values_list("matched_cents", flat=True)) == [0] * 99 + [25_00] + [50_00] * 100
+    assert paid.aggregate(total=Sum("matched_cents"))["total"] == 5_025_00
+    tally = Tally.objects.get(campaign=campaign, designation=None)
+    assert (tally.raised_cents, tally.matched_cents, tally.gift_count, tally.donor_count) == (
+        10_000_00,
+        5_025_00,
+        GIFTS,
+        GIFTS,
+    )
+
+
+def test_refunds_and_payments_at_once_keep_the_pot_equal_to_the_gifts_matches():
+    campaign = CampaignFactory()
+    challenge = MatchChallengeFactory(campaign=campaign, pot_cents=3_000_00)
+    paid = [
+        Gift.objects.create(
+            campaign=campaign, amount_cents=50_00, status=Gift.Status.PENDING, stripe_checkout_session_id=f"cs_p{n}"
+        )
+        for n in range(60)
+    ]
+    _pay_all_at_once(paid[: THREADS * 2])  # 50 paid: $2,500 drawn, $500 left
+
+    from django.db import connections, transaction
+
+    from donations.services import gift_save
+
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def refund(gift_id: int):
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                gift = Gift.objects.select_for_update().get(pk=gift_id)
+                gift.refunded_cents, gift.status = 50_00, Gift.Status.REFUNDED
+                gift_save(gift)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def pay(gift: Gift):
+        try:
+            barrier.wait()
+            gift_fulfil_checkout_session(session=CheckoutSession.from_stripe(_session(gift)))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    jobs = [threading.Thread(target=refund, args=(gift.pk,)) for gift in paid[:15]]
+    jobs += [threading.Thread(target=pay, args=(gift,)) for gift in paid[50:60]]
+    assert len(jobs) == THREADS
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        job.join(timeout=120)
+    assert errors == []
+
+    challenge.refresh_from_db()
+    matched = Gift.objects.filter(match_challenge=challenge).aggregate(total=Sum("matched_cents"))["total"]
+    # 15 refunds gave back $750 whatever the order; the 10 new gifts drew $500 at most: never beyond the pot.
+    assert challenge.drawn_cents == matched == 35 * 50_00 + 10 * 50_00
+    assert Tally.objects.get(campaign=campaign, designation=None).matched_cents == matched
