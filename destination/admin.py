@@ -18,6 +18,7 @@ from django_countries import countries
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.cache import pages_invalidate_on_commit
 from destination import services
 from destination.apps import CARE_COORDINATORS_GROUP
 from destination.models import (
@@ -59,7 +60,20 @@ SPANISH_PAGE_FIELDS = [
 class PatientStoryInline(admin.StackedInline):
     model = PatientStory
     extra = 0
-    fields = ["position", "place", "title", "summary", "url", "place_es", "title_es", "summary_es"]
+    fields = [
+        "position",
+        "place",
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "url",
+        "place_es",
+        "title_es",
+        "summary_es",
+        "body_es",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
 
 
 class TeamRoleInline(admin.TabularInline):
@@ -91,6 +105,8 @@ class AirportInline(admin.TabularInline):
 
 @admin.register(DestinationPage)
 class DestinationPageAdmin(admin.ModelAdmin):
+    """Saves make the cached story pages stale (core.cache), the inline stories included."""
+
     inlines = [PatientStoryInline, TeamRoleInline, ProcessStepInline, AirportInline]
     fieldsets = [
         (None, {"fields": ["hero_heading", "hero_body"]}),
@@ -126,6 +142,15 @@ class DestinationPageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # One page: edit it rather than add a second.
         return super().has_add_permission(request) and not DestinationPage.objects.exists()
+
+    def save_related(self, request, form, formsets, change):
+        # Called after the page itself is saved, with the inline stories: both are on cached pages.
+        super().save_related(request, form, formsets, change)
+        pages_invalidate_on_commit(content=True)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        pages_invalidate_on_commit(content=True)
 
 
 # --- Inquiries and referrals --------------------------------------------------------------

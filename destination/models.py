@@ -7,9 +7,12 @@ its personal details are erased by `purge_inquiries` once the request is closed 
 the retention period has passed; only anonymous counts (RequestCount) outlive it.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -101,6 +104,18 @@ class PatientStory(OrderedItem):
     summary = models.TextField(_("summary"), blank=True)
     summary_es = models.TextField(_("summary (Spanish)"), blank=True)
     url = models.URLField(_("link to the full story"), blank=True)
+    # The story's own page on this site (/destination-care/stories/<slug>/).
+    slug = models.SlugField(
+        _("address of the story's page"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the title when left blank. Changing it breaks links already shared."),
+    )
+    body = models.TextField(
+        _("story"), blank=True, help_text=_("Shown on the story's own page. Markdown: **bold**, [link](https://…).")
+    )
+    body_es = models.TextField(_("story (Spanish)"), blank=True)
 
     class Meta(OrderedItem.Meta):
         default_related_name = "stories"
@@ -109,6 +124,30 @@ class PatientStory(OrderedItem):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = story_slug_unique(self.title, taken=PatientStory.objects.exclude(pk=self.pk))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("destination:story", kwargs={"slug": self.slug})
+
+    @property
+    def url_host(self) -> str:
+        """The outbound link's site, as a reader would name it (www. left off)."""
+        host = urlsplit(self.url).hostname or ""
+        return host.removeprefix("www.")
+
+
+def story_slug_unique(title: str, *, taken) -> str:
+    """A slug from the title that no row of `taken` (a PatientStory queryset or manager) holds."""
+    base = slugify(title)[:190].strip("-") or "story"
+    slug, n = base, 1
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 class TeamRole(OrderedItem):

@@ -8,6 +8,7 @@ changes nothing and a run after staff edits leaves their edits in place.
 
 from django.db import transaction
 
+from core.cache import pages_invalidate_on_commit
 from core.localization import translation_fill
 from destination.models import Airport, DestinationPage, PatientStory, ProcessStep, TeamRole
 
@@ -68,10 +69,35 @@ PAGE = {
     ),
 }
 
+# These are real families: each story's page says only what the seed says (who, from where, the
+# condition in the title) until the foundation publishes the family's own account with their consent.
+STORY_CONSENT = "The foundation will publish the family’s full story here, with their consent."
+STORY_CONSENT_ES = "La fundación publicará aquí la historia completa de la familia, con su consentimiento."
+
 STORIES = [
-    {"place": "Nigeria, West Africa", "title": "Beyond Ventricular Septal Defect (VSD): Kiki’s Story"},
-    {"place": "Oregon, USA", "title": "Beyond Open Fetal Surgery: A Spina Bifida Success Story"},
-    {"place": "Virginia, USA", "title": "Beyond Spinal Muscular Atrophy: Fifi's Story"},
+    {
+        "place": "Nigeria, West Africa",
+        "title": "Beyond Ventricular Septal Defect (VSD): Kiki’s Story",
+        "body": (
+            "This is Kiki’s story: a family from Nigeria, West Africa, facing a ventricular septal defect (VSD)."
+            f"\n\n{STORY_CONSENT}"
+        ),
+    },
+    {
+        "place": "Oregon, USA",
+        "title": "Beyond Open Fetal Surgery: A Spina Bifida Success Story",
+        "body": (
+            "This is a spina bifida success story: a family from Oregon, USA, and open fetal surgery."
+            f"\n\n{STORY_CONSENT}"
+        ),
+    },
+    {
+        "place": "Virginia, USA",
+        "title": "Beyond Spinal Muscular Atrophy: Fifi's Story",
+        "body": (
+            f"This is Fifi’s story: a family from Virginia, USA, facing spinal muscular atrophy.\n\n{STORY_CONSENT}"
+        ),
+    },
 ]
 
 TEAM = [
@@ -222,12 +248,27 @@ STORIES_ES = [
     {
         "place": "Nigeria, África Occidental",
         "title": "Más allá de la comunicación interventricular (CIV): la historia de Kiki",
+        "body": (
+            "Esta es la historia de Kiki: una familia de Nigeria, África Occidental, frente a una comunicación "
+            f"interventricular (CIV).\n\n{STORY_CONSENT_ES}"
+        ),
     },
     {
         "place": "Oregón, EE. UU.",
         "title": "Más allá de la cirugía fetal abierta: una historia de éxito frente a la espina bífida",
+        "body": (
+            "Esta es una historia de éxito frente a la espina bífida: una familia de Oregón, EE. UU., y la cirugía "
+            f"fetal abierta.\n\n{STORY_CONSENT_ES}"
+        ),
     },
-    {"place": "Virginia, EE. UU.", "title": "Más allá de la atrofia muscular espinal: la historia de Fifi"},
+    {
+        "place": "Virginia, EE. UU.",
+        "title": "Más allá de la atrofia muscular espinal: la historia de Fifi",
+        "body": (
+            "Esta es la historia de Fifi: una familia de Virginia, EE. UU., frente a la atrofia muscular espinal."
+            f"\n\n{STORY_CONSENT_ES}"
+        ),
+    },
 ]
 
 TEAM_ES = [
@@ -328,8 +369,13 @@ def seed_destination_content(*, stdout=None) -> None:
             if model is TeamRole and not was_created and item.title == row["title"] and not item.description:
                 item.description = row["description"]
                 item.save(update_fields=["description"])
+            # A story seeded before stories had pages gets the seed's page text, once.
+            if model is PatientStory and not was_created and item.title == row["title"] and not item.body:
+                item.body = row["body"]
+                item.save(update_fields=["body"])
     _write(stdout, f"Destination Care: {created} stories, team roles, steps and airports added")
     _write(stdout, f"Destination Care: {seed_destination_spanish(page=page)} items given their Spanish version")
+    pages_invalidate_on_commit(content=True)  # the cached story pages
 
 
 def seed_destination_spanish(*, page: DestinationPage) -> int:

@@ -21,6 +21,11 @@ def destination_page_get() -> DestinationPage | None:
     )
 
 
+def story_get(*, slug: str) -> PatientStory | None:
+    """One patient story with its page (one query), or None."""
+    return PatientStory.objects.select_related("page").filter(slug=slug).first()
+
+
 def care_requests_due_for_purge(*, resolved_before: datetime.datetime) -> QuerySet[CareRequest]:
     """Closed or declined requests whose retention period ended before `resolved_before`."""
     return CareRequest.objects.filter(

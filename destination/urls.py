@@ -9,4 +9,5 @@ urlpatterns = [
     path("destination-care/inquiry/", views.care_request_submit, {"kind": "inquiry"}, name="inquiry"),
     path("destination-care/referral/", views.care_request_submit, {"kind": "referral"}, name="referral"),
     path("destination-care/thanks/", views.care_request_thanks, name="thanks"),
+    path("destination-care/stories/<slug:slug>/", views.story_detail, name="story"),
 ]

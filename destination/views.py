@@ -1,13 +1,16 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from core import ratelimit
+from core.cache import CONTENT, page_cache
+from core.localization import localized
+from core.markdown import render_markdown
 from destination import selectors, services
 from destination.forms import FORMS
 from destination.models import CareRequest
@@ -84,3 +87,19 @@ def care_request_thanks(request):
     Template: destination/carerequest_thanks.html.
     """
     return render(request, "destination/carerequest_thanks.html")
+
+
+@page_cache(depends_on=(CONTENT,))
+@require_safe
+def story_detail(request, slug: str):
+    """
+    One patient story on its own page, with the way back to the stories and to the inquiry form.
+    Cached: staff saves of the Destination Care page (its stories inline) make it stale.
+
+    Template: destination/patientstory_detail.html. Context: story, body (sanitised HTML).
+    """
+    story = selectors.story_get(slug=slug)
+    if story is None:
+        raise Http404("No such story")
+    body = render_markdown(localized(story, "body"))
+    return render(request, "destination/patientstory_detail.html", {"story": story, "body": body})

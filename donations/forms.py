@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from campaign.models import Campaign
 from core import consent, money
@@ -440,8 +441,16 @@ class PlanChangeForm(forms.Form):
         label=_("Pause for"),
         required=False,
         coerce=int,
-        choices=[(n, _("%(n)s month(s)") % {"n": n}) for n in range(1, 7)],
+        choices=[(n, str(n)) for n in range(1, 7)],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Worded here, per request: formatted at import time, the labels would keep the language
+        # the process started in (and "1 month(s)" reads badly in either).
+        self.fields["months"].choices = [
+            (n, ngettext("%(n)s month", "%(n)s months", n) % {"n": n}) for n in range(1, 7)
+        ]
 
     def clean(self):
         data = super().clean()

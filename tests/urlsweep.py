@@ -199,6 +199,9 @@ def _route_values(route: str, params: tuple[str, ...], model, objects: dict) -> 
         model = apps.get_model("fundraisers", "Fundraiser" if route.startswith("fundraisers/") else "Team")
         first = model._default_manager.order_by("pk").first()
         return [{"slug": first.slug if first is not None else "no-such-page"}]
+    if route.startswith("destination-care/stories/"):  # a patient story's page (issue 17)
+        story = apps.get_model("destination", "PatientStory")._default_manager.order_by("pk").first()
+        return [{"slug": story.slug if story is not None else "no-such-story"}]
     if route.startswith("fundraisers/new/<"):
         return [{"token": "not-a-real-invitation"}]
     if route.startswith("donate/demo-checkout/"):

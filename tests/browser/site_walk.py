@@ -18,7 +18,7 @@ PAGES = [
     "naming", "naming-filtered", "naming-inquiry", "naming-inquiry-errors", "naming-inquiry-thanks",
     "donate", "donate-pledge", "donate-errors", "demo-checkout", "thank-you",
     "cancelled", "manage", "manage-errors", "manage-done", "destination-inquiry", "destination-referral",
-    "destination-errors", "destination-thanks", "privacy", "privacy-families", "terms", "contact",
+    "destination-errors", "destination-thanks", "destination-story", "privacy", "privacy-families", "terms", "contact",
     "donate-challenge", "404", "csrf-failure", "400", "500",
 ]  # fmt: skip
 
@@ -203,6 +203,11 @@ def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
     form.get_by_role("button", name="Send inquiry").click()
     page.wait_for_url(re.compile(r"/destination-care/thanks/"))
     visit("destination-thanks")
+    # A patient story's own page, reached from its link in the Destination Care page's list.
+    page.goto(base + "/destination-care/")
+    page.locator("#whyconnecticutchildrens").get_by_role("link", name=re.compile("Kiki")).click()
+    page.wait_for_url(re.compile(r"/destination-care/stories/[-a-z0-9]+/$"))
+    visit("destination-story")
 
     for name, path in (
         ("privacy", "/privacy/"),

@@ -112,6 +112,7 @@ SPANISH_PAGES = [
     "es-donate",
     "es-donate-errors",
     "es-destination",
+    "es-destination-story",
     "es-naming",
     "es-privacy",
     "es-contact",
@@ -134,6 +135,10 @@ def _walk_in_spanish(page, base: str, visit) -> None:
     visit("es-donate-errors")
     page.goto(base + "/destination-care/")
     visit("es-destination")
+    page.locator("#whyconnecticutchildrens").get_by_role("link", name=re.compile("Kiki")).click()
+    page.wait_for_url(re.compile(r"/destination-care/stories/[-a-z0-9]+/$"))
+    assert "Kiki" in page.inner_text("h1") and "historia" in page.inner_text("h1")
+    visit("es-destination-story")
     page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/naming/")
     visit("es-naming")
     page.goto(base + "/privacy/")

@@ -228,3 +228,11 @@ def test_demo_payments_change_the_plan_here_without_stripe(
     plan.refresh_from_db()
     assert plan.status == RecurringPlan.Status.CANCELED and plan.amount_cents + plan.fee_cents == 3000
     assert len(mail.outbox) == 2
+
+
+def test_the_pause_lengths_are_worded_in_the_visitors_language(client, plan):
+    opened(client, plan)
+    english = client.get("/donate/manage/plan/").content.decode()
+    assert ">1 month</option>" in english and ">6 months</option>" in english
+    spanish = client.get("/donate/manage/plan/", headers={"accept-language": "es"}).content.decode()
+    assert ">1 mes</option>" in spanish and ">6 meses</option>" in spanish
