@@ -53,14 +53,17 @@ class GivingDay(LocalizedContent):
 
 @dataclass(frozen=True)
 class Progress:
-    """Everything the meter shows. Built from one Tally row: its cost never grows with gifts."""
+    """
+    Everything the meter shows. Built from one Tally row (its cost never grows with gifts) and one
+    aggregate over the active pledges (it grows only with them, and is read only on a cold page).
+    """
 
     raised_cents: int
     goal_cents: int
     percent: int  # may exceed 100: "124 % of the goal"
     donor_count: int
     gift_count: int
-    pledged_cents: int
+    pledged_cents: int  # gifts recorded with the "pledge" source (counted in raised)
     offline_cents: int
     currency: str
     days_left: int | None  # None: no end date; 0 on the last day and after it
@@ -71,6 +74,23 @@ class Progress:
     matched_cents: int = 0
     offer: MatchOffer | None = None  # the matching challenge open now, if any
     giving_day: GivingDay | None = None
+    # What active pledges still promise (not yet given): committed = raised + matched + this.
+    outstanding_pledged_cents: int = 0
+
+    @property
+    def committed_cents(self) -> int:
+        """Given, matched and still pledged: everything promised to the campaign."""
+        return self.raised_cents + self.matched_cents + self.outstanding_pledged_cents
+
+    @property
+    def committed_bar_percent(self) -> int:
+        """
+        The bar's pledged part, drawn from the start under the given part (so the two never show a
+        gap, even while the given part grows in): what is committed, never wider than the track.
+        """
+        if not self.outstanding_pledged_cents:
+            return 0
+        return max(0, min(_percent(self.committed_cents, self.goal_cents), 100))
 
     @property
     def total_cents(self) -> int:
@@ -108,8 +128,8 @@ def _percent(part: int, whole: int) -> int:
 def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None) -> Progress:
     """
     The meter's figures for a campaign: one query for its campaign-wide Tally row (no row yet
-    means nothing has counted). Milestones come from `campaign.milestones`, prefetched by
-    the page's selector.
+    means nothing has counted) and one for what its active pledges still promise. Milestones
+    come from `campaign.milestones`, prefetched by the page's selector.
     """
     tally = Tally.objects.filter(campaign=campaign, designation__isnull=True).first()
     raised = tally.raised_cents if tally else 0
@@ -146,6 +166,7 @@ def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None)
         has_ended=has_ended,
         milestones=milestones,
         updated_at=tally.updated_at if tally else None,
+        outstanding_pledged_cents=donations_selectors.pledges_outstanding_cents(campaign_id=campaign.pk),
         matched_cents=matched,
         offer=donations_selectors.match_offer_open(campaign_id=campaign.pk),
         giving_day=campaign_giving_day(campaign=campaign),
@@ -208,6 +229,8 @@ def progress_as_json(progress: Progress) -> dict:
     The public progress.json document (DESIGN's contract). `raised_cents` is what donors gave;
     `matched_cents` what sponsors matched; `percent` measures both against the goal. While a
     matching challenge is open, `match` says whose, its ratio, what its pot has left and its end.
+    `paid_cents` (the same as raised_cents) and `pledged_cents` (what active pledges still
+    promise) split what donors committed.
     """
     offer = progress.offer
     return {
@@ -218,6 +241,8 @@ def progress_as_json(progress: Progress) -> dict:
         "percent": progress.percent,
         "currency": progress.currency,
         "updated_at": progress.updated_at.isoformat() if progress.updated_at else None,
+        "paid_cents": progress.raised_cents,
+        "pledged_cents": progress.outstanding_pledged_cents,
         "matched_cents": progress.matched_cents,
         "giving_day": _giving_day_json(progress.giving_day),
         "match": None

@@ -185,6 +185,17 @@ class Pledge(models.Model):
         self.total_cents = (self.installment_cents or 0) * (self.installments or 0)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def outstanding_of(cls, *, status: str, total_cents: int, paid_cents: int) -> int:
+        """
+        The one rule for what a pledge still promises: the unpaid part of an active pledge, never
+        below zero; a pending, completed, cancelled or written-off pledge promises nothing more
+        (what was paid stays paid: its instalments are gifts, counted as given).
+        """
+        if status not in cls.OPEN_STATUSES:
+            return 0
+        return max(0, total_cents - paid_cents)
+
 
 class PledgeReminder(models.Model):
     """One reminder of one instalment: unique, so a reminder run repeated (or run twice at once) sends it once."""

@@ -4,14 +4,14 @@ import datetime
 import time
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from campaign.models import Campaign, Designation
 from fundraisers.models import Fundraiser
 
-from .models import Frequency, Gift, MatchChallenge, RecurringPlan
+from .models import Frequency, Gift, MatchChallenge, Pledge, RecurringPlan
 
 # The emailed key to manage a monthly gift: single-use, valid 30 minutes (models.PlanManageToken);
 # once presented, the browser's session may open the plan's page for 15 minutes.
@@ -117,6 +117,22 @@ def giving_by_donor(*, campaign: Campaign, emails: list[str]) -> dict[str, int]:
         .annotate(total=Sum("counted_cents"))
     )
     return {row["email_key"]: row["total"] or 0 for row in rows}
+
+
+def pledges_outstanding_cents(*, campaign_id: int) -> int:
+    """
+    What the campaign's active pledges still promise (Pledge.outstanding_of, summed): one query
+    whatever the number of pledges. Paid is what each pledge's gifts count (net of refunds, never
+    the covered fee), the same figure the meter counts as given, so that an instalment paid moves
+    given up and pledged down by the same amount. Read only when the meter is rendered, and the
+    meter's pages are cached (and invalidated by every change of a gift or a pledge's status).
+    """
+    rows = (
+        Pledge.objects.filter(campaign_id=campaign_id, status__in=Pledge.OPEN_STATUSES)
+        .annotate(paid=Sum("gifts__counted_cents", filter=Q(gifts__status__in=Gift.COUNTED_STATUSES), default=0))
+        .values_list("status", "total_cents", "paid")
+    )
+    return sum(Pledge.outstanding_of(status=status, total_cents=total, paid_cents=paid) for status, total, paid in rows)
 
 
 def gift_for_naming(*, campaign_id: int, gift_id: int) -> Gift | None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import money
+from core.cache import pages_invalidate_on_commit
 
 from .. import stripe_gateway
 from ..models import PERIOD_MONTHS, Frequency, Gift, Pledge, PledgeReminder, RecurringPlan
@@ -79,7 +80,7 @@ def pledge_figures(*, pledge: Pledge, paid_cents: int, paid_count: int, today: d
     """
     if pledge.status not in Pledge.OPEN_STATUSES:
         return PledgeFigures(pledge.total_cents, paid_cents, paid_count, 0, 0)
-    outstanding = max(0, pledge.total_cents - paid_cents)
+    outstanding = Pledge.outstanding_of(status=pledge.status, total_cents=pledge.total_cents, paid_cents=paid_cents)
     due = sum(1 for day in pledge_due_dates(pledge) if day < today) * pledge.installment_cents
     overdue = min(outstanding, max(0, due - paid_cents))
     return PledgeFigures(pledge.total_cents, paid_cents, paid_count, outstanding, overdue)
@@ -106,6 +107,7 @@ def pledge_after_payment(*, pledge: Pledge) -> Pledge:
     in full once it has as many paid instalments as it promised.
     """
     paid = _paid_count(pledge)
+    status = pledge.status
     if pledge.status == Pledge.Status.PENDING and paid:
         pledge.status = Pledge.Status.ACTIVE
         pledge.first_due_on = timezone.localdate()
@@ -115,7 +117,14 @@ def pledge_after_payment(*, pledge: Pledge) -> Pledge:
         pledge.status = Pledge.Status.COMPLETED
         pledge.closed_at = timezone.now()
     pledge.save()
+    if pledge.status != status:  # activated or paid in full (the instalment's own gift_save refreshed the rest)
+        _meter_moved()
     return pledge
+
+
+def _meter_moved() -> None:
+    """A pledge's outstanding part changed: the meter's cached pages are rebuilt once the change commits."""
+    pages_invalidate_on_commit(figures=True)
 
 
 def _after_activation(pledge_id: int) -> None:
@@ -163,6 +172,7 @@ def pledge_record_plan_ended(*, plan: RecurringPlan) -> None:
         pledge.status = Pledge.Status.CANCELED
     pledge.closed_at = timezone.now()
     pledge.save()
+    _meter_moved()
 
 
 def pledge_close(*, pledge: Pledge, status: str, actor=None) -> Pledge:
@@ -175,6 +185,7 @@ def pledge_close(*, pledge: Pledge, status: str, actor=None) -> Pledge:
             pledge.status = status
             pledge.closed_at = timezone.now()
             pledge.save()
+            _meter_moved()
     log.info("Pledge %s closed as %s by user %s", pledge.pk, status, getattr(actor, "pk", None))
     return pledge
 
@@ -219,6 +230,7 @@ def pledge_create_offline(*, pledge: Pledge, actor=None) -> Pledge:
     pledge.status = Pledge.Status.ACTIVE
     with transaction.atomic():
         pledge.save()
+        _meter_moved()
         pledge_id = pledge.pk
         transaction.on_commit(lambda: _acknowledge_later(pledge_id), robust=True)
     log.info("Offline pledge %s entered by user %s", pledge.pk, getattr(actor, "pk", None))

@@ -46,6 +46,17 @@
       setText(meter, "[data-giving-donors]", count.format(day.donor_count));
       setText(meter, "[data-giving-needed]", count.format(day.donors_needed));
     }
+    // The split (given · pledged), when the page shows one: text first, then the bar's second part.
+    if (typeof data.pledged_cents === "number") {
+      setText(meter, "[data-meter-given]", dollars.format(Math.floor(data.paid_cents / 100)));
+      setText(meter, "[data-meter-pledged]", dollars.format(Math.floor(data.pledged_cents / 100)));
+      setText(meter, "[data-meter-committed]", dollars.format(Math.floor((data.paid_cents + (data.matched_cents || 0) + data.pledged_cents) / 100)));
+      var pledgedBar = meter.querySelector("[data-meter-pledged-bar]");
+      if (pledgedBar && data.goal_cents > 0) {
+        var committed = Math.min(100, Math.floor((data.paid_cents + (data.matched_cents || 0) + data.pledged_cents) * 100 / data.goal_cents));
+        pledgedBar.setAttribute("width", String(Math.max(0, committed)));
+      }
+    }
     var progressbar = meter.querySelector("[data-meter-bar]");
     if (progressbar) {
       progressbar.setAttribute("aria-valuenow", String(bar));

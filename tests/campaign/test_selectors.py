@@ -17,11 +17,12 @@ TODAY = datetime.date(2026, 6, 15)
 def test_progress_with_no_tally_row_is_all_zeros(django_assert_num_queries):
     campaign = CampaignFactory(goal_cents=1_000_00, ends_on=None)
 
-    with django_assert_num_queries(3):  # the tally row, the milestones, the open matching challenge
+    with django_assert_num_queries(4):  # the tally row, the milestones, the outstanding pledges, the open challenge
         progress = campaign_progress(campaign=campaign, today=TODAY)
 
     assert (progress.raised_cents, progress.goal_cents, progress.percent, progress.bar_percent) == (0, 1_000_00, 0, 0)
     assert (progress.donor_count, progress.gift_count, progress.pledged_cents, progress.offline_cents) == (0, 0, 0, 0)
+    assert (progress.outstanding_pledged_cents, progress.committed_cents, progress.committed_bar_percent) == (0, 0, 0)
     assert progress.updated_at is None
     assert progress.days_left is None
     assert progress.has_ended is False
@@ -35,7 +36,7 @@ def test_progress_reads_only_the_campaign_wide_tally_row(django_assert_num_queri
     )
 
     campaign = type(campaign).objects.prefetch_related("milestones").get(pk=campaign.pk)
-    with django_assert_num_queries(2):  # and the open matching challenge
+    with django_assert_num_queries(3):  # and the outstanding pledges (one aggregate), the open matching challenge
         progress = campaign_progress(campaign=campaign, today=TODAY)
 
     assert designation_tally.raised_cents != progress.raised_cents
@@ -114,6 +115,8 @@ def test_progress_json_has_exactly_the_public_keys():
         "percent": 25,
         "currency": "usd",
         "updated_at": updated.isoformat(),
+        "paid_cents": 500_00,
+        "pledged_cents": 0,
         "matched_cents": 0,
         "giving_day": None,
         "match": None,

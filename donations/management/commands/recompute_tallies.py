@@ -3,13 +3,17 @@ manage.py recompute_tallies [--check] [--campaign SLUG]
 
 Rebuilds the progress meter's running totals (Tally, CampaignDonor) from the gifts themselves
 and reports any drift between what was stored and what the gifts add up to. Safe to run at any
-time, also while gifts come in (see donations.services.tallies.tally_recompute).
+time, also while gifts come in (see donations.services.tallies.tally_recompute). It also shows
+each campaign's outstanding pledges (the meter's pledged part): that figure is summed from the
+active pledges and their paid instalments whenever the meter is rendered, so it is never stored
+and cannot drift.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from campaign.models import Campaign
 from core import money
+from donations.selectors import pledges_outstanding_cents
 from donations.services.tallies import tally_recompute
 
 MONEY_FIELDS = {"raised_cents", "online_cents", "offline_cents", "pledged_cents"}
@@ -46,6 +50,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {done:,} / {total:,} gifts read")
 
             report = tally_recompute(campaign=current, fix=not check, chunk_size=chunk_size, progress=show)
+            outstanding = pledges_outstanding_cents(campaign_id=current.pk)
+            self.stdout.write(f"  outstanding pledges: {money.format_cents(outstanding)} (summed from the pledges)")
             if not report.has_drift:
                 self.stdout.write(self.style.SUCCESS("  no drift"))
                 continue
