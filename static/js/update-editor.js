@@ -9,20 +9,29 @@
     return input ? input.value : "";
   }
 
+  // One request at a time for the whole page: the English and Spanish previews both ask on load,
+  // and a writer's burst of edits should not become parallel renders on the server.
+  var queue = Promise.resolve();
+
   function post(url, body) {
-    return fetch(url, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
-    }).then(function (response) {
-      return response.json().then(function (data) {
-        if (!response.ok) {
-          throw new Error(data.error || "");
-        }
-        return data;
+    function send() {
+      return fetch(url, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) {
+            throw new Error(data.error || "");
+          }
+          return data;
+        });
       });
-    });
+    }
+    var result = queue.then(send, send);
+    queue = result.catch(function () {});
+    return result;
   }
 
   function setUp(editor) {

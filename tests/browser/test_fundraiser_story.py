@@ -19,7 +19,7 @@ from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.signin import sign_in
 from tests.factories import CampaignFactory
 from tests.fundraisers.test_models import phone_photo
-from tests.staff import PASSWORD, make_staff
+from tests.staff import PASSWORD, make_staff, restore_staff_groups
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,6 +98,7 @@ def test_a_parent_raises_money_through_their_own_page(
     assert phone.goto(base + fundraiser.get_absolute_url()).status == 404  # nothing public yet
 
     # 2. Staff approve it, signed in with their second factor.
+    restore_staff_groups()  # an earlier transactional test may have flushed the groups
     officer = make_staff(django_user_model, "dev.story", "Development staff")
     staff = browser.new_context(viewport=DESKTOP).new_page()
     sign_in(staff, base, officer, PASSWORD, lands_on="/admin/dashboard/")

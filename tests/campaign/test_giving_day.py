@@ -73,8 +73,9 @@ def test_progress_json_and_the_pages_show_the_live_giving_day(client, django_ass
     )
     GiftFactory(campaign=campaign, paid_at=timezone.now())  # this clock hour (a minute ago may be the last one)
 
-    # The campaign, its milestones, its tally row, the open challenge, the giving day's donors.
-    with django_assert_num_queries(5):
+    # The campaign, its milestones, its tally row, the outstanding pledges, the open challenge, the
+    # giving day's donors.
+    with django_assert_num_queries(6):
         data = client.get("/campaigns/infusion/progress.json").json()
     with django_assert_num_queries(0):
         client.get("/campaigns/infusion/progress.json")

@@ -27,8 +27,9 @@ def challenge():
 def test_progress_json_adds_the_matched_money_and_the_open_pot(client, challenge, django_assert_num_queries):
     GiftFactory(campaign=challenge.campaign, amount_cents=1_000_00)
 
-    # The campaign, its milestones, its tally row, the open challenge (no giving day); then from the cache.
-    with django_assert_num_queries(4):
+    # The campaign, its milestones, its tally row, the outstanding pledges, the open challenge (no
+    # giving day); then from the cache.
+    with django_assert_num_queries(5):
         data = client.get("/campaigns/infusion/progress.json").json()
     with django_assert_num_queries(0):
         assert client.get("/campaigns/infusion/progress.json").json() == data
@@ -138,10 +139,11 @@ def test_the_pages_with_an_open_challenge_cost_the_same_queries_cold_and_none_wa
     client, challenge, django_assert_num_queries
 ):
     GiftFactory(campaign=challenge.campaign, amount_cents=250_00)
-    # The campaign page: campaign, figures, divisions, designations, milestones, tally, challenge,
-    # donor wall and its donors' cumulative giving, the recognition levels, whether there are naming
-    # opportunities, updates, the leaderboard (2). The embed: campaign, milestones, tally, challenge.
-    for path, cold in (("/campaigns/infusion/", 14), ("/campaigns/infusion/embed/", 4)):
+    # The campaign page: campaign, figures, divisions, designations, milestones, tally, outstanding
+    # pledges, challenge, donor wall and its donors' cumulative giving, the recognition levels, whether there are naming
+    # opportunities, updates, the leaderboard (2). The embed: campaign, milestones, tally, outstanding
+    # pledges, challenge.
+    for path, cold in (("/campaigns/infusion/", 15), ("/campaigns/infusion/embed/", 5)):
         with django_assert_num_queries(cold):
             client.get(path)
         with django_assert_num_queries(0):
