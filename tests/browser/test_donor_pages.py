@@ -63,6 +63,12 @@ def _sign_in(page, base):
     field.press("Enter")  # the keyboard submits the form
     page.wait_for_load_state("load")
     assert "we have sent it a link" in page.inner_text("main")
+    # The link is emailed after the response has gone (the answer takes the same time for every
+    # address), so the page can be on screen before the email is in the outbox: wait for it.
+    for _attempt in range(100):
+        if mail.outbox:
+            break
+        page.wait_for_timeout(100)
     path = LINK.search(mail.outbox[-1].body).group(1)
     page.goto(base + path)
     page.get_by_role("button", name=re.compile("Continue|Continuar")).focus()
