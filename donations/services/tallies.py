@@ -122,10 +122,7 @@ def _receipt_number_assign(gift: Gift) -> None:
         else:
             cursor.execute(_RECEIPT_NEXT_SQL, [year])
             serial = cursor.fetchone()[0]
-            cursor.execute(
-                "UPDATE donations_gift SET receipt_year = %s, receipt_serial = %s WHERE id = %s",
-                [year, serial, gift.pk],
-            )
+            cursor.execute(_RECEIPT_STORE_SQL, [year, serial, gift.pk])
     gift.receipt_year, gift.receipt_serial = year, serial
 
 
