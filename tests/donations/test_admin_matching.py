@@ -168,3 +168,58 @@ def test_care_coordinators_and_other_staff_cannot_see_challenges(client, care_co
 def test_an_unknown_challenge_report_is_404(dev_client):
     assert dev_client.get("/admin/donations/matchchallenge/999999/report/").status_code == 404
     assert dev_client.get("/admin/donations/matchchallenge/999999/report.csv").status_code == 404
+
+
+def test_staff_open_a_challenge_that_matches_new_monthly_gifts_at_n_months(dev_client):
+    response = dev_client.post(
+        ADD_URL, form(CampaignFactory(), recurring_rule="after_payments", monthly_match_after_payments="6")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    challenge = MatchChallenge.objects.get()
+    assert (challenge.recurring_rule, challenge.monthly_match_after_payments) == ("after_payments", 6)
+    page = dev_client.get(f"/admin/donations/matchchallenge/{challenge.pk}/change/").content.decode()
+    assert "Quarterly and annual gifts count their payments" in page
+    assert "may come after the challenge ends" in page
+
+
+@pytest.mark.parametrize(
+    "rule, months, message",
+    [
+        ("after_payments", None, "How many months"),
+        ("after_payments", "", "How many months"),
+        ("after_payments", "0", "between 1 and 24"),
+        ("after_payments", "25", "between 1 and 24"),
+        ("after_payments", "-3", "between 1 and 24"),
+        ("after_payments", "six", "Enter a whole number"),
+        ("first_payment", "6", "only for monthly gifts matched at N months"),
+        ("excluded", "6", "only for monthly gifts matched at N months"),
+    ],
+)
+def test_the_number_of_months_is_checked(dev_client, rule, months, message):
+    response = dev_client.post(
+        ADD_URL, form(CampaignFactory(), recurring_rule=rule, monthly_match_after_payments=months)
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors["monthly_match_after_payments"])
+    assert not MatchChallenge.objects.exists()
+
+
+def test_the_number_of_months_cannot_change_once_the_challenge_has_begun(dev_client):
+    challenge = MatchChallengeFactory(recurring_rule="after_payments", monthly_match_after_payments=3)
+    url = f"/admin/donations/matchchallenge/{challenge.pk}/change/"
+    start, end = timezone.localtime(challenge.starts_at), timezone.localtime(challenge.ends_at)
+    dates = {
+        "starts_at_0": start.strftime("%Y-%m-%d"),
+        "starts_at_1": start.strftime("%H:%M:%S"),
+        "ends_at_0": end.strftime("%Y-%m-%d"),
+        "ends_at_1": end.strftime("%H:%M:%S"),
+    }
+    base = form(challenge.campaign, pot_cents="1000", recurring_rule="after_payments", **dates)
+    response = dev_client.post(url, {**base, "monthly_match_after_payments": "6"})
+    assert response.status_code == 200
+    assert "donors were promised" in " ".join(response.context["adminform"].form.errors["monthly_match_after_payments"])
+    response = dev_client.post(url, {**base, "monthly_match_after_payments": "3", "sponsor_name": "Acme"})
+    assert response.status_code == 302
+    challenge.refresh_from_db()
+    assert (challenge.sponsor_name, challenge.monthly_match_after_payments) == ("Acme", 3)
