@@ -70,6 +70,17 @@ class RecurringPlan(models.Model):
     canceled_at = models.DateTimeField(null=True, blank=True)
     # The donor paused it (pause_collection at Stripe): nothing is charged until then.
     paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
+    # A matching challenge "at N months" this plan began under: its first N paid months will be
+    # matched when the Nth is paid (services.matching); cleared then, so later months cost nothing.
+    match_pending_challenge = models.ForeignKey(
+        "MatchChallenge",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="pending_plans",
+        verbose_name=_("matching challenge awaiting its Nth month"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -229,6 +240,9 @@ class MatchChallenge(models.Model):
     class RecurringRule(models.TextChoices):
         EXCLUDED = "excluded", _("Monthly gifts do not qualify")
         FIRST_PAYMENT = "first_payment", _("A new monthly gift qualifies at its first payment")
+        AFTER_PAYMENTS = "after_payments", _("A new monthly gift qualifies at N months: its first N months are matched")
+
+    MONTHS_RANGE = (2, 24)  # 1 month is the first-payment rule
 
     class Ratio(models.IntegerChoices):
         ONE = 1, _("1:1 (a dollar for each dollar)")
@@ -267,6 +281,20 @@ class MatchChallenge(models.Model):
     recurring_rule = models.CharField(
         _("monthly gifts"), max_length=16, choices=RecurringRule.choices, default=RecurringRule.FIRST_PAYMENT
     )
+    # "At N months": a plan begun inside the window is matched for its first N paid months when the
+    # Nth is paid (services.matching). None for the other rules.
+    monthly_match_after_payments = models.PositiveSmallIntegerField(
+        _("months before a monthly gift is matched (N)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            'Only for "at N months", from 2 to 24. A new monthly gift begun during the challenge is matched '
+            "for its first N months when its Nth payment is made, which may come after the challenge ends "
+            "(from what the pot holds then). A gift stopped before N payments is not matched, and a refunded "
+            "month does not count. Quarterly and annual gifts count their payments: N payments, not N months. "
+            "Cannot change once the challenge has begun: donors were promised it."
+        ),
+    )
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Untick to stop matching at once (gifts already matched stay matched).")
     )
@@ -284,6 +312,11 @@ class MatchChallenge(models.Model):
             ),
             models.CheckConstraint(condition=Q(pot_cents__gt=0), name="match_pot_positive"),
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="match_window_ordered"),
+            models.CheckConstraint(
+                condition=Q(monthly_match_after_payments__isnull=True)
+                | Q(monthly_match_after_payments__gte=2, monthly_match_after_payments__lte=24),
+                name="match_after_payments_in_range",
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "ends_at"], name="match_campaign_open_idx")]
 

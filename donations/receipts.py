@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Count, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import money
 
-from .models import Gift
+from .models import Gift, MatchChallenge
 
 
 def payment_method(gift: Gift) -> str:
@@ -49,7 +50,9 @@ def match_statement(gift: Gift) -> str:
     the sponsor's money (never part of the donor's gift or deduction). "" if it did not qualify.
     """
     if gift.match_challenge_id is None:
-        return ""
+        return _monthly_promise(gift)
+    if gift.plan_id and gift.match_challenge.recurring_rule == MatchChallenge.RecurringRule.AFTER_PAYMENTS:
+        return _monthly_match_statement(gift)
     values = {
         "sponsor": gift.match_challenge.sponsor_name,
         "matched": money.format_cents(gift.matched_cents),
@@ -79,6 +82,86 @@ def match_statement(gift: Gift) -> str:
             + own_money
         )
     return _("%(sponsor)s matched your gift with %(matched)s.") % values + " " + own_money
+
+
+def _monthly_promise(gift: Gift) -> str:
+    """The first payment of a plan under an "at N months" challenge: what the donor is promised."""
+    if not gift.plan_id or not gift.stripe_checkout_session_id or gift.plan.match_pending_challenge_id is None:
+        return ""
+    challenge = gift.plan.match_pending_challenge
+    values = {
+        "sponsor": challenge.sponsor_name,
+        "months": challenge.monthly_match_after_payments,
+        "left": money.format_cents(challenge.left_cents),
+    }
+    if challenge.left_cents <= 0:
+        return (
+            _(
+                "%(sponsor)s's matching pot has been used in full, so your monthly gift will not be matched. "
+                "It counts in full toward the goal."
+            )
+            % values
+        )
+    return (
+        _(
+            "If you give for %(months)s months, %(sponsor)s will match your first %(months)s months "
+            "(up to %(left)s left in the pot)."
+        )
+        % values
+        + " "
+        + _("The match is %(sponsor)s's own gift: it is not part of your gift or of your deduction.") % values
+    )
+
+
+def _monthly_match_statement(gift: Gift) -> str:
+    """A plan matched "at N months": what its first N months were matched with, all together."""
+    totals = Gift.objects.filter(plan_id=gift.plan_id, match_challenge_id=gift.match_challenge_id).aggregate(
+        months=Count("pk"),
+        offered=Sum("match_offered_cents"),
+        drawn=Sum("match_drawn_cents"),
+        matched=Sum("matched_cents"),
+    )
+    values = {
+        "sponsor": gift.match_challenge.sponsor_name,
+        "months": totals["months"],
+        "matched": money.format_cents(totals["matched"]),
+        "drawn": money.format_cents(totals["drawn"]),
+        "offered": money.format_cents(totals["offered"]),
+    }
+    own_money = _("The match is %(sponsor)s's own gift: it is not part of your gift or of your deduction.") % values
+    if totals["drawn"] == 0:
+        return (
+            _(
+                "Your monthly gift reached %(months)s months after %(sponsor)s's matching pot had been used in "
+                "full, so it was not matched. It counts in full toward the goal."
+            )
+            % values
+        )
+    if totals["matched"] < totals["drawn"]:
+        return (
+            _(
+                "%(sponsor)s matched %(matched)s of the first %(months)s months of your monthly gift "
+                "(%(drawn)s before a refund)."
+            )
+            % values
+            + " "
+            + own_money
+        )
+    if totals["drawn"] < totals["offered"]:
+        return (
+            _(
+                "%(sponsor)s matched %(matched)s of the first %(months)s months of your monthly gift: the last of "
+                "their pot (a full match was %(offered)s)."
+            )
+            % values
+            + " "
+            + own_money
+        )
+    return (
+        _("%(sponsor)s matched the first %(months)s months of your monthly gift with %(matched)s.") % values
+        + " "
+        + own_money
+    )
 
 
 def receipt_context(*, gift: Gift) -> dict:

@@ -518,6 +518,8 @@ class MatchOffer:
     online: bool
     new_donors_only: bool
     monthly: bool
+    # "At N months": a new monthly gift is matched for its first N months once it reaches N (else None).
+    monthly_after_payments: int | None = None
 
     @property
     def is_exhausted(self) -> bool:
@@ -547,7 +549,12 @@ def match_offer_open(*, campaign_id: int, now: datetime.datetime | None = None) 
         designation_name_es=getattr(designation, "name_es", "") if designation else "",
         online=challenge.match_online,
         new_donors_only=challenge.new_donors_only,
-        monthly=challenge.recurring_rule == MatchChallenge.RecurringRule.FIRST_PAYMENT,
+        monthly=challenge.recurring_rule != MatchChallenge.RecurringRule.EXCLUDED,
+        monthly_after_payments=(
+            challenge.monthly_match_after_payments
+            if challenge.recurring_rule == MatchChallenge.RecurringRule.AFTER_PAYMENTS
+            else None
+        ),
     )
 
 

@@ -48,8 +48,50 @@ class MatchChallengeForm(forms.ModelForm):
             "designation",
             "new_donors_only",
             "recurring_rule",
+            "monthly_match_after_payments",
             "is_active",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Checked in clean_monthly_match_after_payments, with words for staff (not "greater than 0").
+        field = self.fields["monthly_match_after_payments"]
+        field.min_value = field.max_value = None
+        field.validators = []
+        field.widget.attrs.pop("min", None)
+        field.widget.attrs.pop("max", None)
+
+    def clean_monthly_match_after_payments(self):
+        months = self.cleaned_data.get("monthly_match_after_payments")
+        rule = self.data.get(self.add_prefix("recurring_rule"))
+        low, high = MatchChallenge.MONTHS_RANGE
+        instance = self.instance
+        was_promised = instance.pk and instance.recurring_rule == MatchChallenge.RecurringRule.AFTER_PAYMENTS
+        changed = rule != instance.recurring_rule or months != instance.monthly_match_after_payments
+        if was_promised and instance.starts_at <= timezone.now() and changed:
+            raise forms.ValidationError(
+                _("The challenge has begun and donors were promised its number of months: it cannot change."),
+                code="months_promised",
+            )
+        if rule != MatchChallenge.RecurringRule.AFTER_PAYMENTS:
+            if months is not None:
+                raise forms.ValidationError(
+                    _("The number of months is only for monthly gifts matched at N months: leave it empty."),
+                    code="months_unused",
+                )
+            return None
+        if months is None:
+            raise forms.ValidationError(
+                _("How many months must a new monthly gift be given before it is matched? Enter 2 to 24."),
+                code="months_required",
+            )
+        if months == 1:
+            raise forms.ValidationError(
+                _('For one month, choose "A new monthly gift qualifies at its first payment".'), code="months_one"
+            )
+        if not low <= months <= high:
+            raise forms.ValidationError(_("Enter a number of months between 2 and 24."), code="months_range")
+        return months
 
     def clean_pot_cents(self):
         pot = self.cleaned_data["pot_cents"]
@@ -92,7 +134,16 @@ class MatchChallengeAdmin(admin.ModelAdmin):
         (_("When"), {"fields": ["starts_at", "ends_at", "is_active"]}),
         (
             _("Which gifts qualify"),
-            {"fields": ["match_online", "match_offline", "designation", "new_donors_only", "recurring_rule"]},
+            {
+                "fields": [
+                    "match_online",
+                    "match_offline",
+                    "designation",
+                    "new_donors_only",
+                    "recurring_rule",
+                    "monthly_match_after_payments",
+                ]
+            },
         ),
     ]
 

@@ -9,6 +9,16 @@ The rules, decided once here:
   wire, stock; never a pledge until it is paid), to its designation if it has one, from a new donor
   if it asks for those, and, for a monthly gift, at its first payment only if it accepts those.
   Of several open challenges, the one ending first is drawn.
+- "At N months" (recurring_rule AFTER_PAYMENTS): a new recurring plan whose first payment
+  qualifies as above is promised, not drawn (plan.match_pending_challenge). When its Nth paid
+  payment that still counts is confirmed (a fully refunded or disputed month does not count;
+  quarterly and annual plans count payments, not months), the sponsor matches its first N
+  payments: ratio × what each counts, drawn at once as one draw, as much as the pot then holds,
+  even after the window has closed (only the plan's start must be inside it). The match is kept
+  on each of the N gifts (its share; a pot running short is shared in proportion, rounded down,
+  the rest on the Nth), so a refund of one month gives back its share like any gift's. A plan
+  stopped before its Nth payment draws nothing; a challenge unticked ("active") meanwhile draws
+  nothing either. Payments after the Nth are not matched.
 - The match is ratio × what the gift counts (the gift net of refunds, never the fee the donor
   covered), as much as the pot still holds: the pot is never overdrawn (a conditional UPDATE, and
   the database's check constraint behind it). A gift paid after the pot ran out keeps the
@@ -29,7 +39,7 @@ from django.utils import timezone
 from campaign.models import CampaignDonor
 from core.cache import pages_invalidate_on_commit
 
-from ..models import Frequency, Gift, MatchChallenge
+from ..models import Frequency, Gift, MatchChallenge, RecurringPlan
 
 # One statement in the common case (the pot holds the whole match): the row lock is taken by the
 # update itself, and the condition means no concurrent draw can ever take the pot below zero.
@@ -70,7 +80,7 @@ def _qualifies(challenge: MatchChallenge, gift: Gift) -> bool:
     if challenge.designation_id and challenge.designation_id != gift.designation_id:
         return False
     if gift.frequency != Frequency.ONE_TIME:
-        if challenge.recurring_rule != MatchChallenge.RecurringRule.FIRST_PAYMENT:
+        if challenge.recurring_rule == MatchChallenge.RecurringRule.EXCLUDED:
             return False
         if not gift.stripe_checkout_session_id:
             return False  # a later month of a plan (its first payment came through Checkout)
@@ -136,6 +146,9 @@ class PotMove:
     challenge_id: int
     cents: int
     first_draw: bool = False  # the draw at payment (sets what the gift was given), not a later one
+    # "At N months": the plan's earlier months matched by the same draw, (gift id, its full share);
+    # `cents` is then the whole draw, the earlier shares included.
+    earlier: tuple[tuple[int, int], ...] = ()
 
 
 def gift_match_plan(*, gift: Gift, previous_counted: int, counted: int, donor_key: str) -> PotMove | None:
@@ -148,8 +161,19 @@ def gift_match_plan(*, gift: Gift, previous_counted: int, counted: int, donor_ke
     if gift.match_challenge_id is None:
         if counted <= 0 or previous_counted > 0:
             return None
+        is_later_month = gift.frequency != Frequency.ONE_TIME and not gift.stripe_checkout_session_id
+        if is_later_month:
+            return _plan_months_match(gift=gift, counted=counted) if gift.plan_id else None
         challenge = challenge_for_gift(gift=gift, donor_key=donor_key, when=gift.paid_at or timezone.now())
         if challenge is None:
+            return None
+        if (
+            gift.frequency != Frequency.ONE_TIME
+            and challenge.recurring_rule == MatchChallenge.RecurringRule.AFTER_PAYMENTS
+        ):
+            if not gift.plan_id:
+                return None
+            _plan_pending_set(gift.plan, challenge.pk)  # promised now, drawn at the Nth payment
             return None
         offered = challenge.ratio * counted
         gift.match_challenge_id = challenge.pk
@@ -165,11 +189,97 @@ def gift_match_plan(*, gift: Gift, previous_counted: int, counted: int, donor_ke
     return None
 
 
+def _plan_pending_set(plan: RecurringPlan, challenge_id: int | None) -> None:
+    """Record (or clear) the challenge a plan awaits; the caller's copy follows, so a later plan.save() keeps it."""
+    if plan.match_pending_challenge_id != challenge_id:
+        plan.match_pending_challenge_id = challenge_id
+        RecurringPlan.objects.filter(pk=plan.pk).update(match_pending_challenge_id=challenge_id)
+
+
+def _plan_months_match(*, gift: Gift, counted: int) -> PotMove | None:
+    """
+    A later payment of a plan: if the plan awaits an "at N months" challenge and this is its Nth
+    payment that counts, plan the match of its first N payments (see the module's rules). Costs
+    nothing for a plan awaiting none (the plan is already loaded by the invoice's handler).
+    """
+    plan = gift.plan
+    if plan.match_pending_challenge_id is None:
+        return None
+    # The plan's row lock puts two months of one plan paid at once one after the other: the
+    # second then sees the first's match and draws nothing.
+    pending = (
+        RecurringPlan.objects.select_for_update()
+        .filter(pk=plan.pk)
+        .values_list("match_pending_challenge_id", flat=True)
+        .first()
+    )
+    if pending is None:
+        plan.match_pending_challenge_id = None
+        return None
+    challenge = MatchChallenge.objects.filter(pk=pending).first()  # not the cache: it may have ended
+    after = challenge.monthly_match_after_payments if challenge else None
+    if challenge is None or not challenge.is_active or not after:
+        _plan_pending_set(plan, None)  # stopped by staff meanwhile: nothing is drawn
+        return None
+    earlier = list(
+        Gift.objects.select_for_update()
+        .filter(plan_id=plan.pk, counted_cents__gt=0, match_challenge__isnull=True)
+        .exclude(pk=gift.pk)
+        .order_by("paid_at", "pk")
+        .only("pk", "counted_cents")[: after - 1]
+    )
+    if len(earlier) + 1 < after:
+        return None  # not yet N payments: the promise stands
+    _plan_pending_set(plan, None)
+    shares = tuple((month.pk, challenge.ratio * month.counted_cents) for month in earlier)
+    own = challenge.ratio * counted
+    gift.match_challenge_id = challenge.pk
+    gift.match_offered_cents, gift.match_drawn_cents, gift.matched_cents = own, own, own
+    return PotMove(
+        challenge_id=challenge.pk, cents=own + sum(share for _pk, share in shares), first_draw=True, earlier=shares
+    )
+
+
+def _plan_move_apply(*, gift: Gift, move: PotMove) -> int:
+    """
+    The draw of a plan's N months: one draw of the whole (the existing _pot_draw), then each
+    earlier month is given its share of what was drawn (in proportion when the pot ran short,
+    rounded down; the rest is the Nth month's). Returns what the tally must take off the Nth
+    gift's own planned match to count the whole draw instead (negative: the earlier shares add).
+    """
+    drawn = _pot_draw(challenge_id=move.challenge_id, wanted=move.cents)
+    planned_own = gift.matched_cents
+    months, given = [], 0
+    for pk, offered in move.earlier:
+        share = offered * drawn // move.cents
+        given += share
+        months.append(
+            Gift(
+                pk=pk,
+                match_challenge_id=move.challenge_id,
+                match_offered_cents=offered,
+                match_drawn_cents=share,
+                matched_cents=share,
+            )
+        )
+    if months:
+        Gift.objects.bulk_update(
+            months, ["match_challenge_id", "match_offered_cents", "match_drawn_cents", "matched_cents"]
+        )
+    own = drawn - given
+    if own != planned_own:
+        gift.matched_cents = gift.match_drawn_cents = own
+        Gift.objects.filter(pk=gift.pk).update(matched_cents=own, match_drawn_cents=own)
+    return planned_own - drawn
+
+
 def pot_move_apply(*, gift: Gift, move: PotMove) -> int:
     """
     Move the pot as planned; when it holds less than the draw, take what is left and correct the
     saved gift (one more statement, only while a pot runs out). Returns the shortfall in cents.
     """
+    if move.earlier:
+        return _plan_move_apply(gift=gift, move=move)
     if move.cents < 0:
         _pot_give_back(challenge_id=move.challenge_id, cents=-move.cents)
         return 0
