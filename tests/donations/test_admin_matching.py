@@ -187,9 +187,10 @@ def test_staff_open_a_challenge_that_matches_new_monthly_gifts_at_n_months(dev_c
     [
         ("after_payments", None, "How many months"),
         ("after_payments", "", "How many months"),
-        ("after_payments", "0", "between 1 and 24"),
-        ("after_payments", "25", "between 1 and 24"),
-        ("after_payments", "-3", "between 1 and 24"),
+        ("after_payments", "0", "between 2 and 24"),
+        ("after_payments", "1", "at its first payment"),
+        ("after_payments", "25", "between 2 and 24"),
+        ("after_payments", "-3", "between 2 and 24"),
         ("after_payments", "six", "Enter a whole number"),
         ("first_payment", "6", "only for monthly gifts matched at N months"),
         ("excluded", "6", "only for monthly gifts matched at N months"),

@@ -49,7 +49,9 @@ def monthly(start_gift, fake_stripe, deliver):
         gift.refresh_from_db()
 
         def next_month(**invoice):
-            assert deliver("invoice.paid", fake_stripe.invoice_for(session["subscription"], **invoice)).status_code == 200
+            assert (
+                deliver("invoice.paid", fake_stripe.invoice_for(session["subscription"], **invoice)).status_code == 200
+            )
             return Gift.objects.filter(plan=gift.plan_id).order_by("-pk").first()
 
         return gift, next_month
@@ -90,10 +92,8 @@ def test_the_match_is_drawn_at_the_nth_paid_month_for_the_first_n_months_not_bef
     assert third.pk == gifts[-1].pk
 
 
-def test_the_nth_month_is_matched_even_after_the_window_has_closed_but_a_plan_begun_after_it_is_not(
-    challenge, monthly
-):
-    first, next_month = monthly(challenge.campaign)
+def test_the_nth_month_is_matched_even_after_the_window_has_closed_but_a_plan_begun_after_it_is_not(challenge, monthly):
+    _first, next_month = monthly(challenge.campaign)
     challenge.starts_at = timezone.now() - datetime.timedelta(days=2)
     challenge.ends_at = timezone.now() - datetime.timedelta(days=1)
     from donations.services.matching import challenge_save
@@ -155,11 +155,12 @@ def test_the_pot_running_short_gives_the_last_of_it_and_the_receipt_says_so(chal
     third.refresh_from_db()
     assert match_statement(third) == (
         "Acme Health matched $60.00 of the first 3 months of your monthly gift: the last of their pot "
-        "(a full match was $75.00). The match is Acme Health's own gift: it is not part of your gift or of your deduction."
+        "(a full match was $75.00). "
+        "The match is Acme Health's own gift: it is not part of your gift or of your deduction."
     )
 
     # A second plan reaching N months after the pot is empty is told so honestly.
-    other, other_next = monthly(challenge.campaign, amount="10")
+    _other, other_next = monthly(challenge.campaign, amount="10")
     other_next()
     last = other_next()
     assert (last.match_challenge_id, last.matched_cents, last.match_offered_cents) == (challenge.pk, 0, 10_00)
@@ -183,7 +184,7 @@ def test_a_refund_of_one_matched_month_gives_back_its_share(challenge, monthly):
 
 
 def test_a_deactivated_challenge_draws_nothing_at_the_nth_month(challenge, monthly):
-    first, next_month = monthly(challenge.campaign)
+    _first, next_month = monthly(challenge.campaign)
     challenge.is_active = False
     challenge.save()
     next_month()
@@ -249,4 +250,4 @@ def test_spanish_offer_promise_and_the_nth_receipt(client, challenge, start_gift
     deliver("invoice.paid", fake_stripe.invoice_for(session["subscription"]))
     deliver("invoice.paid", fake_stripe.invoice_for(session["subscription"]))
     receipt = mail.outbox[-1]
-    assert "Acme Health igualó los primeros 3 meses de su donativo mensual con $75,00." in receipt.body
+    assert "Acme Health igualó los primeros 3 meses de su donativo mensual con $75.00." in receipt.body
