@@ -153,3 +153,87 @@ def test_refunds_and_payments_at_once_keep_the_pot_equal_to_the_gifts_matches():
     # 15 refunds gave back $750 whatever the order; the 10 new gifts drew $500 at most: never beyond the pot.
     assert challenge.drawn_cents == matched == 35 * 50_00 + 10 * 50_00
     assert Tally.objects.get(campaign=campaign, designation=None).matched_cents == matched
+
+
+def test_monthly_gifts_reaching_n_months_at_once_draw_the_pot_exactly_and_each_plan_once():
+    """
+    "At N months" (N = 2): 20 plans begun in the window reach their second month at once, and for
+    5 of them the second and third months arrive together: each plan draws once, for its first two
+    months, and the pot ($310 for 20 plans of 2 × $10) is drawn to the cent.
+    """
+    import datetime
+
+    from django.db import connections, transaction
+    from django.utils import timezone
+
+    from donations.models import MatchChallenge, RecurringPlan
+    from donations.services import gift_save
+
+    campaign = CampaignFactory()
+    challenge = MatchChallengeFactory(
+        campaign=campaign,
+        pot_cents=310_00,
+        recurring_rule=MatchChallenge.RecurringRule.AFTER_PAYMENTS,
+        monthly_match_after_payments=2,
+    )
+    plans = []
+    for n in range(20):
+        plan = RecurringPlan.objects.create(
+            campaign=campaign, amount_cents=10_00, stripe_subscription_id=f"sub_n_{n}", status="active"
+        )
+        gift_save(
+            Gift(
+                campaign=campaign,
+                plan=plan,
+                amount_cents=10_00,
+                frequency="monthly",
+                status=Gift.Status.SUCCEEDED,
+                paid_at=timezone.now() - datetime.timedelta(minutes=5),
+                donor_email=f"plan{n}@example.com",
+                stripe_checkout_session_id=f"cs_n_{n}",
+            )
+        )
+        plans.append(plan)
+    assert RecurringPlan.objects.filter(match_pending_challenge=challenge).count() == 20
+
+    months = [(plan.pk, 2) for plan in plans] + [(plan.pk, 3) for plan in plans[:5]]
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def pay(plan_id: int, month: int):
+        try:
+            barrier.wait()
+            with transaction.atomic():  # as gift_record_invoice_paid: the plan is locked first
+                plan = RecurringPlan.objects.select_for_update().get(pk=plan_id)
+                gift = Gift(
+                    campaign=campaign,
+                    plan=plan,
+                    amount_cents=10_00,
+                    frequency="monthly",
+                    status=Gift.Status.SUCCEEDED,
+                    paid_at=timezone.now(),
+                    donor_email=f"plan{plan_id}@example.com",
+                    stripe_invoice_id=f"in_{plan_id}_{month}",
+                )
+                gift_save(gift)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    jobs = [threading.Thread(target=pay, args=job) for job in months]
+    assert len(jobs) == THREADS
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        job.join(timeout=120)
+    assert errors == []
+
+    challenge.refresh_from_db()
+    matched = Gift.objects.filter(match_challenge=challenge)
+    assert (challenge.drawn_cents, challenge.left_cents) == (310_00, 0)
+    assert matched.aggregate(total=Sum("matched_cents"))["total"] == 310_00
+    for plan in plans:  # each plan's first two months, once: never its third
+        assert matched.filter(plan=plan).count() == 2
+    assert Tally.objects.get(campaign=campaign, designation=None).matched_cents == 310_00
+    assert not RecurringPlan.objects.filter(match_pending_challenge__isnull=False).exists()
