@@ -88,6 +88,8 @@ def _monthly_promise(gift: Gift) -> str:
     """The first payment of a plan under an "at N months" challenge: what the donor is promised."""
     if not gift.plan_id or not gift.stripe_checkout_session_id or gift.plan.match_pending_challenge_id is None:
         return ""
+    if gift.plan.status == gift.plan.Status.CANCELED:
+        return ""  # stopped before its Nth month: no match is coming
     challenge = gift.plan.match_pending_challenge
     values = {
         "sponsor": challenge.sponsor_name,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from core import money
 
 from ..exports import neutralise
-from ..models import Gift, MatchChallenge
+from ..models import Gift, MatchChallenge, RecurringPlan
 from ..services.matching import challenge_save
 
 log = logging.getLogger(__name__)
@@ -221,6 +221,14 @@ class MatchChallengeAdmin(admin.ModelAdmin):
             given=Sum("counted_cents"),
         )
         unmatched = Gift.objects.filter(match_challenge=challenge, match_drawn_cents=0).count()
+        waiting = None
+        if challenge.recurring_rule == MatchChallenge.RecurringRule.AFTER_PAYMENTS:
+            # Plans promised a match at N months and still giving: not drawn yet, nor reserved.
+            plans = challenge.pending_plans.filter(status__in=RecurringPlan.ACTIVE_STATUSES).aggregate(
+                plans=Count("pk"), monthly=Sum("amount_cents")
+            )
+            promised = challenge.ratio * (challenge.monthly_match_after_payments or 0) * (plans["monthly"] or 0)
+            waiting = {"plans": plans["plans"], "promised": money.format_cents(promised)}
         context = {
             **self.admin_site.each_context(request),
             "title": _("Sponsor report: %(sponsor)s") % {"sponsor": challenge.sponsor_name},
@@ -233,6 +241,7 @@ class MatchChallengeAdmin(admin.ModelAdmin):
             "pot": money.format_cents(challenge.pot_cents),
             "left": money.format_cents(challenge.left_cents),
             "unmatched_count": unmatched,
+            "waiting": waiting,
         }
         return TemplateResponse(request, "donations/admin/match_report.html", context)
 

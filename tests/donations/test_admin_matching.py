@@ -224,3 +224,23 @@ def test_the_number_of_months_cannot_change_once_the_challenge_has_begun(dev_cli
     assert response.status_code == 302
     challenge.refresh_from_db()
     assert (challenge.sponsor_name, challenge.monthly_match_after_payments) == ("Acme", 3)
+
+
+def test_the_sponsor_report_shows_monthly_gifts_waiting_for_their_nth_month(dev_client):
+    from donations.models import RecurringPlan
+
+    challenge = MatchChallengeFactory(recurring_rule="after_payments", monthly_match_after_payments=3, ratio=2)
+    for n, status in enumerate(["active", "past_due", "canceled"]):
+        plan = RecurringPlan.objects.create(
+            campaign=challenge.campaign, amount_cents=10_00, stripe_subscription_id=f"sub_w{n}", status=status
+        )
+        plan.match_pending_challenge = challenge
+        plan.save()
+    html = dev_client.get(f"/admin/donations/matchchallenge/{challenge.pk}/report/").content.decode()
+    assert "to be matched at 3 months (not drawn yet)" in html
+    assert 'data-report="waiting">2<' in html
+    assert 'data-report="promised">$120.00<' in html  # 2 plans × 3 months × $10 × 2:1
+
+    first_payment = MatchChallengeFactory()
+    html = dev_client.get(f"/admin/donations/matchchallenge/{first_payment.pk}/report/").content.decode()
+    assert 'data-report="waiting"' not in html

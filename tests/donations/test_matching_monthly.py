@@ -113,6 +113,8 @@ def test_the_nth_month_is_matched_even_after_the_window_has_closed_but_a_plan_be
 def test_a_plan_cancelled_before_n_months_draws_nothing(challenge, monthly, fake_stripe, deliver):
     first, next_month = monthly(challenge.campaign)
     next_month()
+    assert first.plan.match_pending_challenge_id == challenge.pk  # promised
+    assert match_statement(first).startswith("If you give for 3 months, Acme Health will match")
     subscription = fake_stripe.subscriptions[first.plan.stripe_subscription_id]
     subscription["status"] = "canceled"
     assert deliver("customer.subscription.deleted", subscription).status_code == 200
@@ -121,6 +123,8 @@ def test_a_plan_cancelled_before_n_months_draws_nothing(challenge, monthly, fake
     assert pot(challenge) == (0, 1_000_00)
     assert not Gift.objects.filter(match_challenge__isnull=False).exists()
     assert matched_tally(challenge.campaign) == 0
+    first.refresh_from_db()
+    assert match_statement(first) == ""  # a resent receipt no longer promises a match
 
 
 def test_a_two_to_one_match_counts_what_each_month_counts_and_a_month_refunded_before_does_not_count(
@@ -184,12 +188,14 @@ def test_a_refund_of_one_matched_month_gives_back_its_share(challenge, monthly):
 
 
 def test_a_deactivated_challenge_draws_nothing_at_the_nth_month(challenge, monthly):
-    _first, next_month = monthly(challenge.campaign)
+    first, next_month = monthly(challenge.campaign)
+    assert first.plan.match_pending_challenge_id == challenge.pk
     challenge.is_active = False
     challenge.save()
     next_month()
     next_month()
     assert pot(challenge) == (0, 1_000_00)
+    assert RecurringPlan.objects.get(pk=first.plan_id).match_pending_challenge_id is None
 
 
 def test_a_first_payment_challenge_still_matches_at_once_and_one_time_gifts_as_before(challenge, monthly):
