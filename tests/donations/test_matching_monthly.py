@@ -164,7 +164,11 @@ def test_the_pot_running_short_gives_the_last_of_it_and_the_receipt_says_so(chal
     )
 
     # A second plan reaching N months after the pot is empty is told so honestly.
-    _other, other_next = monthly(challenge.campaign, amount="10")
+    other, other_next = monthly(challenge.campaign, amount="10")
+    assert match_statement(other) == (
+        "Acme Health's matching pot has been used in full, so your monthly gift will not be matched. "
+        "It counts in full toward the goal."
+    )
     other_next()
     last = other_next()
     assert (last.match_challenge_id, last.matched_cents, last.match_offered_cents) == (challenge.pk, 0, 10_00)
