@@ -268,7 +268,7 @@ if bool(TURNSTILE_SITE_KEY) != bool(TURNSTILE_SECRET_KEY):
 # in a minute. On: they are let through unchecked, trading protection for availability.
 TURNSTILE_FAIL_OPEN = env.bool("TURNSTILE_FAIL_OPEN", default=False)
 TURNSTILE_TIMEOUT_SECONDS = env.float("TURNSTILE_TIMEOUT_SECONDS", default=5.0)
-# Without Turnstile keys the check is a self-hosted proof of work (ALTCHA, donations/proof_of_work.py):
+# Without Turnstile keys the check is a self-hosted proof of work (ALTCHA, core/proof_of_work.py):
 # the browser spends about a second of work, nothing leaves the site. Its challenges are signed
 # with ALTCHA_HMAC_SECRET (default: derived from DJANGO_SECRET_KEY) and each solution passes once
 # (the claim is kept in the shared cache).

@@ -6,7 +6,7 @@ fraudulent charge that goes through becomes a dispute fee.
 
 The policy, decided once here (settings in README's Configuration table). "The check" is
 Cloudflare Turnstile when its keys are set, otherwise a self-hosted proof of work
-(donations.proof_of_work): there is always one, so a real donor is asked, never turned away.
+(core.proof_of_work): there is always one, so a real donor is asked, never turned away.
 
 - A filled honeypot field is refused at once.
 - Per address: GIFT_SESSIONS_PER_ADDRESS sessions per GIFT_ADDRESS_WINDOW_SECONDS. Beyond that
@@ -32,9 +32,9 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 
-from core import ratelimit
+from core import proof_of_work, ratelimit
 
-from . import proof_of_work, turnstile
+from . import turnstile
 
 log = logging.getLogger(__name__)
 

@@ -403,17 +403,6 @@ class GiftForm(forms.Form):
         ]
 
 
-class PlanManageForm(forms.Form):
-    email = forms.EmailField(
-        label=_("The email you gave with"),
-        max_length=254,
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter a valid email address, like name@example.com."),
-        },
-    )
-
-
 class PlanManageOpenForm(forms.Form):
     """The emailed token, copied from the link's fragment by a script (or pasted by the donor)."""
 

@@ -260,19 +260,6 @@ def dedication_notice_send(*, gift: Gift) -> None:
         EmailMultiAlternatives(subject=subject, body=text, to=[gift.honoree_email]).send()
 
 
-def plan_manage_link_send(*, plan, url: str) -> None:
-    with translation.override(plan.language or settings.LANGUAGE_CODE):
-        context = {
-            "plan": plan,
-            "url": url,
-            "amount": money.format_cents(plan.amount_cents + plan.fee_cents),
-            "org_name": settings.ORG_NAME,
-            "site_url": settings.SITE_URL,
-        }
-        subject = _("Manage your monthly gift")
-        _send(template="plan_manage_link", subject=subject, to=plan.donor_email, context=context)
-
-
 def plan_change_confirmation_send(*, plan, kind: str) -> None:
     """Every change the donor makes to a plan is confirmed by email, in the plan's language."""
     from .models import PlanChange

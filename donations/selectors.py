@@ -52,13 +52,6 @@ def gift_for_checkout_session(*, session_id: str) -> Gift | None:
     )
 
 
-def plans_active_for_email(*, email: str) -> QuerySet[RecurringPlan]:
-    return RecurringPlan.objects.filter(
-        donor_email__iexact=email.strip(),
-        status__in=RecurringPlan.ACTIVE_STATUSES,
-    ).select_related("campaign")
-
-
 def gifts_pending_receipt(*, max_attempts: int) -> QuerySet[Gift]:
     return (
         Gift.objects.filter(

@@ -22,17 +22,6 @@ def gift_send_recovery_reminder(gift_id: int) -> str:
 
 
 @task
-def plan_send_manage_link(plan_id: int) -> None:
-    services.plan_manage_link_send(plan_id=plan_id)
-
-
-@task
-def plan_send_manage_links(email: str) -> int:
-    """The manage-link emails for every active plan of `email` (none for a stranger's address)."""
-    return services.plan_manage_links_send(email=email)
-
-
-@task
 def plan_send_change_confirmation(plan_id: int, kind: str) -> None:
     """The email that confirms a change the donor made to their plan (amount, frequency, pause, resume, cancel)."""
     from . import receipts

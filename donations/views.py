@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import consent, money
+from core import consent, money, proof_of_work
 
-from . import antifraud, demo, proof_of_work, receipts, selectors, services, stripe_gateway, turnstile, webhooks
+from . import antifraud, demo, receipts, selectors, services, stripe_gateway, turnstile, webhooks
 from .forms import GiftForm, PlanChangeForm, PlanManageOpenForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 

@@ -9,9 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign import selectors as campaign_selectors
-from core import ratelimit
+from core import proof_of_work, ratelimit
 from core.cache import CONTENT, FIGURES, page_cache
-from donations import proof_of_work
 from donations import selectors as donations_selectors
 
 from . import notices, selectors, services

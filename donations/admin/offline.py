@@ -1,9 +1,14 @@
-"""Offline gifts: checks, cash, wires, stock and pledges that staff record, in dollars."""
+"""
+Offline gifts: checks, cash, wires and stock that staff record, in dollars. Pledges have their own
+admin (donations/admin/pledges.py); gifts recorded with the old "Pledge" method keep it.
+"""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -68,7 +73,19 @@ class OfflineGiftForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [choice for choice in Gift.Source.choices if choice[0] != Gift.Source.ONLINE]
+        # A pledge is entered under Pledges (its schedule, reminders, each payment recorded there).
+        # The "Pledge" method stays only on the gifts recorded with it before, which keep it.
+        hidden = {Gift.Source.ONLINE}
+        if not (self.instance.pk and self.instance.source == Gift.Source.PLEDGE):
+            hidden.add(Gift.Source.PLEDGE)
+        self.fields["source"].choices = [choice for choice in Gift.Source.choices if choice[0] not in hidden]
+        self.fields["source"].help_text = format_html(
+            _(
+                'A new pledge is not entered here: add it under <a href="{url}">Pledges</a>, '
+                "then record each payment there with “Record a payment”."
+            ),
+            url=reverse("admin:donations_pledge_changelist"),
+        )
         self.fields["status"].choices = [
             (Gift.Status.SUCCEEDED, _("Received (counts in the meter)")),
             (Gift.Status.FAILED, _("Void (bounced, entered by mistake)")),

@@ -16,6 +16,13 @@ def approve_existing_and_grant(apps, schema_editor):
     using = schema_editor.connection.alias
     Gift = apps.get_model("donations", "Gift")
     Gift.objects.using(using).exclude(message="").update(message_status="approved")
+    grant_moderation(apps, schema_editor)
+
+
+def grant_moderation(apps, schema_editor):
+    # Its own function (the same statements as before) so that tests.staff.restore_staff_groups
+    # can replay the grant without approving the messages already waiting.
+    using = schema_editor.connection.alias
     app_config = apps.get_app_config("donations")
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0, using=using)

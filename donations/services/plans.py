@@ -211,38 +211,6 @@ def plan_record_subscription(*, subscription: Subscription, deleted: bool = Fals
     return plan
 
 
-def plan_manage_links_send(*, email: str) -> int:
-    """
-    Email a single-use, expiring management link for each active plan of `email`; returns how
-    many. Runs in a task (tasks.plan_send_manage_links), never in the request that asked: see
-    plan_manage_links_request.
-    """
-    plan_ids = list(selectors.plans_active_for_email(email=email).values_list("pk", flat=True))
-    for plan_id in plan_ids:
-        plan_manage_link_send(plan_id=plan_id)
-    return len(plan_ids)
-
-
-def plan_manage_links_request(*, email: str, response) -> None:
-    """
-    Enqueue the manage-link emails for `email` once `response` has been sent, whoever the address
-    belongs to: the request does the same work for a giver's address as for a stranger's (its
-    answer time tells nothing), and the lookup and the sending happen after the answer, in the
-    task (in-process with the immediate backend, in the worker with the database one).
-    """
-    from ..tasks import plan_send_manage_links
-
-    # Called by the WSGI server (HttpResponse.close) after the last byte is sent.
-    response._resource_closers.append(lambda: plan_send_manage_links.enqueue(email=email))
-
-
-def plan_manage_link_send(*, plan_id: int) -> None:
-    from .. import receipts
-
-    plan = RecurringPlan.objects.select_related("campaign").get(pk=plan_id)
-    receipts.plan_manage_link_send(plan=plan, url=plan_manage_url(plan=plan))
-
-
 def plan_manage_url(*, plan: RecurringPlan) -> str:
     """A new single-use, expiring link to the plan's Customer Portal (through the site, which spends the token)."""
     from django.urls import reverse

@@ -99,30 +99,65 @@ def test_a_check_counts_at_once_and_gets_a_receipt_naming_it(
     assert (created.history_user, created.amount_cents, created.source) == (development_officer, 2_500_00, "check")
 
 
-def test_a_pledge_needs_an_expected_date_and_is_acknowledged_not_receipted(
+def test_a_new_offline_gift_cannot_be_a_pledge_the_form_points_to_the_pledges(dev_client, campaign):
+    # Staff enter a pledge under Pledges (its schedule, reminders and payments); the offline-gift
+    # form's old "Pledge" method would make a second, schedule-less kind of pledge.
+    page = dev_client.get(ADD_URL)
+    source = page.context["adminform"].form.fields["source"]
+    assert [value for value, _label in source.choices] == ["check", "cash", "wire", "stock"]
+    assert str(source.help_text) == (
+        'A new pledge is not entered here: add it under <a href="/admin/donations/pledge/">Pledges</a>, '
+        "then record each payment there with “Record a payment”."
+    )
+    assert '<a href="/admin/donations/pledge/">Pledges</a>' in page.content.decode()
+
+    refused = dev_client.post(ADD_URL, form(campaign, source="pledge", reference="", expected_on="2027-06-30"))
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["source"] == [
+        "Select a valid choice. pledge is not one of the available choices."
+    ]
+    assert not Gift.objects.exists()
+    assert tally(campaign)["raised"] == 0
+
+
+def test_the_help_points_to_the_pledges_in_spanish():
+    from django.utils import translation
+
+    from donations.admin.offline import OfflineGiftForm
+
+    with translation.override("es"):
+        help_text = OfflineGiftForm().fields["source"].help_text
+    assert help_text == (
+        'Un compromiso nuevo no se registra aquí: agréguelo en <a href="/admin/donations/pledge/">Compromisos</a> '
+        "y registre cada pago allí con “Registrar un pago”."
+    )
+
+
+def test_an_old_pledge_gift_keeps_its_method_needs_its_date_and_was_acknowledged_not_receipted(
     dev_client,
+    development_officer,
     campaign,
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    missing = post(
-        dev_client, ADD_URL, form(campaign, source="pledge", reference=""), django_capture_on_commit_callbacks
-    )
-    assert missing.status_code == 200
-    assert missing.context["adminform"].form.errors["expected_on"] == ["A pledge needs the date the money is expected."]
-    assert not Gift.objects.exists()
-    assert tally(campaign)["raised"] == 0
-    assert mailoutbox == []
+    # Recorded with the "Pledge" method before pledges had their own admin (the same service the
+    # form called then).
+    from donations import services
 
-    response = post(
-        dev_client,
-        ADD_URL,
-        form(campaign, source="pledge", reference="", amount="10000", expected_on="2027-06-30"),
-        django_capture_on_commit_callbacks,
-    )
-    assert response.status_code == 302
-    pledge = Gift.objects.get()
-    assert (pledge.source, pledge.amount_cents, pledge.expected_on) == ("pledge", 10_000_00, datetime.date(2027, 6, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        pledge = services.offline_gift_save(
+            gift=Gift(
+                campaign=campaign,
+                source=Gift.Source.PLEDGE,
+                status=Gift.Status.SUCCEEDED,
+                amount_cents=10_000_00,
+                received_on=datetime.date(2026, 11, 2),
+                expected_on=datetime.date(2027, 6, 30),
+                donor_name="Katherine Johnson",
+                donor_email="kj@example.com",
+            ),
+            actor=development_officer,
+        )
     assert tally(campaign) | {"donors": None} == {
         "raised": 10_000_00,
         "offline": 0,
@@ -138,8 +173,25 @@ def test_a_pledge_needs_an_expected_date_and_is_acknowledged_not_receipted(
     assert "Expected by: " in letter.body
     assert "tax records" not in letter.body
 
-    # The pledge is paid by wire: the same gift moves from pledged to offline, and the tax receipt goes.
     change_url = f"/admin/donations/offlinegift/{pledge.pk}/change/"
+    page = dev_client.get(change_url)
+    source = page.context["adminform"].form.fields["source"]
+    assert [value for value, _label in source.choices] == ["check", "cash", "wire", "stock", "pledge"]
+    assert '<option value="pledge" selected>Pledge</option>' in page.content.decode()
+    assert dev_client.get("/admin/donations/offlinegift/").content.decode().count(">Pledge<") >= 1
+
+    missing = post(
+        dev_client,
+        change_url,
+        form(campaign, source="pledge", reference="", amount="10000", expected_on=""),
+        django_capture_on_commit_callbacks,
+    )
+    assert missing.status_code == 200
+    assert missing.context["adminform"].form.errors["expected_on"] == ["A pledge needs the date the money is expected."]
+    pledge.refresh_from_db()
+    assert (pledge.source, pledge.expected_on) == ("pledge", datetime.date(2027, 6, 30))
+
+    # The pledge is paid by wire: the same gift moves from pledged to offline, and the tax receipt goes.
     paid = post(
         dev_client,
         change_url,
@@ -159,6 +211,9 @@ def test_a_pledge_needs_an_expected_date_and_is_acknowledged_not_receipted(
     assert len(mailoutbox) == 2
     assert "Given by: Wire transfer (reference FW-2027-7)" in mailoutbox[1].body
     assert "tax records" in mailoutbox[1].body
+    # Paid, it is a wire: the form no longer offers to make it a pledge again.
+    source = dev_client.get(change_url).context["adminform"].form.fields["source"]
+    assert [value for value, _label in source.choices] == ["check", "cash", "wire", "stock"]
 
 
 def test_voiding_a_bounced_check_takes_exactly_it_off_the_meter(
