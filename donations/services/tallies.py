@@ -278,10 +278,9 @@ def tally_recompute(
     """
     report = TallyReport()
     with transaction.atomic():
-        stored = {
-            tally.designation_id: tally
-            for tally in Tally.objects.select_for_update().filter(campaign=campaign).order_by("pk")
-        }
+        # Every stripe locked (in one order), then summed: the stored totals as the meter reads them.
+        list(Tally.objects.select_for_update().filter(campaign=campaign).order_by("pk").values_list("pk"))
+        stored = {totals.designation_id: totals for totals in tallies.tallies_summed(campaign=campaign)}
         totals: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TALLY_FIELDS, 0))
         donor_gifts: dict[str, int] = defaultdict(int)
         fundraiser_totals: dict[int, dict[str, int]] = defaultdict(lambda: {"raised_cents": 0, "gift_count": 0})
@@ -368,10 +367,7 @@ def tally_recompute(
 
         tallies.tallies_store(
             campaign_id=campaign.pk,
-            rows={
-                drift.designation_id: (getattr(stored.get(drift.designation_id), "pk", None), drift.new)
-                for drift in report.drifts
-            },
+            rows={drift.designation_id: drift.new for drift in report.drifts},
         )
         Gift.objects.bulk_update(gift_fixes, ["counted_cents", "counted_donor_key"], batch_size=chunk_size)
         tallies.donors_store(
