@@ -81,24 +81,59 @@ def _tally_targets(gift: Gift) -> list[tuple[int, int | None]]:
     return targets
 
 
-# The year's next receipt serial in one statement (the row lock is held to the end of the
-# transaction, so serials are given in commit order and a rolled-back payment gives its back).
+# Receipt numbers, "R<year>-<serial>": unique (the database's unique constraint on (receipt_year,
+# receipt_serial) is the guarantee), one series a year, given when a gift is first paid.
+#
+# On PostgreSQL the serial comes from a SEQUENCE per year (nextval: no row lock, so no payment of
+# any campaign waits on another for its number). The price is gaps: a payment rolled back after
+# taking its number does not give it back, so the series can skip a number (a failed delivery that
+# Stripe then redelivers takes a new one). Gaps are allowed on US receipts (IRS Publication 1771
+# asks for a written acknowledgment, not a gap-free series); uniqueness is what must hold, and
+# staff's exports list every number given. README, "Receipts", says so for the auditors.
+# Numbers follow commit order only roughly (two payments committing together may swap).
+#
+# On SQLite (one writer at a time anyway) the year's ReceiptSequence row is moved instead, in the
+# payment's transaction: no gaps there. The row is also where a year's PostgreSQL sequence starts
+# from when it is first created (after the greatest serial of the year already given).
 _RECEIPT_NEXT_SQL = (
     "INSERT INTO donations_receiptsequence (year, last) VALUES (%s, 1) "
     "ON CONFLICT (year) DO UPDATE SET last = donations_receiptsequence.last + 1 RETURNING last"
 )
 
+_RECEIPT_STORE_SQL = "UPDATE donations_gift SET receipt_year = %s, receipt_serial = %s WHERE id = %s"
 
-# On PostgreSQL the serial is taken and written to the saved gift in one statement.
-_RECEIPT_NEXT_AND_STORE_SQL = (
-    "WITH seq AS (INSERT INTO donations_receiptsequence (year, last) VALUES (%s, 1) "
-    "ON CONFLICT (year) DO UPDATE SET last = donations_receiptsequence.last + 1 RETURNING last) "
-    "UPDATE donations_gift SET receipt_year = %s, receipt_serial = (SELECT last FROM seq) WHERE id = %s "
+# PostgreSQL: the number is taken and written to the saved gift in one statement.
+_RECEIPT_NEXTVAL_AND_STORE_SQL = (
+    "UPDATE donations_gift SET receipt_year = %s, receipt_serial = nextval(%s::regclass) WHERE id = %s "
     "RETURNING receipt_serial"
 )
 
+# Years whose sequence this process has seen committed (one check per process and year after that).
+_receipt_sequences_known: set[int] = set()
 
-_RECEIPT_STORE_SQL = "UPDATE donations_gift SET receipt_year = %s, receipt_serial = %s WHERE id = %s"
+
+def _receipt_sequence_name(year: int) -> str:
+    return f"donations_receipt_serial_{int(year):04d}"
+
+
+def _receipt_sequence_ensure(cursor, year: int) -> None:
+    """
+    Create the year's sequence if it does not exist yet: under a transaction-scoped advisory lock,
+    so two first payments of a year never both create it (the second waits for the first to
+    commit, then finds it). It starts after every serial of that year already given.
+    """
+    name = _receipt_sequence_name(year)
+    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x52454354, year])  # "RECT", the year
+    cursor.execute(
+        "SELECT to_regclass(%s) IS NOT NULL, GREATEST("
+        "(SELECT MAX(receipt_serial) FROM donations_gift WHERE receipt_year = %s), "
+        "(SELECT last FROM donations_receiptsequence WHERE year = %s), 0)",
+        [name, year, year],
+    )
+    exists, last = cursor.fetchone()
+    if not exists:
+        cursor.execute(f"CREATE SEQUENCE {name} AS integer START WITH {int(last) + 1} MINVALUE 1")
+    transaction.on_commit(lambda: _receipt_sequences_known.add(year))
 
 
 def _receipt_number_due(gift: Gift) -> bool:
@@ -110,14 +145,16 @@ def _receipt_number_due(gift: Gift) -> bool:
 
 def _receipt_number_assign(gift: Gift) -> None:
     """
-    Give the saved gift its receipt number: the last statement of the payment, because the year's
-    sequence row is one for the whole site (every payment of every campaign takes its lock, held
-    to the commit). Taken first, it was the row held longest (scripts/profile_webhook.py).
+    Give the saved gift its receipt number: the last statement of the payment. On SQLite the
+    year's sequence row is one for the whole site, locked to the commit; on PostgreSQL nextval
+    locks nothing (see above).
     """
     year = timezone.localtime(gift.paid_at).year
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_RECEIPT_NEXT_AND_STORE_SQL, [year, year, gift.pk])
+            if year not in _receipt_sequences_known:
+                _receipt_sequence_ensure(cursor, year)
+            cursor.execute(_RECEIPT_NEXTVAL_AND_STORE_SQL, [year, _receipt_sequence_name(year), gift.pk])
             serial = cursor.fetchone()[0]
         else:
             cursor.execute(_RECEIPT_NEXT_SQL, [year])
