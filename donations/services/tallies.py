@@ -216,7 +216,7 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
         pages_invalidate_on_commit(figures=True)
 
     numbering = _receipt_number_due(gift)
-    # The gift first, then its donor, the pot, the campaign-wide tally and the receipt sequence:
+    # The gift first, then its donor, the campaign's tally stripes, the receipt number and the pot:
     # the rows many payments lock come last, the most shared last of all, each held the shortest time.
     gift.counted_cents = counted
     gift.counted_donor_key = donor_key
@@ -233,17 +233,24 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     # A fundraiser's row before the campaign's: fewer payments wait on it, so it is locked first.
     for fundraiser_id, values in sorted(fundraiser_deltas.items()):
         fundraiser_tallies.fundraiser_tally_add(fundraiser_id=fundraiser_id, deltas=dict(values))
-    # The sponsor's pot, as hot as the tally while a challenge is open: locked next to last, so it
-    # is held only to the commit (drawn first, it was held for the whole payment: 3x longer).
+    # The campaign's tallies: striped, a payment takes a stripe no one holds (campaign.tallies).
+    ordered = sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0))
+    for (campaign_id, designation_id), values in ordered:
+        tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
+    if numbering:
+        _receipt_number_assign(gift)  # a sequence on PostgreSQL: no lock
+    # The sponsor's pot, one row every matched payment of the challenge locks: drawn last, so it
+    # is held only from its UPDATE to the commit (scripts/profile_webhook.py: drawn before the
+    # tally and the receipt number it was held about twice as long; drawn first, 3x). When the pot
+    # gives less than planned (only as it runs out), the tallies' matched money is corrected by
+    # one more stripe update.
     if pot_move is not None:
         shortfall = pot_move_apply(gift=gift, move=pot_move)
         if shortfall and counted > 0:
-            for target in _tally_targets(gift):
-                deltas[target]["matched_cents"] -= shortfall
-    for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
-        tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
-    if numbering:
-        _receipt_number_assign(gift)
+            for campaign_id, designation_id in _tally_targets(gift):
+                tallies.tally_add(
+                    campaign_id=campaign_id, designation_id=designation_id, deltas={"matched_cents": -shortfall}
+                )
     return gift
 
 
