@@ -31,6 +31,7 @@ The giving day's figure: --events 2000 --duplicates 0 --match-pot 50000 --spread
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -242,11 +243,63 @@ class Readers:
         return out
 
 
-def run(url: str, bodies: list[bytes], concurrency: int, label: str, *, sender=None) -> dict:
+class Cpu:
+    """
+    CPU time spent by the site's processes during a run, from /proc: gunicorn's workers, and the
+    PostgreSQL backends connected to the benchmark's database (not the other databases on a
+    shared server), and this client. Divided by the requests, it gives the CPU a request costs,
+    so the machine's ceiling (CPUs x 1000 ms / that) whatever else shares the machine.
+    """
+
+    TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, master_pid: int):
+        self.master_pid = master_pid
+
+    @staticmethod
+    def _ticks(pid: int) -> int:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0
+        return int(fields[11]) + int(fields[12])  # utime, stime
+
+    def _pids(self) -> tuple[set[int], set[int]]:
+        from django.db import connection
+
+        app = {self.master_pid}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == self.master_pid:
+                        app.add(int(entry.name))
+                except (OSError, IndexError, ValueError):
+                    continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            db = {pid for (pid,) in cursor.fetchall()}
+        return app, db
+
+    def __enter__(self):
+        app, db = self._pids()
+        self.before = {pid: self._ticks(pid) for pid in app | db}
+        self.client_before = sum(os.times()[:2])
+        return self
+
+    def __exit__(self, *exc):
+        app, db = self._pids()
+        client = (sum(os.times()[:2]) - self.client_before) * 1000
+        used = {pid: max(0, self._ticks(pid) - self.before.get(pid, 0)) * self.TICK_MS for pid in app | db}
+        self.app_ms = sum(used[pid] for pid in app)
+        self.db_ms = sum(used[pid] for pid in db - app)
+        self.client_ms = client
+
+
+def run(url: str, bodies: list[bytes], concurrency: int, label: str, *, sender=None, cpu: Cpu | None = None) -> dict:
     signed = [sign(body) for body in bodies] if sender is None else bodies
     send = sender or (lambda item: post(url, item))
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+    with cpu or contextlib.nullcontext(), ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = list(pool.map(send, signed))
     elapsed = time.perf_counter() - started
     latencies = [ms for _, ms in results]
@@ -264,10 +317,20 @@ def run(url: str, bodies: list[bytes], concurrency: int, label: str, *, sender=N
         "latencies": latencies,
         "load_average_1m": os.getloadavg()[0],
     }
+    if cpu is not None:
+        n = len(bodies)
+        report["cpu_ms"] = {
+            "app": round(cpu.app_ms / n, 2),
+            "db": round(cpu.db_ms / n, 2),
+            "client": round(cpu.client_ms / n, 2),
+        }
+        # What the machine could do were it only serving these requests (the client elsewhere).
+        report["ceiling_per_second"] = round((os.cpu_count() or 1) * 1000 / max(0.01, (cpu.app_ms + cpu.db_ms) / n))
     print(
         f"{label:<60} {report['events']:>5} events in {report['seconds']:>6}s  "
         f"{report['events_per_second']:>7} ev/s  p50 {report['p50_ms']:>6} ms  "
-        f"p99 {report['p99_ms']:>6} ms  {statuses}",
+        f"p99 {report['p99_ms']:>6} ms  {statuses}"
+        + (f"  CPU/request {report['cpu_ms']}  ceiling {report['ceiling_per_second']}/s" if cpu else ""),
         flush=True,
     )
     return report
@@ -386,7 +449,7 @@ def main() -> int:
             get(page)
         distinct = [event(session) for session in sessions]
         with Readers(pages, args.readers) as readers:
-            reports = [run(url, distinct, args.concurrency, "new payments, one campaign")]
+            reports = [run(url, distinct, args.concurrency, "new payments, one campaign", cpu=Cpu(server.pid))]
         reports += readers.reports("during the burst")
         duplicates = distinct * args.duplicates
         random.shuffle(duplicates)
@@ -394,14 +457,15 @@ def main() -> int:
             reports.append(run(url, duplicates, args.concurrency, f"redeliveries (x{args.duplicates})"))
         # The same session under new event ids (Stripe's completed + async_payment_succeeded, say).
         same_session = [event(session) for session in sessions]
-        reports.append(run(url, same_session, args.concurrency, "same sessions, new event ids"))
+        reports.append(run(url, same_session, args.concurrency, "same sessions, new event ids", cpu=Cpu(server.pid)))
         event_ids = [json.loads(body)["id"] for body in distinct + same_session]
         checks.update(
             verify(campaigns, events=args.events, event_ids=event_ids, pot=bool(args.match_pot), label="one campaign")
         )
         if spread_sessions:
             spread = [event(session) for session in spread_sessions]
-            reports.append(run(url, spread, args.concurrency, f"new payments, {args.spread} campaigns (no contention)"))
+            label = f"new payments, {args.spread} campaigns (no contention)"
+            reports.append(run(url, spread, args.concurrency, label, cpu=Cpu(server.pid)))
             checks.update(
                 verify(
                     spread_campaigns,
@@ -419,6 +483,7 @@ def main() -> int:
                     args.concurrency,
                     "bare Django view (GET /bare/): the ceiling",
                     sender=lambda _: get(f"{base}/bare/"),
+                    cpu=Cpu(server.pid),
                 )
             )
     finally:
@@ -451,17 +516,24 @@ def write_report(args, reports: list[dict], checks: dict) -> None:
         + f"; {args.readers} reader threads; TALLY_STRIPES={os.environ.get('TALLY_STRIPES', 'default 8')}; "
         + f"{os.cpu_count()} CPUs.",
         "",
-        "| requests | count | per second | p50 ms | p99 ms | load avg (1 min) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| requests | count | per second | p50 ms | p99 ms | load avg (1 min) "
+        "| CPU ms a request: app + db (+ client) | CPU ceiling /s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for report in reports:
         lines.append(
             f"| {report['label']} | {report['events']} | {report['events_per_second']} | {report['p50_ms']} "
-            f"| {report['p99_ms']} | {report['load_average_1m']:.2f} |"
+            f"| {report['p99_ms']} | {report['load_average_1m']:.2f} "
+            + (
+                f"| {report['cpu_ms']['app']} + {report['cpu_ms']['db']} (+ {report['cpu_ms']['client']}) "
+                f"| {report['ceiling_per_second']} |"
+                if "cpu_ms" in report
+                else "| | |"
+            )
         )
     lines.append(
         f"| **one campaign's deliveries, duplicates included** | {events} | {overall['events_per_second']} "
-        f"| {overall['p50_ms']} | {overall['p99_ms']} | |"
+        f"| {overall['p50_ms']} | {overall['p99_ms']} | | | |"
     )
     lines += ["", "Exactly once: " + ", ".join(f"{name} {'ok' if ok else 'FAILED'}" for name, ok in checks.items())]
     out = ROOT / "artifacts" / "bench"
