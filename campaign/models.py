@@ -240,10 +240,16 @@ class Tally(models.Model):
     progress costs one row whatever the number of gifts. One row per campaign with designation NULL
     (the whole campaign), and one per designation. `manage.py recompute_tallies` rebuilds them from
     the gifts and reports drift.
+
+    Each of those totals is split over settings.TALLY_STRIPES rows (`stripe` 0..N-1): a payment
+    moves one stripe, the first its transaction finds unlocked, so concurrent payments to one
+    campaign do not queue on one row lock; every reader sums the stripes in one query
+    (campaign.tallies.tally_totals and friends), whatever N. Never read one row as "the" total.
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
     designation = models.ForeignKey(Designation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    stripe = models.PositiveSmallIntegerField(default=0)
     raised_cents = models.BigIntegerField(default=0)
     online_cents = models.BigIntegerField(default=0)
     offline_cents = models.BigIntegerField(default=0)
@@ -259,17 +265,17 @@ class Tally(models.Model):
         verbose_name_plural = _("tallies")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "designation"],
+                fields=["campaign", "designation", "stripe"],
                 condition=Q(designation__isnull=False),
-                name="tally_per_designation",
+                name="tally_stripe_per_designation",
             ),
             models.UniqueConstraint(
-                fields=["campaign"], condition=Q(designation__isnull=True), name="tally_per_campaign"
+                fields=["campaign", "stripe"], condition=Q(designation__isnull=True), name="tally_stripe_per_campaign"
             ),
         ]
 
     def __str__(self):
-        return f"{self.campaign_id}/{self.designation_id or '*'}: {self.raised_cents}"
+        return f"{self.campaign_id}/{self.designation_id or '*'}#{self.stripe}: {self.raised_cents}"
 
 
 class CampaignDonor(models.Model):

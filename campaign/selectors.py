@@ -10,7 +10,8 @@ from core.localization import LocalizedContent
 from donations import selectors as donations_selectors
 from donations.selectors import MatchOffer, WallGift
 
-from .models import Campaign, Milestone, Tally, Update
+from .models import Campaign, Milestone, Update
+from .tallies import tally_totals
 
 # What a gift must be to appear on the donor wall: the statuses that count toward the total.
 
@@ -54,8 +55,9 @@ class GivingDay(LocalizedContent):
 @dataclass(frozen=True)
 class Progress:
     """
-    Everything the meter shows. Built from one Tally row (its cost never grows with gifts) and one
-    aggregate over the active pledges (it grows only with them, and is read only on a cold page).
+    Everything the meter shows. Built from one read of the Tally stripes (its cost never grows with
+    gifts or stripes) and one aggregate over the active pledges (it grows only with them, and is
+    read only on a cold page).
     """
 
     raised_cents: int
@@ -127,11 +129,11 @@ def _percent(part: int, whole: int) -> int:
 
 def campaign_progress(*, campaign: Campaign, today: datetime.date | None = None) -> Progress:
     """
-    The meter's figures for a campaign: one query for its campaign-wide Tally row (no row yet
+    The meter's figures for a campaign: one query summing its campaign-wide Tally stripes (no row yet
     means nothing has counted) and one for what its active pledges still promise. Milestones
     come from `campaign.milestones`, prefetched by the page's selector.
     """
-    tally = Tally.objects.filter(campaign=campaign, designation__isnull=True).first()
+    tally = tally_totals(campaign=campaign)  # its stripes summed, one query
     raised = tally.raised_cents if tally else 0
     matched = tally.matched_cents if tally else 0
     goal = campaign.goal_cents

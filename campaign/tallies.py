@@ -4,17 +4,126 @@ so the SQL that names them lives here. donations decides what a gift counts (its
 and calls these functions; nothing else writes the rows.
 """
 
-from django.db import connection
-from django.utils import timezone
+import random
+from dataclasses import dataclass
+from typing import Any
 
-from core.counters import counters_add
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from .models import CampaignDonor, Tally
 
+# The counters a Tally row carries (all summed over its stripes by the readers).
+TALLY_COUNTERS = (
+    "raised_cents",
+    "online_cents",
+    "offline_cents",
+    "pledged_cents",
+    "gift_count",
+    "donor_count",
+    "matched_cents",
+)
+
+
+def _stripes_create(*, campaign_id: int, designation_id: int | None) -> None:
+    """Every stripe row of a total at once (on its first gift): later payments only UPDATE."""
+    Tally.objects.bulk_create(
+        [
+            Tally(campaign_id=campaign_id, designation_id=designation_id, stripe=stripe)
+            for stripe in range(settings.TALLY_STRIPES)
+        ],
+        ignore_conflicts=True,
+    )
+
 
 def tally_add(*, campaign_id: int, designation_id: int | None, deltas: dict[str, int]) -> None:
-    """Move one tally row by `deltas` (creating the row on first use); the row lock is taken by the update."""
-    counters_add(model=Tally, lookup={"campaign_id": campaign_id, "designation_id": designation_id}, deltas=deltas)
+    """
+    Move one stripe of a total by `deltas` (creating the stripes on first use). On PostgreSQL
+    the stripe is the first one, from a random start, that no other transaction holds
+    (FOR UPDATE SKIP LOCKED, in the UPDATE itself: one round trip), so two payments to one
+    campaign wait on each other only when every stripe is held; then (or on SQLite, which
+    serialises writers anyway) the random stripe is updated and its lock waited for.
+    The lock order across a payment stays the same (fundraiser, campaign, designation), and
+    a payment takes one stripe of each total, so striping adds no deadlock.
+    """
+    deltas = {name: value for name, value in deltas.items() if value}
+    if not deltas:
+        return
+    sets = ", ".join(f"{connection.ops.quote_name(name)} = {connection.ops.quote_name(name)} + %s" for name in deltas)
+    values: list[Any] = [*deltas.values(), timezone.now()]
+    which = "designation_id = %s" if designation_id is not None else "designation_id IS NULL"
+    keys = [campaign_id] + ([designation_id] if designation_id is not None else [])
+    start = random.randrange(settings.TALLY_STRIPES)  # noqa: S311 (spreads load, guards nothing)
+    # Only column names and the two fixed WHERE forms are formatted in; every value is bound.
+    skip_locked = (
+        f"UPDATE campaign_tally SET {sets}, updated_at = %s WHERE id = (SELECT id FROM campaign_tally "  # noqa: S608
+        f"WHERE campaign_id = %s AND {which} ORDER BY stripe < %s, stripe LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    )
+    one = f"UPDATE campaign_tally SET {sets}, updated_at = %s WHERE campaign_id = %s AND {which} AND stripe = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(skip_locked, [*values, *keys, start])
+            if cursor.rowcount == 1:
+                return
+        cursor.execute(one, [*values, *keys, start])
+        if cursor.rowcount == 1:
+            return
+    # No stripes yet (the total's first gift), or fewer than TALLY_STRIPES now says.
+    _stripes_create(campaign_id=campaign_id, designation_id=designation_id)
+    with connection.cursor() as cursor:
+        cursor.execute(one, [*values, *keys, start])
+
+
+# --- Reading: always the sum of the stripes, in one query whatever their number ----------------------------------
+
+
+@dataclass(frozen=True)
+class TallyTotals:
+    """A total as the meter reads it: its stripes summed."""
+
+    campaign_id: int
+    designation_id: int | None
+    raised_cents: int = 0
+    online_cents: int = 0
+    offline_cents: int = 0
+    pledged_cents: int = 0
+    gift_count: int = 0
+    donor_count: int = 0
+    matched_cents: int = 0
+    updated_at: Any = None
+
+
+_SUMS = {**{name: Sum(name) for name in TALLY_COUNTERS}, "updated_at": Max("updated_at")}
+
+
+def _totals(row: dict) -> TallyTotals:
+    return TallyTotals(
+        campaign_id=row["campaign_id"],
+        designation_id=row["designation_id"],
+        **{name: row[name] or 0 for name in TALLY_COUNTERS},
+        updated_at=row["updated_at"],
+    )
+
+
+def tallies_summed(**filters) -> list[TallyTotals]:
+    """Every (campaign, designation) total matching `filters` (Tally lookups), stripes summed: one query."""
+    rows = (
+        Tally.objects.filter(**filters)
+        .values("campaign_id", "designation_id")
+        .annotate(**_SUMS, stripes=Count("pk"))
+        .order_by()
+    )
+    return [_totals(row) for row in rows]
+
+
+def tally_totals(*, campaign, designation=None) -> TallyTotals | None:
+    """A campaign's whole total (designation None) or a designation's; None before its first gift. One query."""
+    lookup = {"campaign": campaign}
+    lookup.update({"designation": designation} if designation is not None else {"designation__isnull": True})
+    found = tallies_summed(**lookup)
+    return found[0] if found else None
 
 
 # One statement each way (an upsert, a guarded decrement), each taking the row lock itself:
@@ -43,14 +152,19 @@ def donor_count_move(*, campaign_id: int, donor_key: str, change: int) -> int:
     return -1 if row is not None and row[0] == 0 else 0
 
 
-def tallies_store(*, campaign_id: int, rows: dict[int | None, tuple[int | None, dict[str, int]]]) -> None:
-    """Set tally rows to recomputed values: {designation id: (existing row pk or None, values)}."""
+def tallies_store(*, campaign_id: int, rows: dict[int | None, dict[str, int]]) -> None:
+    """
+    Set totals to recomputed values, {designation id: values}: the whole value in stripe 0, the
+    other stripes zeroed (the caller holds their locks: tally_recompute).
+    """
     now = timezone.now()
-    for designation_id, (pk, values) in rows.items():
-        if pk is None:
-            Tally.objects.create(campaign_id=campaign_id, designation_id=designation_id, updated_at=now, **values)
-        else:
-            Tally.objects.filter(pk=pk).update(updated_at=now, **values)
+    for designation_id, values in rows.items():
+        stripes = Tally.objects.filter(campaign_id=campaign_id, designation_id=designation_id)
+        stripes.exclude(stripe=0).update(updated_at=now, **dict.fromkeys(TALLY_COUNTERS, 0))
+        if not stripes.filter(stripe=0).update(updated_at=now, **values):
+            Tally.objects.create(
+                campaign_id=campaign_id, designation_id=designation_id, stripe=0, updated_at=now, **values
+            )
 
 
 def donors_store(

@@ -250,6 +250,9 @@ DONOR_WALL_PREMODERATION = env.bool("DONOR_WALL_PREMODERATION", default=True)
 # Honoree notices (an email to whoever a gift honors) a day, per recipient address and per donor.
 HONOREE_NOTICES_PER_RECIPIENT_PER_DAY = env.int("HONOREE_NOTICES_PER_RECIPIENT_PER_DAY", default=1)
 HONOREE_NOTICES_PER_DONOR_PER_DAY = env.int("HONOREE_NOTICES_PER_DONOR_PER_DAY", default=3)
+# The meter's totals are split over this many rows each (campaign.models.Tally): a payment moves
+# one, so concurrent payments to one campaign rarely wait on each other; readers sum them.
+TALLY_STRIPES = max(1, env.int("TALLY_STRIPES", default=8))
 
 # Card-testing defenses on the gift form's POST (donations/antifraud.py; README, "Security").
 # A donor creates one or two Checkout Sessions; a card tester creates hundreds.

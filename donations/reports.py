@@ -12,7 +12,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign, Tally
+from campaign.models import Campaign
+from campaign.tallies import tallies_summed, tally_totals
 
 from .models import Frequency, Gift, RecurringPlan
 
@@ -52,7 +53,7 @@ class Day:
 
 def campaign_totals() -> list[CampaignTotal]:
     """Every campaign with its whole-campaign Tally (a campaign without gifts shows zeros)."""
-    tallies = {tally.campaign_id: tally for tally in Tally.objects.filter(designation__isnull=True).order_by()}
+    tallies = {tally.campaign_id: tally for tally in tallies_summed(designation__isnull=True)}
     result = []
     for campaign in Campaign.objects.order_by("-is_featured", "-starts_on", "title"):
         tally = tallies.get(campaign.pk)
@@ -72,10 +73,7 @@ def campaign_totals() -> list[CampaignTotal]:
 
 def designation_totals(*, campaign: Campaign) -> list[Line]:
     """The campaign's designations with what each raised (from their Tally rows), then "none"."""
-    tallies = {
-        tally.designation_id: tally
-        for tally in Tally.objects.filter(campaign=campaign, designation__isnull=False).order_by()
-    }
+    tallies = {tally.designation_id: tally for tally in tallies_summed(campaign=campaign, designation__isnull=False)}
     lines = []
     designated = 0
     for designation in campaign.designations.all():
@@ -83,7 +81,7 @@ def designation_totals(*, campaign: Campaign) -> list[Line]:
         raised = tally.raised_cents if tally else 0
         designated += raised
         lines.append(Line(label=designation.name, raised_cents=raised, gift_count=tally.gift_count if tally else 0))
-    whole = Tally.objects.filter(campaign=campaign, designation__isnull=True).first()
+    whole = tally_totals(campaign=campaign)
     if whole is not None:
         undesignated = sum(line.gift_count for line in lines)
         lines.append(

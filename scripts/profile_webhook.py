@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--cprofile", action="store_true", help="also where the Python time goes, by package")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("error: set DATABASE_URL=postgres://…", file=sys.stderr)
@@ -40,14 +41,43 @@ def main() -> int:
 
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, check=True)
     for label, pot in (("no challenge", 0), ("1:1 challenge open", 10**7)):
-        campaign_id, sessions = bench.seed(args.events)
+        campaigns, sessions = bench.seed(args.events)
         if pot:
-            bench.open_challenge(campaign_id, pot_dollars=pot)
-        profile(label, [bench.sign(bench.event(session)) for session in sessions])
+            bench.open_challenge(campaigns[0][0], pot_dollars=pot)
+        profile(label, [bench.sign(bench.event(session)) for session in sessions], cprofile=args.cprofile)
     return 0
 
 
-def profile(label: str, deliveries: list) -> None:
+# Where a frame's own time is charged: the first of these found in its file's path.
+AREAS = (
+    ("psycopg", "psycopg (driver, waiting on PostgreSQL)"),
+    ("django/db/models/sql", "Django ORM: SQL compiler"),
+    ("django/db/models", "Django ORM: models, querysets, signals"),
+    ("django/db/backends", "Django DB backend (cursor, execute wrapper)"),
+    ("django/db", "Django DB: transactions, connections"),
+    ("simple_history", "simple_history (gift history rows)"),
+    ("django_tasks", "django_tasks (receipt task enqueue)"),
+    ("stripe", "stripe SDK (signature, event parsing)"),
+    ("django/core/cache", "Django cache (Redis client)"),
+    ("redis", "Django cache (Redis client)"),
+    ("json", "json"),
+    ("django/", "Django, other"),
+    ("/donations/", "project: donations"),
+    ("/campaign/", "project: campaign"),
+    ("/fundraisers/", "project: fundraisers"),
+    ("/core/", "project: core"),
+)
+
+
+def _by_area(stats) -> list[tuple[str, float]]:
+    totals: dict[str, float] = defaultdict(float)
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        area = next((name for key, name in AREAS if key in filename), "Python, other (stdlib, builtins)")
+        totals[area] += tottime
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def profile(label: str, deliveries: list, *, cprofile: bool = False) -> None:
     from django.db import connection
 
     from donations import stripe_gateway, webhooks
@@ -67,10 +97,10 @@ def profile(label: str, deliveries: list) -> None:
             words = sql.split()
             kind = " ".join(words[:3]) if words[0] in ("UPDATE", "INSERT") else words[0]
             if "campaign_tally" in sql and words[0] == "UPDATE":
-                current.setdefault("tally", start)
+                current.setdefault("tally stripe", start)  # one of TALLY_STRIPES: others take the rest
             if "donations_matchchallenge" in sql and words[0] == "UPDATE":
                 current.setdefault("pot", start)
-            if "donations_receiptsequence" in sql:
+            if "donations_receiptsequence" in sql:  # SQLite's row; PostgreSQL's nextval locks nothing
                 current.setdefault("receipt sequence", start)
             current.setdefault("kinds", defaultdict(float))[kind[:60]] += (end - start) * 1000
 
@@ -85,6 +115,12 @@ def profile(label: str, deliveries: list) -> None:
 
     stripe_gateway.event_construct = construct
     try:
+        profiler = None
+        if cprofile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         with connection.execute_wrapper(timed):
             for body, signature in deliveries:
                 current.clear()
@@ -96,10 +132,12 @@ def profile(label: str, deliveries: list) -> None:
                 totals.append((end - start) * 1000)
                 for kind, ms in current.get("kinds", {}).items():
                     per_kind[kind].append(ms)
-                for row in ("tally", "pot", "receipt sequence"):
+                for row in ("tally stripe", "pot", "receipt sequence"):
                     if row in current:
                         # Autocommit ends the transaction as webhook_receive returns: the lock is held to here.
                         hot_hold[row].append((end - current[row]) * 1000)
+        if profiler is not None:
+            profiler.disable()
     finally:
         stripe_gateway.event_construct = original_construct
 
@@ -115,6 +153,13 @@ def profile(label: str, deliveries: list) -> None:
     for row, values in hot_hold.items():
         held = statistics.median(values)
         print(f"  {row} row locked (median)        {held:7.2f} ms  -> at most {1000 / held:,.0f} payments/s on it")
+    if profiler is not None:
+        import pstats
+
+        stats = pstats.Stats(profiler)
+        print("  where the time goes (cProfile, own time a payment; inflated by the profiler itself):")
+        for area, seconds in _by_area(stats):
+            print(f"    {area:<48} {seconds * 1000 / n:7.2f} ms")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,33 @@ def _isolated_cache_and_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _receipt_sequences_after_each_test(request):
+    """
+    The year's receipt SEQUENCE (PostgreSQL) is known to this process once a commit created it; a
+    test's rollback (or captured on_commit callbacks) can undo that, so each test starts unsure
+    again. A transactional test commits, so the sequence it created outlives the flush that
+    empties the tables: drop it, as the flush resets ReceiptSequence, so the next test numbers
+    from 1 again.
+    """
+    yield
+    from donations.services import tallies
+
+    tallies._receipt_sequences_known.clear()
+    marker = request.node.get_closest_marker("django_db")
+    committed = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
+    if not (committed or {"transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'donations_receipt_serial%%'")
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP SEQUENCE IF EXISTS {name}")
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test():
     """A request in Spanish leaves Spanish active in the thread; the next test starts in English."""
     yield

@@ -2,7 +2,7 @@
 
 import re
 
-from campaign.models import Tally
+from campaign.tallies import tally_totals
 
 
 def page_text(response) -> str:
@@ -11,5 +11,5 @@ def page_text(response) -> str:
 
 def tally_counts(campaign, designation=None) -> tuple[int, int, int]:
     """(raised cents, gift count, donor count) of a campaign's tally (or a designation's); zeros if none."""
-    row = Tally.objects.filter(campaign=campaign, designation=designation).first()
+    row = tally_totals(campaign=campaign, designation=designation)
     return (row.raised_cents, row.gift_count, row.donor_count) if row else (0, 0, 0)

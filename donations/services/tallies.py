@@ -81,24 +81,59 @@ def _tally_targets(gift: Gift) -> list[tuple[int, int | None]]:
     return targets
 
 
-# The year's next receipt serial in one statement (the row lock is held to the end of the
-# transaction, so serials are given in commit order and a rolled-back payment gives its back).
+# Receipt numbers, "R<year>-<serial>": unique (the database's unique constraint on (receipt_year,
+# receipt_serial) is the guarantee), one series a year, given when a gift is first paid.
+#
+# On PostgreSQL the serial comes from a SEQUENCE per year (nextval: no row lock, so no payment of
+# any campaign waits on another for its number). The price is gaps: a payment rolled back after
+# taking its number does not give it back, so the series can skip a number (a failed delivery that
+# Stripe then redelivers takes a new one). Gaps are allowed on US receipts (IRS Publication 1771
+# asks for a written acknowledgment, not a gap-free series); uniqueness is what must hold, and
+# staff's exports list every number given. README, "Receipts", says so for the auditors.
+# Numbers follow commit order only roughly (two payments committing together may swap).
+#
+# On SQLite (one writer at a time anyway) the year's ReceiptSequence row is moved instead, in the
+# payment's transaction: no gaps there. The row is also where a year's PostgreSQL sequence starts
+# from when it is first created (after the greatest serial of the year already given).
 _RECEIPT_NEXT_SQL = (
     "INSERT INTO donations_receiptsequence (year, last) VALUES (%s, 1) "
     "ON CONFLICT (year) DO UPDATE SET last = donations_receiptsequence.last + 1 RETURNING last"
 )
 
+_RECEIPT_STORE_SQL = "UPDATE donations_gift SET receipt_year = %s, receipt_serial = %s WHERE id = %s"
 
-# On PostgreSQL the serial is taken and written to the saved gift in one statement.
-_RECEIPT_NEXT_AND_STORE_SQL = (
-    "WITH seq AS (INSERT INTO donations_receiptsequence (year, last) VALUES (%s, 1) "
-    "ON CONFLICT (year) DO UPDATE SET last = donations_receiptsequence.last + 1 RETURNING last) "
-    "UPDATE donations_gift SET receipt_year = %s, receipt_serial = (SELECT last FROM seq) WHERE id = %s "
+# PostgreSQL: the number is taken and written to the saved gift in one statement.
+_RECEIPT_NEXTVAL_AND_STORE_SQL = (
+    "UPDATE donations_gift SET receipt_year = %s, receipt_serial = nextval(%s::regclass) WHERE id = %s "
     "RETURNING receipt_serial"
 )
 
+# Years whose sequence this process has seen committed (one check per process and year after that).
+_receipt_sequences_known: set[int] = set()
 
-_RECEIPT_STORE_SQL = "UPDATE donations_gift SET receipt_year = %s, receipt_serial = %s WHERE id = %s"
+
+def _receipt_sequence_name(year: int) -> str:
+    return f"donations_receipt_serial_{int(year):04d}"
+
+
+def _receipt_sequence_ensure(cursor, year: int) -> None:
+    """
+    Create the year's sequence if it does not exist yet: under a transaction-scoped advisory lock,
+    so two first payments of a year never both create it (the second waits for the first to
+    commit, then finds it). It starts after every serial of that year already given.
+    """
+    name = _receipt_sequence_name(year)
+    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x52454354, year])  # "RECT", the year
+    cursor.execute(
+        "SELECT to_regclass(%s) IS NOT NULL, GREATEST("
+        "(SELECT MAX(receipt_serial) FROM donations_gift WHERE receipt_year = %s), "
+        "(SELECT last FROM donations_receiptsequence WHERE year = %s), 0)",
+        [name, year, year],
+    )
+    exists, last = cursor.fetchone()
+    if not exists:
+        cursor.execute(f"CREATE SEQUENCE {name} AS integer START WITH {int(last) + 1} MINVALUE 1")
+    transaction.on_commit(lambda: _receipt_sequences_known.add(year))
 
 
 def _receipt_number_due(gift: Gift) -> bool:
@@ -110,14 +145,16 @@ def _receipt_number_due(gift: Gift) -> bool:
 
 def _receipt_number_assign(gift: Gift) -> None:
     """
-    Give the saved gift its receipt number: the last statement of the payment, because the year's
-    sequence row is one for the whole site (every payment of every campaign takes its lock, held
-    to the commit). Taken first, it was the row held longest (scripts/profile_webhook.py).
+    Give the saved gift its receipt number: the last statement of the payment. On SQLite the
+    year's sequence row is one for the whole site, locked to the commit; on PostgreSQL nextval
+    locks nothing (see above).
     """
     year = timezone.localtime(gift.paid_at).year
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_RECEIPT_NEXT_AND_STORE_SQL, [year, year, gift.pk])
+            if year not in _receipt_sequences_known:
+                _receipt_sequence_ensure(cursor, year)
+            cursor.execute(_RECEIPT_NEXTVAL_AND_STORE_SQL, [year, _receipt_sequence_name(year), gift.pk])
             serial = cursor.fetchone()[0]
         else:
             cursor.execute(_RECEIPT_NEXT_SQL, [year])
@@ -179,7 +216,7 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
         pages_invalidate_on_commit(figures=True)
 
     numbering = _receipt_number_due(gift)
-    # The gift first, then its donor, the pot, the campaign-wide tally and the receipt sequence:
+    # The gift first, then its donor, the campaign's tally stripes, the receipt number and the pot:
     # the rows many payments lock come last, the most shared last of all, each held the shortest time.
     gift.counted_cents = counted
     gift.counted_donor_key = donor_key
@@ -196,17 +233,24 @@ def gift_save(gift: Gift, *, locked_previous: Gift | None = None) -> Gift:
     # A fundraiser's row before the campaign's: fewer payments wait on it, so it is locked first.
     for fundraiser_id, values in sorted(fundraiser_deltas.items()):
         fundraiser_tallies.fundraiser_tally_add(fundraiser_id=fundraiser_id, deltas=dict(values))
-    # The sponsor's pot, as hot as the tally while a challenge is open: locked next to last, so it
-    # is held only to the commit (drawn first, it was held for the whole payment: 3x longer).
+    # The campaign's tallies: striped, a payment takes a stripe no one holds (campaign.tallies).
+    ordered = sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0))
+    for (campaign_id, designation_id), values in ordered:
+        tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
+    if numbering:
+        _receipt_number_assign(gift)  # a sequence on PostgreSQL: no lock
+    # The sponsor's pot, one row every matched payment of the challenge locks: drawn last, so it
+    # is held only from its UPDATE to the commit (scripts/profile_webhook.py: drawn before the
+    # tally and the receipt number it was held about twice as long; drawn first, 3x). When the pot
+    # gives less than planned (only as it runs out), the tallies' matched money is corrected by
+    # one more stripe update.
     if pot_move is not None:
         shortfall = pot_move_apply(gift=gift, move=pot_move)
         if shortfall and counted > 0:
-            for target in _tally_targets(gift):
-                deltas[target]["matched_cents"] -= shortfall
-    for (campaign_id, designation_id), values in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
-        tallies.tally_add(campaign_id=campaign_id, designation_id=designation_id, deltas=dict(values))
-    if numbering:
-        _receipt_number_assign(gift)
+            for campaign_id, designation_id in _tally_targets(gift):
+                tallies.tally_add(
+                    campaign_id=campaign_id, designation_id=designation_id, deltas={"matched_cents": -shortfall}
+                )
     return gift
 
 
@@ -278,10 +322,9 @@ def tally_recompute(
     """
     report = TallyReport()
     with transaction.atomic():
-        stored = {
-            tally.designation_id: tally
-            for tally in Tally.objects.select_for_update().filter(campaign=campaign).order_by("pk")
-        }
+        # Every stripe locked (in one order), then summed: the stored totals as the meter reads them.
+        list(Tally.objects.select_for_update().filter(campaign=campaign).order_by("pk").values_list("pk"))
+        stored = {totals.designation_id: totals for totals in tallies.tallies_summed(campaign=campaign)}
         totals: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TALLY_FIELDS, 0))
         donor_gifts: dict[str, int] = defaultdict(int)
         fundraiser_totals: dict[int, dict[str, int]] = defaultdict(lambda: {"raised_cents": 0, "gift_count": 0})
@@ -368,10 +411,7 @@ def tally_recompute(
 
         tallies.tallies_store(
             campaign_id=campaign.pk,
-            rows={
-                drift.designation_id: (getattr(stored.get(drift.designation_id), "pk", None), drift.new)
-                for drift in report.drifts
-            },
+            rows={drift.designation_id: drift.new for drift in report.drifts},
         )
         Gift.objects.bulk_update(gift_fixes, ["counted_cents", "counted_donor_key"], batch_size=chunk_size)
         tallies.donors_store(

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from campaign.models import Designation, Tally
+from campaign.models import Designation
+from campaign.tallies import tally_totals
 from donations.models import Gift
 from tests.factories import CampaignFactory, GiftFactory
 
@@ -20,7 +21,7 @@ def campaign():
 
 
 def tally(campaign, designation=None) -> dict:
-    row = Tally.objects.filter(campaign=campaign, designation=designation).first()
+    row = tally_totals(campaign=campaign, designation=designation)
     if row is None:
         return {"raised": 0, "offline": 0, "pledged": 0, "online": 0, "gifts": 0, "donors": 0}
     return {

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 
-from campaign.models import Tally
+from campaign.tallies import tally_totals
 from donations.models import Gift
 from tests.factories import CampaignFactory, GiftFactory
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def raised(campaign) -> int:
-    return Tally.objects.get(campaign=campaign, designation=None).raised_cents
+    return tally_totals(campaign=campaign, designation=None).raised_cents
 
 
 def refund_url(gift) -> str:

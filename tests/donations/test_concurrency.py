@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from campaign.models import Tally
+from campaign.tallies import tally_totals
 from donations.models import Gift, RecurringPlan, WebhookEvent
 from tests.factories import CampaignFactory
 
@@ -65,7 +65,7 @@ def post_job(fake_stripe, event):
 
 
 def campaign_total(campaign):
-    row = Tally.objects.get(campaign=campaign, designation=None)
+    row = tally_totals(campaign=campaign, designation=None)
     return row.raised_cents, row.gift_count, row.donor_count
 
 
