@@ -49,6 +49,8 @@ import hashlib
 import logging
 import re
 import secrets
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -140,6 +142,7 @@ def _build() -> str:
 @receiver(setting_changed)
 def _forget_build(**kwargs):
     _build.cache_clear()
+    _recent.clear()
 
 
 # --- Serving -----------------------------------------------------------------------------------
@@ -236,6 +239,29 @@ def _plan(request, catalogue: dict, language: str) -> _Plan | None:
     return _Plan(campaign, initial, _page_key(language, campaign, initial), _offer_key(language, campaign.pk))
 
 
+# What this process last read from the shared cache for a page, {key: (when, found)}, kept for
+# FORM_CACHE_RECHECK_SECONDS: within it a worker serves the page with no round trip at all (a
+# burst is many readers of a few pages). Bounded: the oldest entries go first.
+_recent: OrderedDict[str, tuple[float, dict]] = OrderedDict()
+RECENT_MAX = 256
+
+
+def _recently_read(key: str) -> dict | None:
+    seconds = settings.FORM_CACHE_RECHECK_SECONDS
+    seen = _recent.get(key) if seconds > 0 else None
+    if seen is None or time.monotonic() - seen[0] >= seconds:
+        return None
+    return seen[1]
+
+
+def _remember(key: str, found: dict) -> None:
+    if settings.FORM_CACHE_RECHECK_SECONDS > 0:
+        _recent[key] = (time.monotonic(), found)
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT_MAX:
+            _recent.popitem(last=False)
+
+
 # This process's copy of the catalogue, (build, CONTENT version, catalogue): while the version read
 # with the page is still its own, the page and the versions come in one round trip to the cache.
 _local_catalogue: tuple[str, str, dict] | None = None
@@ -251,6 +277,10 @@ def lookup(request) -> Lookup:
         build = _build()
         local = _local_catalogue if _local_catalogue is not None and _local_catalogue[0] == build else None
         plan = _plan(request, local[2], language) if local is not None else None
+        recent = _recently_read(plan.key) if plan is not None else None
+        served = _served(request, plan, recent, version=local[1]) if recent is not None else None
+        if served is not None:
+            return served
         names = [*page_cache.version_keys(page_cache.CONTENT, page_cache.FIGURES), antifraud.CHALLENGE_MODE_KEY]
         found = cache.get_many(names + ([plan.key, plan.offer_key] if plan else []))
         (version,) = page_cache.current_versions(found, page_cache.CONTENT)
@@ -270,19 +300,30 @@ def lookup(request) -> Lookup:
     except Exception:
         log.exception("Gift form cache unavailable; rendering the form")
         return Lookup()
+    _remember(plan.key, found)
+    served = _served(request, plan, found, version=version)
+    if served is not None:
+        return served
     challenge_mode = bool(found.get(antifraud.CHALLENGE_MODE_KEY))
-    entry = found.get(plan.key)
-    if entry is not None and entry[0] == version:
-        utm = {name: plan.initial.get(name, "") for name in ATTRIBUTION_FIELDS}
-        response = respond(
-            request, entry[1], campaign_id=plan.campaign.pk, challenge=challenge_mode, attribution=utm, found=found
-        )
-        response[HEADER] = "hit"
-        return Lookup(response=response)
     return Lookup(key=plan.key, version=version, campaign=plan.campaign, challenge_mode=challenge_mode, found=found)
 
 
+def _served(request, plan: _Plan, found: dict, *, version: str) -> Lookup | None:
+    """The cached page filled in for this request, when `found` holds it rendered under `version`."""
+    entry = found.get(plan.key)
+    if entry is None or entry[0] != version:
+        return None
+    utm = {name: plan.initial.get(name, "") for name in ATTRIBUTION_FIELDS}
+    challenge_mode = bool(found.get(antifraud.CHALLENGE_MODE_KEY))
+    response = respond(
+        request, entry[1], campaign_id=plan.campaign.pk, challenge=challenge_mode, attribution=utm, found=found
+    )
+    response[HEADER] = "hit"
+    return Lookup(response=response)
+
+
 def store(lookup_: Lookup, parts: list[str]) -> None:
+    lookup_.found[lookup_.key] = (lookup_.version, parts)  # what this process remembers, too
     try:
         cache.set(lookup_.key, (lookup_.version, parts), ENTRY_SECONDS)
     except Exception:
@@ -326,7 +367,10 @@ def _offer_parts(*, campaign_id: int, found: dict | None) -> tuple[str, str]:
         if entry[0] == versions:
             return entry[2]
         if not cache.add(key + ":lock", 1, timeout=RENDER_LOCK_SECONDS):
-            return entry[2]  # another process is rebuilding it (a payment moved the pot): the copy from before
+            # Another process is rebuilding it (a payment moved the pot): the copy from before, which
+            # this process may go on serving until it next reads the cache.
+            found[key] = (versions, entry[1], entry[2])
+            return entry[2]
         locked = True
     else:
         locked = False
@@ -337,9 +381,12 @@ def _offer_parts(*, campaign_id: int, found: dict | None) -> tuple[str, str]:
         render_to_string("donations/gift_form_parts.html#offer-script", context),
     )
     valid_until = changes_at.timestamp() if changes_at is not None else now + ENTRY_SECONDS
-    cache.set(key, (versions, valid_until, parts), ENTRY_SECONDS)
-    if locked:
-        cache.delete(key + ":lock")
+    found[key] = (versions, valid_until, parts)
+    try:
+        cache.set(key, found[key], ENTRY_SECONDS)
+    finally:
+        if locked:
+            cache.delete(key + ":lock")
     return parts
 
 

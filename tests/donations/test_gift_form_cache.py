@@ -254,3 +254,30 @@ def test_a_challenge_that_starts_shows_on_time(campaign, django_capture_on_commi
     later = challenge.starts_at + datetime.timedelta(seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert "Your gift will be matched" in Client().get("/donate/").content.decode()
+
+
+def test_a_worker_rechecks_the_shared_cache_once_a_second_and_a_change_shows_after_it(
+    campaign, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from donations import form_cache
+
+    settings.FORM_CACHE_RECHECK_SECONDS = 1
+    clock = [1000.0]
+    monkeypatch.setattr(form_cache.time, "monotonic", lambda: clock[0])
+    reads = []
+    real_get_many = form_cache.cache.get_many
+    monkeypatch.setattr(form_cache.cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+
+    assert Client().get("/donate/")[HEADER] == "miss"
+    assert Client().get("/donate/")[HEADER] == "hit"
+    reads.clear()
+    second = Client().get("/donate/")
+    assert (second[HEADER], reads) == ("hit", [])  # from the worker's memory: no round trip
+    assert token_of(second) != token_of(Client().get("/donate/"))  # still each visitor's own token
+
+    campaign.title = "Dialysis Centers"
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_save(campaign=campaign)
+    assert "Give to Infusion Centers" in Client().get("/donate/").content.decode()  # within the second
+    clock[0] += 1
+    assert "Give to Dialysis Centers" in Client().get("/donate/").content.decode()
