@@ -143,6 +143,7 @@ def _build() -> str:
 def _forget_build(**kwargs):
     _build.cache_clear()
     _recent.clear()
+    _plans.clear()
 
 
 # --- Serving -----------------------------------------------------------------------------------
@@ -239,6 +240,20 @@ def _plan(request, catalogue: dict, language: str) -> _Plan | None:
     return _Plan(campaign, initial, _page_key(language, campaign, initial), _offer_key(language, campaign.pk))
 
 
+# The plans this process worked out, by catalogue version, language and query string: bounded.
+_plans: dict[tuple[str, str, str], _Plan | None] = {}
+PLANS_MAX = 1024
+
+
+def _plan_remembered(request, local: tuple[str, str, dict], language: str) -> _Plan | None:
+    key = (local[1], language, request.META.get("QUERY_STRING", ""))
+    if key not in _plans:
+        if len(_plans) >= PLANS_MAX:
+            _plans.clear()
+        _plans[key] = _plan(request, local[2], language)
+    return _plans[key]
+
+
 # What this process last read from the shared cache for a page, {key: (when, found)}, kept for
 # FORM_CACHE_RECHECK_SECONDS: within it a worker serves the page with no round trip at all (a
 # burst is many readers of a few pages). Bounded: the oldest entries go first.
@@ -276,7 +291,7 @@ def lookup(request) -> Lookup:
         language = translation.get_language()
         build = _build()
         local = _local_catalogue if _local_catalogue is not None and _local_catalogue[0] == build else None
-        plan = _plan(request, local[2], language) if local is not None else None
+        plan = _plan_remembered(request, local, language) if local is not None else None
         recent = _recently_read(plan.key) if plan is not None else None
         served = _served(request, plan, recent, version=local[1]) if recent is not None else None
         if served is not None:
