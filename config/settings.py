@@ -163,6 +163,10 @@ else:
 # How long a cached public page may live without any change (core.cache): what changes
 # with the clock alone (days left, an update whose publication time comes) shows within this.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long a worker may serve the gift form from its own memory before asking the shared cache
+# again whether anything changed (donations.form_cache): a change shows on every worker within it.
+# 0 asks on every request (the tests do, so that each change shows at once).
+FORM_CACHE_RECHECK_SECONDS = env.float("FORM_CACHE_RECHECK_SECONDS", default=0 if TESTING else 1)
 
 # /bare/, the benchmark's constant-response yardstick, exists only when this is on (bench scripts set it).
 BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)

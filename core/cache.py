@@ -179,6 +179,16 @@ def _keep_only_keyed_query(request, policy: PagePolicy) -> None:
     request.GET = query
 
 
+def version_keys(*names: str) -> list[str]:
+    """The cache keys holding the versions of CONTENT and/or FIGURES, to read with an entry in one round trip."""
+    return [_VERSION_KEYS[name] for name in names]
+
+
+def current_versions(found: dict, *names: str) -> tuple[str, ...]:
+    """The current versions of `names` from what `cache.get_many(version_keys(*names) + …)` found."""
+    return _versions(found, PagePolicy(depends_on=names, query_params=()))
+
+
 def _versions(found: dict, policy: PagePolicy) -> tuple[str, ...]:
     versions = []
     for name in policy.depends_on:

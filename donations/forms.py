@@ -176,8 +176,12 @@ class GiftForm(forms.Form):
         self.fields["designation"].choices = choices
 
     @classmethod
-    def initial_from_query(cls, query, *, campaign: Campaign) -> dict:
-        """Prefill from ?amount=&frequency=&designation=; a bad value is ignored, never an error."""
+    def initial_from_query(cls, query, *, campaign: Campaign, designation_slugs: frozenset[str] | None = None) -> dict:
+        """
+        Prefill from ?amount=&frequency=&designation=; a bad value is ignored, never an error.
+        `campaign` needs only slug, preset_amounts_cents and monthly_by_default (donations.form_cache
+        passes what it cached of one) when `designation_slugs` names its designations; else they are read.
+        """
         initial: dict = {}
         presets = [cents // 100 for cents in campaign.preset_amounts_cents]
         text = str(query.get("amount", ""))[:20]
@@ -201,7 +205,11 @@ class GiftForm(forms.Form):
             if value := attribution_value(name, query.get(name)):
                 initial[name] = value
         designation = str(query.get("designation", ""))
-        if SLUG_RE.fullmatch(designation) and campaign.designations.filter(slug=designation).exists():
+        if SLUG_RE.fullmatch(designation) and (
+            designation in designation_slugs
+            if designation_slugs is not None
+            else campaign.designations.filter(slug=designation).exists()
+        ):
             initial["designation"] = query["designation"]
         return initial
 

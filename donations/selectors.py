@@ -528,8 +528,28 @@ def match_offer_open(*, campaign_id: int, now: datetime.datetime | None = None) 
         .order_by("ends_at", "pk")
         .first()
     )
-    if challenge is None:
-        return None
+    return _match_offer_from(challenge) if challenge is not None else None
+
+
+def match_offer_and_next_change(
+    *, campaign_id: int, now: datetime.datetime | None = None
+) -> tuple[MatchOffer | None, datetime.datetime | None]:
+    """
+    The campaign's open offer (as match_offer_open) and when the clock alone next changes what is
+    shown (a challenge starting or ending; None: never), for a copy cached until then: one query.
+    """
+    now = now or timezone.now()
+    challenges = list(
+        MatchChallenge.objects.filter(campaign_id=campaign_id, is_active=True, ends_at__gt=now)
+        .select_related("designation")
+        .order_by("ends_at", "pk")
+    )
+    challenge = next((c for c in challenges if c.starts_at <= now), None)
+    changes = [c.starts_at if c.starts_at > now else c.ends_at for c in challenges]
+    return (_match_offer_from(challenge) if challenge is not None else None), min(changes, default=None)
+
+
+def _match_offer_from(challenge: MatchChallenge) -> MatchOffer:
     designation = challenge.designation
     return MatchOffer(
         sponsor_name=challenge.sponsor_name,

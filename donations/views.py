@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import consent, money, proof_of_work
+from core import consent, money
 
-from . import antifraud, demo, receipts, selectors, services, stripe_gateway, turnstile, webhooks
-from .forms import GiftForm, PlanChangeForm, PlanManageOpenForm
+from . import antifraud, demo, form_cache, receipts, selectors, services, stripe_gateway, webhooks
+from .forms import ATTRIBUTION_FIELDS, GiftForm, PlanChangeForm, PlanManageOpenForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ def gift_form(request):
     The gift form. Template: donations/gift_form.html (context: form, campaign).
     POST: a valid form records a pending gift, creates its Checkout Session and answers 303 to it.
     """
+    cached = form_cache.lookup(request) if request.method == "GET" else None
+    if cached is not None and cached.response is not None:
+        return cached.response
     data = request.POST if request.method == "POST" else request.GET
     slug = _campaign_slug(data.get("campaign"))
     campaign = selectors.campaign_for_gift_form(slug=slug)
@@ -52,9 +56,14 @@ def gift_form(request):
     fundraiser = selectors.fundraiser_for_gift_form(campaign=campaign, slug=_campaign_slug(data.get("fundraiser")))
 
     if request.method == "GET":
-        initial = GiftForm.initial_from_query(request.GET, campaign=campaign)
+        known = cached.campaign if cached.campaign is not None and cached.campaign.slug == campaign.slug else None
+        initial = GiftForm.initial_from_query(
+            request.GET, campaign=campaign, designation_slugs=known.designation_slugs if known else None
+        )
         form = GiftForm(initial=initial, campaign=campaign, fundraiser=fundraiser)
-        return _gift_form_page(request, form=form, campaign=campaign, challenge=antifraud.challenge_required())
+        challenge = cached.challenge_mode if cached.challenge_mode is not None else antifraud.challenge_required()
+        cached = cached if known else None
+        return _gift_form_page(request, form=form, campaign=campaign, challenge=challenge, cached=cached)
 
     form = GiftForm(request.POST, campaign=campaign, fundraiser=fundraiser)
     if not form.is_valid():
@@ -113,29 +122,47 @@ def gift_form(request):
     return response
 
 
-def _gift_form_page(request, *, form, campaign, challenge: bool, challenge_reason: str = "", status: int = 200):
-    """The gift form; with `challenge`, the check too (and the CSP that lets its script, frame or workers run)."""
-    kind = antifraud.challenge_kind() if challenge else ""
+def _gift_form_page(
+    request,
+    *,
+    form,
+    campaign,
+    challenge: bool,
+    challenge_reason: str = "",
+    status: int = 200,
+    cached: form_cache.Lookup | None = None,
+):
+    """
+    The gift form; with `challenge`, the check too (and the CSP that lets its script, frame or workers run).
+    Rendered with slots for what is each request's own, then filled in (donations.form_cache); with
+    `cached` (a GET whose prefill may be cached), the page with its slots is stored for the next visitor.
+    """
     context = {
         "returned": bool(form.initial.get("returned")),
         "form": form,
         "campaign": campaign,
         "pledge_max_cents": settings.PLEDGE_MAX_CENTS,
         "pledge_sentences": services.pledge_sentences(),
-        "offer": selectors.match_offer_open(campaign_id=campaign.pk),
-        "challenge": challenge,
-        "challenge_kind": kind,
-        "challenge_reason": challenge_reason,
-        "turnstile_site_key": settings.TURNSTILE_SITE_KEY if kind == "turnstile" else "",
-        "turnstile_script": turnstile.SCRIPT_URL,
-        "turnstile_action": turnstile.ACTION,
-        "proof_of_work_widget": proof_of_work.widget_html() if kind == "altcha" else "",
+        "challenge_reason": challenge_reason,  # "" on a GET: the note at the top comes with a POST only
+        "slots": form_cache.MARKERS,
+        "csrf_token": form_cache.MARKERS["csrf"],
     }
-    response = render(request, "donations/gift_form.html", context, status=status)
-    if kind == "turnstile":
-        response._csp_config = turnstile.csp_config()
-    elif kind == "altcha":
-        response._csp_config = proof_of_work.csp_config()
+    parts = form_cache.split(render_to_string("donations/gift_form.html", context, request))
+    if cached is not None and cached.key:
+        form_cache.store(cached, parts)
+    attribution = {name: form[name].value() for name in ATTRIBUTION_FIELDS}
+    response = form_cache.respond(
+        request,
+        parts,
+        campaign_id=campaign.pk,
+        challenge=challenge,
+        challenge_reason=challenge_reason,
+        attribution=attribution,
+        found=cached.found if cached is not None else None,
+        status=status,
+    )
+    if cached is not None and cached.key:
+        response[form_cache.HEADER] = "miss"
     return response
 
 
