@@ -112,6 +112,9 @@ def main() -> int:
         "BENCHMARK_VIEWS": "1",  # serves /bare/, the yardstick
     }
     print("Release steps: migrate, seed_demo, collectstatic (production settings)…", flush=True)
+    from benchdb import database_ensure
+
+    database_ensure(os.environ["DATABASE_URL"])
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "seed_demo")
     manage(env, "collectstatic", "--no-input", "-v", "0")

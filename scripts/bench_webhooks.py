@@ -405,6 +405,9 @@ def main() -> int:
     python = sys.executable
 
     print("Migrating…", flush=True)
+    from benchdb import database_ensure
+
+    database_ensure(os.environ["DATABASE_URL"])
     subprocess.run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, check=True)
     if args.readers:  # the pages name their static files by the production manifest
         subprocess.run([python, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, check=True)

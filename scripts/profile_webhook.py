@@ -39,6 +39,9 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import subprocess
 
+    from benchdb import database_ensure
+
+    database_ensure(os.environ["DATABASE_URL"])
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, check=True)
     for label, pot in (("no challenge", 0), ("1:1 challenge open", 10**7)):
         campaigns, sessions = bench.seed(args.events)
