@@ -46,7 +46,7 @@ def demo_checkout_session_create(params: Any) -> dict[str, Any]:
         invoice=None,
         livemode=False,
         created=now,
-        expires_at=now + 24 * 3600,
+        expires_at=int(params.get("expires_at") or now + 24 * 3600),
         success_url=params["success_url"],
         cancel_url=params["cancel_url"],
         # Relative: the demo page is on this site, whatever host the donor reached it by.

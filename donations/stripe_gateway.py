@@ -194,6 +194,8 @@ class CheckoutRequest:
     interval_count: int = 1
     # Ask Checkout for a recovery link when the session expires unpaid (after_expiration.recovery.url).
     recovery: bool = False
+    # When the session expires unpaid (Unix time, 30 minutes to 24 hours ahead); None: Stripe's 24 hours.
+    expires_at: int | None = None
 
 
 def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
@@ -231,6 +233,8 @@ def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
         params["customer_email"] = request.customer_email
     if request.recovery:
         params["after_expiration"] = {"recovery": {"enabled": True}}
+    if request.expires_at is not None:
+        params["expires_at"] = request.expires_at
     return params
 
 

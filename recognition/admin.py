@@ -116,7 +116,16 @@ class NamingClaimInline(admin.TabularInline):
     model = NamingClaim
     extra = 0
     can_delete = False
-    fields = ["status", "holder_note", "gift", "expires_at", "created_by", "created_at", "released_at"]
+    fields = [
+        "status",
+        "holder_note",
+        "gift",
+        "requested_name",
+        "expires_at",
+        "created_by",
+        "created_at",
+        "released_at",
+    ]
     readonly_fields = fields
     verbose_name_plural = _("Holds, pledges and namings (history)")
 

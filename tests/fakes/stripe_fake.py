@@ -283,7 +283,8 @@ class FakeStripe(stripe.HTTPClient):
             )
         if method == "POST":
             if kind == "checkout.sessions":
-                return 200, self._session_create(params)
+                created = self._session_create(params)
+                return created if isinstance(created, tuple) else (200, created)
             if kind == "billing_portal.sessions":
                 return 200, self._portal_create(params)
             if kind == "subscription_schedules":
@@ -363,6 +364,15 @@ class FakeStripe(stripe.HTTPClient):
     def _session_create(self, params: dict) -> dict:
         session = fixture("checkout.session")
         session_id = self._new_id("cs")
+        now = int(time.time())
+        # Stripe's rule for expires_at: 30 minutes to 24 hours after the session is created.
+        expires_at = int(params["expires_at"]) if params.get("expires_at") not in (None, "") else now + 24 * 3600
+        if not now + 30 * 60 <= expires_at <= now + 24 * 3600:
+            return _error(
+                400,
+                "invalid_request_error",
+                "The `expires_at` timestamp must be between 30 minutes and 24 hours after the session is created.",
+            )
         line = params["line_items"][0]
         amount = int(line["price_data"]["unit_amount"]) * int(line.get("quantity", 1))
         session.update(
@@ -388,8 +398,8 @@ class FakeStripe(stripe.HTTPClient):
             invoice=None,
             customer=None,
             customer_details=None,
-            created=int(time.time()),
-            expires_at=int(time.time()) + 24 * 3600,
+            created=now,
+            expires_at=expires_at,
             livemode=False,
         )
         # Stripe's after_expiration is null unless asked for; asked for, the URL comes at expiry.
@@ -603,7 +613,9 @@ class FakeStripe(stripe.HTTPClient):
         """The donor opened the recovery link: Checkout makes a new session, a copy of the expired one."""
         params = dict(self._session_params[expired_id])
         params.pop("after_expiration", None)
+        params.pop("expires_at", None)  # the copy has its own 24 hours
         session = self._session_create(params)
+        assert isinstance(session, dict)
         session["recovered_from"] = expired_id
         return session
 
