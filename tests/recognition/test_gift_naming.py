@@ -273,3 +273,13 @@ def test_a_refund_of_an_ordinary_gift_tells_no_one(
     with django_capture_on_commit_callbacks(execute=True):
         gift_refund(gift=gift, amount_cents=gift.remaining_cents)
     assert [m for m in mail.outbox if m.to == ["office@example.org"]] == []
+
+
+def test_in_spanish(client, centers, bay, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    body = client.get(f"/donate/?campaign=centers&naming={bay.pk}").content.decode()
+    assert "Usted da nombre a: Infusion bay 3" in body
+    assert "Nombre en el espacio" in body
+    body = client.get("/donate/?campaign=centers&naming=x").content.decode()
+    assert "Este enlace para dar nombre no es válido" in body
+    assert "Dé nombre a este espacio con una donación" in client.get("/campaigns/centers/naming/").content.decode()
