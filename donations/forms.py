@@ -462,6 +462,9 @@ class GiftForm(forms.Form):
 
     def fee_examples(self) -> list[tuple[str, str]]:
         """(amount, fee) for each preset, formatted: the exact amount the fee box adds, shown without JavaScript."""
+        if self.offer is not None:  # the one amount this gift can be
+            cents = self.offer.amount_cents
+            return [(money.format_cents(cents, whole=True), money.format_cents(money.fee_cents(cents)))]
         return [
             (money.format_cents(d * 100, whole=True), money.format_cents(money.fee_cents(d * 100)))
             for d in self.preset_dollars

@@ -283,3 +283,20 @@ def test_in_spanish(client, centers, bay, settings):
     body = client.get("/donate/?campaign=centers&naming=x").content.decode()
     assert "Este enlace para dar nombre no es válido" in body
     assert "Dé nombre a este espacio con una donación" in client.get("/campaigns/centers/naming/").content.decode()
+
+
+def test_the_shared_cache_keeps_a_page_with_a_live_hold_only_until_it_lapses(client, centers, bay, monkeypatch):
+    from core import cache as page_cache
+
+    services.space_hold(opportunity=bay, expires_at=timezone.now() + datetime.timedelta(seconds=40), holder_note="y")
+    stored = []
+    real_set = page_cache.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        stored.append((key, timeout))
+        return real_set(key, value, timeout=timeout, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "set", spy)
+    client.get("/campaigns/centers/naming/")
+    (timeout,) = [timeout for key, timeout in stored if not key.startswith("pages:version")]
+    assert 35 <= timeout <= 41
