@@ -177,6 +177,20 @@ def demo_checkout_pay(*, session_id: str, email: str, name: str) -> list[tuple[i
     return results
 
 
+def demo_checkout_session_expire(session_id: str) -> dict[str, Any]:
+    """What Stripe's expire call does: an open session is expired (no event is delivered for it here)."""
+    with transaction.atomic():
+        demo = DemoCheckoutSession.objects.select_for_update().filter(session_id=session_id).first()
+        if demo is None:
+            raise stripe_gateway.PaymentNotFound(f"No such checkout.session: {session_id}", code="resource_missing")
+        session = dict(demo.data)
+        if session["status"] == "open":
+            session.update(status="expired")
+            demo.data = session
+            demo.save()
+    return session
+
+
 def demo_checkout_decline(*, session_id: str) -> list[tuple[int, dict]]:
     """The card is declined: in Checkout the donor could try again; the demo ends the session as failed."""
     with transaction.atomic():

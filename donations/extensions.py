@@ -60,6 +60,10 @@ class GiftExtension(Protocol):
         """Hold it for this pending gift until `expires_at` (the session's expiry); OfferRefused(taken=True)."""
         ...
 
+    def held_for(self, *, gift_id: int) -> tuple[str, str] | None:
+        """(ref, name) this gift reserved, if it did: the donor back from Checkout gets the same offer again."""
+        ...
+
     def checkout_not_started(self, *, gift_id: int) -> None:
         """Stripe refused to create the session: give back what `reserve` held."""
         ...

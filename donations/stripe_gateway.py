@@ -259,6 +259,15 @@ def checkout_session_retrieve(session_id: str) -> CheckoutSession:
     return CheckoutSession.from_stripe(_call(_client().v1.checkout.sessions.retrieve, session_id))
 
 
+def checkout_session_expire(session_id: str) -> CheckoutSession:
+    """POST /v1/checkout/sessions/:id/expire: an open session can no longer be paid (the donor left it)."""
+    if settings.DEMO_PAYMENTS:
+        from . import demo
+
+        return CheckoutSession.from_stripe(demo.demo_checkout_session_expire(session_id))
+    return CheckoutSession.from_stripe(_call(_client().v1.checkout.sessions.expire, session_id))
+
+
 def checkout_session_list(*, created_gte: int | None = None, limit: int = 100) -> list[CheckoutSession]:
     """GET /v1/checkout/sessions, every page (for reconciliation)."""
     if settings.DEMO_PAYMENTS:

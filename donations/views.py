@@ -323,9 +323,39 @@ def gift_cancelled(request):
         fundraiser = selectors.fundraiser_for_gift_form(
             campaign=gift.campaign, slug=gift.fundraiser.slug if gift.fundraiser_id else None
         )
-        form = GiftForm(initial=GiftForm.initial_from_gift(gift), campaign=gift.campaign, fundraiser=fundraiser)
+        initial = GiftForm.initial_from_gift(gift)
+        offer = _offer_again(gift, initial)
+        form = GiftForm(initial=initial, campaign=gift.campaign, fundraiser=fundraiser, offer=offer)
         return _gift_form_page(request, form=form, campaign=gift.campaign, challenge=antifraud.challenge_required())
     return render(request, "donations/gift_cancelled.html", {"campaign": selectors.campaign_for_gift_form(slug=None)})
+
+
+def _offer_again(gift: Gift, initial: dict) -> extensions.GiftOffer | None:
+    """
+    The donor left Checkout: what the gift reserved (a space to name) is offered again. Its session
+    is expired at Stripe first (it can no longer be paid) and the hold given back, so the donor's
+    next press of "Continue" reserves it afresh; if that fails, or someone else has it now, None.
+    """
+    for extension in extensions.registered():
+        held = extension.held_for(gift_id=gift.pk)
+        if held is None:
+            continue
+        ref, name = held
+        if gift.status == Gift.Status.PENDING:
+            try:
+                stripe_gateway.checkout_session_expire(gift.stripe_checkout_session_id)
+            except stripe_gateway.PaymentError as error:
+                log.warning("Could not expire the session of gift %s on its return: %r", gift.pk, error)
+                return None
+            with transaction.atomic():  # the checkout.session.expired event records the gift expired
+                extension.checkout_expired(gift_id=gift.pk, ref=ref)
+        try:
+            offer = extension.offer(ref=ref, campaign=gift.campaign)
+        except extensions.OfferRefused:
+            return None
+        initial[extension.key], initial["recognition_name"] = ref, name
+        return offer
+    return None
 
 
 @csrf_exempt

@@ -113,6 +113,12 @@ class NamingExtension:
                 taken=True,
             ) from None
 
+    def held_for(self, *, gift_id: int) -> tuple[str, str] | None:
+        claim = (
+            NamingClaim.objects.filter(gift_id=gift_id, status=NamingStatus.HELD).order_by("-created_at", "-pk").first()
+        )
+        return (str(claim.opportunity_id), claim.requested_name) if claim else None
+
     def checkout_not_started(self, *, gift_id: int) -> None:
         services.gift_hold_release(gift_id=gift_id)
 

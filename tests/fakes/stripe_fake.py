@@ -99,12 +99,18 @@ def _schemas() -> dict[tuple[str, str], dict[str, Any]]:
         SubscriptionUpdateParams,
     )
     from stripe.params.billing_portal import SessionCreateParams as PortalSessionCreateParams
-    from stripe.params.checkout import SessionCreateParams, SessionListParams, SessionRetrieveParams
+    from stripe.params.checkout import (
+        SessionCreateParams,
+        SessionExpireParams,
+        SessionListParams,
+        SessionRetrieveParams,
+    )
 
     return {
         ("POST", "checkout.sessions"): _schema(SessionCreateParams),
         ("GET", "checkout.sessions"): _schema(SessionListParams),
         ("GET", "checkout.session"): _schema(SessionRetrieveParams),
+        ("POST", "checkout.session.expire"): _schema(SessionExpireParams),
         ("GET", "subscriptions"): _schema(SubscriptionListParams),
         ("GET", "subscription"): _schema(SubscriptionRetrieveParams),
         ("POST", "subscription"): _schema(SubscriptionUpdateParams),
@@ -267,6 +273,8 @@ class FakeStripe(stripe.HTTPClient):
         resource = ".".join(segments[1:3]) if segments[1] in ("checkout", "billing_portal") else segments[1]
         rest = segments[3:] if segments[1] in ("checkout", "billing_portal") else segments[2:]
         kind = resource if not rest else {"checkout.sessions": "checkout.session"}.get(resource, resource[:-1])
+        if kind == "checkout.session" and len(rest) == 2 and rest[1] == "expire":
+            kind, rest = "checkout.session.expire", rest[:1]  # POST /v1/checkout/sessions/:id/expire
         global _SCHEMAS
         _SCHEMAS = _SCHEMAS or _schemas()
         schema = _SCHEMAS.get((method, kind))
@@ -282,6 +290,14 @@ class FakeStripe(stripe.HTTPClient):
                 param=unknown,
             )
         if method == "POST":
+            if kind == "checkout.session.expire":
+                if rest[0] not in self.sessions:
+                    return self._missing("checkout.session", rest[0])
+                if self.sessions[rest[0]]["status"] != "open":
+                    return _error(
+                        400, "invalid_request_error", "Only Checkout Sessions with a status of open can be expired."
+                    )
+                return 200, self.expire_session(rest[0])
             if kind == "checkout.sessions":
                 created = self._session_create(params)
                 return created if isinstance(created, tuple) else (200, created)

@@ -300,3 +300,33 @@ def test_the_shared_cache_keeps_a_page_with_a_live_hold_only_until_it_lapses(cli
     client.get("/campaigns/centers/naming/")
     (timeout,) = [timeout for key, timeout in stored if not key.startswith("pages:version")]
     assert 35 <= timeout <= 41
+
+
+def test_back_from_checkout_the_session_is_expired_and_the_same_space_offered_again(client, centers, bay, fake_stripe):
+    start(client, centers, bay)
+    gift = Gift.objects.get()
+    cancel_url = fake_stripe.sessions[gift.stripe_checkout_session_id]["cancel_url"]
+    response = client.get(cancel_url.removeprefix("https://give.example.org"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "You are naming: Infusion bay 3" in body
+    assert 'value="The Rivera family"' in body
+    assert fake_stripe.sessions[gift.stripe_checkout_session_id]["status"] == "expired"  # it can no longer be paid
+    bay.refresh_from_db()
+    assert bay.status == NamingStatus.AVAILABLE
+    # Continue again: a new gift holds it.
+    assert start(client, centers, bay).status_code == 303
+    assert NamingClaim.objects.get(released_at__isnull=True).gift_id != gift.pk
+
+
+def test_back_from_checkout_another_browser_changes_nothing(client, centers, bay, fake_stripe):
+    from django.test import Client
+
+    start(client, centers, bay)
+    gift = Gift.objects.get()
+    response = Client().get(f"/donate/cancelled/?gift={gift.pk}")
+    assert "You are naming" not in response.content.decode()
+    assert fake_stripe.sessions[gift.stripe_checkout_session_id]["status"] == "open"
+    bay.refresh_from_db()
+    assert bay.status == NamingStatus.HELD
