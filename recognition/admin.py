@@ -82,7 +82,14 @@ class NamingOpportunityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["claim_seen"].initial = services.active_claim_id(self.instance)
+            claim_id, requested_name = services.active_claim_seen(self.instance)
+            self.fields["claim_seen"].initial = claim_id
+            if requested_name:
+                # A donor named it from the gift form: their wording, for staff to approve or agree another.
+                self.fields["approved_name"].initial = requested_name
+                self.fields["approved_name"].help_text = _(
+                    "The donor asked for “%(name)s”. Check it with them, then mark the space named."
+                ) % {"name": requested_name}
 
     def clean(self):
         data = super().clean()

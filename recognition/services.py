@@ -148,6 +148,16 @@ def active_claim_id(opportunity: NamingOpportunity) -> int | None:
     )
 
 
+def active_claim_seen(opportunity: NamingOpportunity) -> tuple[int | None, str]:
+    """The space's current claim and the name its donor asked for (from the gift form), in one query."""
+    row = (
+        NamingClaim.objects.filter(opportunity=opportunity, released_at__isnull=True)
+        .values_list("pk", "requested_name")
+        .first()
+    )
+    return (row[0], row[1]) if row else (None, "")
+
+
 @transaction.atomic
 def space_release(
     *, opportunity: NamingOpportunity, claim_seen: int | None = None, now: datetime.datetime | None = None

@@ -330,3 +330,30 @@ def test_back_from_checkout_another_browser_changes_nothing(client, centers, bay
     assert fake_stripe.sessions[gift.stripe_checkout_session_id]["status"] == "open"
     bay.refresh_from_db()
     assert bay.status == NamingStatus.HELD
+
+
+def test_staff_see_the_name_the_donor_asked_for_and_approve_it(
+    dev_client, centers, bay, fake_stripe, deliver, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from tests.recognition.test_admin import _change_url, _post
+
+    donor = Client()
+    donor.post("/donate/", naming_post(centers, bay))
+    gift = Gift.objects.get()
+    deliver("checkout.session.completed", fake_stripe.complete_session(gift.stripe_checkout_session_id))
+
+    page = dev_client.get(_change_url(bay)).content.decode()
+    assert "The donor asked for “The Rivera family”" in page
+    assert 'value="The Rivera family"' in page
+    bay.refresh_from_db()
+    response = _post(
+        dev_client, bay, django_capture_on_commit_callbacks, price_cents="500", claim_action="name",
+        approved_name="The Rivera Family",
+    )  # fmt: skip
+    assert response.status_code == 302
+    bay.refresh_from_db()
+    assert (bay.status, bay.recognition_name) == (NamingStatus.NAMED, "The Rivera Family")
+    assert NamingClaim.objects.get(released_at__isnull=True).gift_id == gift.pk
+    assert "Named for The Rivera Family" in Client().get("/campaigns/centers/naming/").content.decode()
