@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from campaign.admin import DOLLARS_HELP, PublicPagesAdminMixin
@@ -89,7 +90,7 @@ class NamingOpportunityForm(forms.ModelForm):
                 self.fields["approved_name"].initial = requested_name
                 self.fields["approved_name"].help_text = _(
                     "The donor asked for “%(name)s”. Check it with them, then mark the space named."
-                ) % {"name": requested_name}
+                ) % {"name": escape(requested_name)}  # the admin shows help text unescaped
 
     def clean(self):
         data = super().clean()

@@ -357,3 +357,16 @@ def test_staff_see_the_name_the_donor_asked_for_and_approve_it(
     assert (bay.status, bay.recognition_name) == (NamingStatus.NAMED, "The Rivera Family")
     assert NamingClaim.objects.get(released_at__isnull=True).gift_id == gift.pk
     assert "Named for The Rivera Family" in Client().get("/campaigns/centers/naming/").content.decode()
+
+
+def test_the_asked_for_name_is_escaped_in_the_admin_hint(dev_client, centers, bay):
+    from tests.factories import GiftFactory
+    from tests.recognition.test_admin import _change_url
+
+    gift = GiftFactory(campaign=centers)
+    services.space_hold_for_gift(
+        opportunity=bay, gift_id=gift.pk, requested_name="<script>alert(1)</script>", expires_at=timezone.now()
+    )
+    page = dev_client.get(_change_url(bay)).content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
