@@ -1,9 +1,10 @@
-"""/sitemap.xml: published campaigns and updates, and the public pages, at SITE_URL."""
+"""/sitemap.xml: published campaigns, their naming pages and updates, and the public pages, at SITE_URL."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from .selectors import campaign_published, update_list_published
 
@@ -41,6 +42,20 @@ class UpdateSitemap(SiteUrlSitemap):
         return max(item.updated_at, item.publish_at)
 
 
+class NamingPlanSitemap(SiteUrlSitemap):
+    """Each published campaign's naming page (/campaigns/<slug>/naming/), once it has spaces to name."""
+
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        # recognition's spaces by the reverse relation and its page by URL name: campaign imports no recognition.
+        return campaign_published().filter(naming_opportunities__isnull=False).distinct().order_by("pk")
+
+    def location(self, item):
+        return reverse("recognition:plan", kwargs={"slug": item.slug})
+
+
 class StaticPageSitemap(SiteUrlSitemap):
     changefreq = "monthly"
     priority = 0.5
@@ -54,4 +69,9 @@ class StaticPageSitemap(SiteUrlSitemap):
         return item
 
 
-SITEMAPS = {"campaigns": CampaignSitemap, "updates": UpdateSitemap, "pages": StaticPageSitemap}
+SITEMAPS = {
+    "campaigns": CampaignSitemap,
+    "naming": NamingPlanSitemap,
+    "updates": UpdateSitemap,
+    "pages": StaticPageSitemap,
+}

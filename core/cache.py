@@ -280,7 +280,9 @@ class PublicPageCacheMiddleware:
             if locked:
                 cache.delete(key + ":lock")
             if _storable(request, response):
-                cache.set(key, _entry(versions, response), timeout=settings.PAGE_CACHE_SECONDS)
+                # A view may keep its page for less (`response.page_cache_seconds`: a hold that lapses then).
+                timeout = min(settings.PAGE_CACHE_SECONDS, getattr(response, "page_cache_seconds", None) or 10**9)
+                cache.set(key, _entry(versions, response), timeout=timeout)
             elif entry is not None and response.status_code >= 500:
                 # The database is overloaded or down: the last good copy beats an error page.
                 log.warning("Serving a stale %s: rendering it answered %s", request.path, response.status_code)

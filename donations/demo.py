@@ -46,7 +46,7 @@ def demo_checkout_session_create(params: Any) -> dict[str, Any]:
         invoice=None,
         livemode=False,
         created=now,
-        expires_at=now + 24 * 3600,
+        expires_at=int(params.get("expires_at") or now + 24 * 3600),
         success_url=params["success_url"],
         cancel_url=params["cancel_url"],
         # Relative: the demo page is on this site, whatever host the donor reached it by.
@@ -175,6 +175,20 @@ def demo_checkout_pay(*, session_id: str, email: str, name: str) -> list[tuple[i
     if invoice is not None:
         results.append(_deliver(_event("invoice.paid", invoice)))
     return results
+
+
+def demo_checkout_session_expire(session_id: str) -> dict[str, Any]:
+    """What Stripe's expire call does: an open session is expired (no event is delivered for it here)."""
+    with transaction.atomic():
+        demo = DemoCheckoutSession.objects.select_for_update().filter(session_id=session_id).first()
+        if demo is None:
+            raise stripe_gateway.PaymentNotFound(f"No such checkout.session: {session_id}", code="resource_missing")
+        session = dict(demo.data)
+        if session["status"] == "open":
+            session.update(status="expired")
+            demo.data = session
+            demo.save()
+    return session
 
 
 def demo_checkout_decline(*, session_id: str) -> list[tuple[int, dict]]:

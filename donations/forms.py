@@ -11,6 +11,7 @@ from core import consent, money
 from core.localization import localized
 from fundraisers.models import Fundraiser
 
+from . import extensions
 from .models import EMPLOYER_NAME_MAX_LENGTH, RECURRING_FREQUENCIES, Frequency, Gift, Pledge
 from .services.pledges import pledge_schedule_text
 
@@ -158,9 +159,31 @@ class GiftForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, campaign: Campaign, fundraiser: Fundraiser | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        campaign: Campaign,
+        fundraiser: Fundraiser | None = None,
+        offer: extensions.GiftOffer | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.campaign_obj = campaign
+        # A gift extension's offer (a space to name): the amount, frequency and designation are its.
+        self.offer = offer
+        if offer is not None:
+            self.fields[offer.key] = forms.CharField(widget=forms.HiddenInput, initial=offer.ref, required=False)
+            self.fields["recognition_name"] = forms.CharField(
+                label=offer.name_label,
+                help_text=offer.name_help,
+                max_length=offer.name_max_length,
+                error_messages={
+                    "required": _("Enter the name you would like on the space."),
+                    "max_length": _("Keep the name to %(limit_value)d characters (it has %(show_value)d)."),
+                },
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
+            self.fields["frequency"].required = False
         self.fundraiser_obj = fundraiser
         self.fields["campaign"].initial = campaign.slug
         self.fields["fundraiser"].initial = fundraiser.slug if fundraiser else ""
@@ -263,6 +286,41 @@ class GiftForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.offer is not None:
+            return self._clean_offer(data)
+        return self._clean_gift(data)
+
+    def _clean_offer(self, data: dict) -> dict:
+        """A gift for an offer: one time, the offer's amount and designation, whatever was posted for them."""
+        offer = self.offer
+        if offer is None:
+            raise ValueError("no offer")
+        data["frequency"] = Frequency.ONE_TIME
+        data["amount_cents"] = offer.amount_cents
+        data["fee_cents"] = money.fee_cents(offer.amount_cents) if data.get("cover_fee") else 0
+        data["designation"] = self.designations.get(offer.designation_slug) if offer.designation_slug else None
+        for name in ("amount", "other_amount", "installments", "designation", "frequency"):
+            self.errors.pop(name, None)
+        name = " ".join((data.get("recognition_name") or "").split())
+        if "recognition_name" not in self.errors:
+            if not any(c.isalnum() for c in name):
+                self.add_error("recognition_name", _("Enter the name you would like on the space."))
+            elif LINK_OR_ADDRESS.search(name) or any(c in name for c in "<>{}"):
+                self.add_error(
+                    "recognition_name", _("Enter the name as words only, without links, addresses or symbols.")
+                )
+        data["recognition_name"] = name
+        data = self._clean_gift(data, amount_fixed=True)
+        data["installments"] = None
+        return data
+
+    def _clean_gift(self, data: dict, *, amount_fixed: bool = False) -> dict:
+        if not amount_fixed:
+            self._clean_amount(data)
+            self._clean_installments(data)
+        return self._clean_rest(data)
+
+    def _clean_amount(self, data: dict) -> None:
         choice = (data.get("amount") or "").strip()
         typed = (data.get("other_amount") or "").strip()
         if choice and choice != OTHER and choice.isdigit() and int(choice) in self.preset_dollars:
@@ -288,8 +346,7 @@ class GiftForm(forms.Form):
         elif not text:
             self.add_error("other_amount" if choice == OTHER else "amount", _("Choose or enter an amount."))
 
-        self._clean_installments(data)
-
+    def _clean_rest(self, data: dict) -> dict:
         if LINK_OR_ADDRESS.search(data.get("message") or ""):
             self.add_error("message", _("Please leave out links and email addresses: the donor wall shows words only."))
         if self.fundraiser_obj is None:
@@ -405,6 +462,9 @@ class GiftForm(forms.Form):
 
     def fee_examples(self) -> list[tuple[str, str]]:
         """(amount, fee) for each preset, formatted: the exact amount the fee box adds, shown without JavaScript."""
+        if self.offer is not None:  # the one amount this gift can be
+            cents = self.offer.amount_cents
+            return [(money.format_cents(cents, whole=True), money.format_cents(money.fee_cents(cents)))]
         return [
             (money.format_cents(d * 100, whole=True), money.format_cents(money.fee_cents(d * 100)))
             for d in self.preset_dollars

@@ -194,6 +194,8 @@ class CheckoutRequest:
     interval_count: int = 1
     # Ask Checkout for a recovery link when the session expires unpaid (after_expiration.recovery.url).
     recovery: bool = False
+    # When the session expires unpaid (Unix time, 30 minutes to 24 hours ahead); None: Stripe's 24 hours.
+    expires_at: int | None = None
 
 
 def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
@@ -231,6 +233,8 @@ def checkout_session_params(request: CheckoutRequest) -> SessionCreateParams:
         params["customer_email"] = request.customer_email
     if request.recovery:
         params["after_expiration"] = {"recovery": {"enabled": True}}
+    if request.expires_at is not None:
+        params["expires_at"] = request.expires_at
     return params
 
 
@@ -253,6 +257,15 @@ def checkout_session_retrieve(session_id: str) -> CheckoutSession:
 
         return CheckoutSession.from_stripe(demo.demo_checkout_session_retrieve(session_id))
     return CheckoutSession.from_stripe(_call(_client().v1.checkout.sessions.retrieve, session_id))
+
+
+def checkout_session_expire(session_id: str) -> CheckoutSession:
+    """POST /v1/checkout/sessions/:id/expire: an open session can no longer be paid (the donor left it)."""
+    if settings.DEMO_PAYMENTS:
+        from . import demo
+
+        return CheckoutSession.from_stripe(demo.demo_checkout_session_expire(session_id))
+    return CheckoutSession.from_stripe(_call(_client().v1.checkout.sessions.expire, session_id))
 
 
 def checkout_session_list(*, created_gte: int | None = None, limit: int = 100) -> list[CheckoutSession]:

@@ -113,6 +113,7 @@ class CheckoutSession:
     subscription_id: str = ""  # mode "subscription"
     invoice_id: str = ""  # mode "subscription": the first month's invoice
     created: int | None = None
+    expires_at: int | None = None  # when Checkout expires the session unpaid (Unix time)
     # Expired with after_expiration.recovery asked for: the link that starts a copy of this session.
     recovery_url: str = ""
     recovered_from: str = ""  # a session the donor started from another's recovery link: that one's id
@@ -133,6 +134,7 @@ class CheckoutSession:
             subscription_id=_str(obj.get("subscription")),
             invoice_id=_str(obj.get("invoice")),
             created=_int(obj.get("created")),
+            expires_at=_int(obj.get("expires_at")),
             recovery_url=_recovery_url(obj),
             recovered_from=_str(obj.get("recovered_from")) if _str(obj.get("recovered_from")).startswith("cs_") else "",
         )

@@ -3,6 +3,7 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import consent, money
 
-from . import antifraud, demo, form_cache, receipts, selectors, services, stripe_gateway, webhooks
+from . import antifraud, demo, extensions, form_cache, receipts, selectors, services, stripe_gateway, webhooks
 from .forms import ATTRIBUTION_FIELDS, GiftForm, PlanChangeForm, PlanManageOpenForm
 from .models import DemoCheckoutSession, Gift, RecurringPlan
 
@@ -55,6 +56,27 @@ def gift_form(request):
 
     fundraiser = selectors.fundraiser_for_gift_form(campaign=campaign, slug=_campaign_slug(data.get("fundraiser")))
 
+    # A gift extension's offer (?naming=<space id>): refused, the plain form says why (400, or 409
+    # when someone else holds it right now) and nothing is recorded.
+    offer, extension = None, None
+    try:
+        offer, extension = _offer_from(data, campaign=campaign)
+    except extensions.OfferRefused as refused:
+        initial = GiftForm.initial_from_query(request.GET, campaign=campaign)
+        form = GiftForm(initial=initial, campaign=campaign, fundraiser=fundraiser)
+        return _gift_form_page(
+            request,
+            form=form,
+            campaign=campaign,
+            challenge=antifraud.challenge_required(),
+            offer_error=refused.message,
+            status=409 if refused.taken else 400,
+        )
+
+    if request.method == "GET" and offer is not None:
+        initial = GiftForm.initial_from_query(request.GET, campaign=campaign)
+        form = GiftForm(initial=initial, campaign=campaign, fundraiser=fundraiser, offer=offer)
+        return _gift_form_page(request, form=form, campaign=campaign, challenge=antifraud.challenge_required())
     if request.method == "GET":
         known = cached.campaign if cached.campaign is not None and cached.campaign.slug == campaign.slug else None
         initial = GiftForm.initial_from_query(
@@ -65,7 +87,7 @@ def gift_form(request):
         cached = cached if known else None
         return _gift_form_page(request, form=form, campaign=campaign, challenge=challenge, cached=cached)
 
-    form = GiftForm(request.POST, campaign=campaign, fundraiser=fundraiser)
+    form = GiftForm(request.POST, campaign=campaign, fundraiser=fundraiser, offer=offer)
     if not form.is_valid():
         challenge = antifraud.challenge_required()
         return _gift_form_page(request, form=form, campaign=campaign, challenge=challenge, status=400)
@@ -79,7 +101,54 @@ def gift_form(request):
         return _held_back_page(request, decision=decision, campaign=campaign)
 
     data = form.cleaned_data
-    gift = services.gift_create_pending(
+    # With an offer, the gift and its hold are recorded together or not at all, and the session
+    # expires with the hold (the donor's time in Checkout).
+    expires_at = timezone.now() + extensions.RESERVE_FOR if offer is not None else None
+    try:
+        with transaction.atomic():
+            gift = _gift_create_pending(campaign=campaign, data=data)
+            if offer is not None and extension is not None:
+                extension.reserve(offer=offer, gift_id=gift.pk, name=data["recognition_name"], expires_at=expires_at)
+    except extensions.OfferRefused as refused:
+        form = GiftForm(request.POST, campaign=campaign, fundraiser=fundraiser)
+        form.is_valid()
+        form.errors.clear()
+        return _gift_form_page(
+            request,
+            form=form,
+            campaign=campaign,
+            challenge=antifraud.challenge_required(),
+            offer_error=refused.message,
+            status=409 if refused.taken else 400,
+        )
+    try:
+        url = services.gift_checkout_start(gift=gift, expires_at=expires_at, offer=offer)
+    except stripe_gateway.PaymentError as error:
+        log.error("Checkout Session for gift %s failed: %r", gift.pk, error)
+        return render(
+            request,
+            "donations/gift_checkout_error.html",
+            {"message": error.user_message, "campaign": campaign},
+            status=503 if not isinstance(error, stripe_gateway.PaymentDeclined) else 402,
+        )
+    started = request.session.get(BROWSER_SESSIONS_KEY, [])
+    request.session[BROWSER_SESSIONS_KEY] = [*started[-9:], gift.stripe_checkout_session_id]
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _offer_from(data, *, campaign) -> tuple[extensions.GiftOffer | None, extensions.GiftExtension | None]:
+    """The offer a registered gift extension makes for its query parameter, if one is given. OfferRefused."""
+    for extension in extensions.registered():
+        if extension.key in data:
+            ref = str(data.get(extension.key) or "")[:40]
+            return extension.offer(ref=ref, campaign=campaign), extension
+    return None, None
+
+
+def _gift_create_pending(*, campaign, data) -> Gift:
+    return services.gift_create_pending(
         campaign=campaign,
         designation=data["designation"],
         amount_cents=data["amount_cents"],
@@ -105,21 +174,6 @@ def gift_form(request):
         amount_shown_to_fundraiser=bool(data["fundraiser"] and data["amount_shown_to_fundraiser"]),
         employer_name=data["employer_name"],
     )
-    try:
-        url = services.gift_checkout_start(gift=gift)
-    except stripe_gateway.PaymentError as error:
-        log.error("Checkout Session for gift %s failed: %r", gift.pk, error)
-        return render(
-            request,
-            "donations/gift_checkout_error.html",
-            {"message": error.user_message, "campaign": campaign},
-            status=503 if not isinstance(error, stripe_gateway.PaymentDeclined) else 402,
-        )
-    started = request.session.get(BROWSER_SESSIONS_KEY, [])
-    request.session[BROWSER_SESSIONS_KEY] = [*started[-9:], gift.stripe_checkout_session_id]
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def _gift_form_page(
@@ -129,6 +183,7 @@ def _gift_form_page(
     campaign,
     challenge: bool,
     challenge_reason: str = "",
+    offer_error: str = "",
     status: int = 200,
     cached: form_cache.Lookup | None = None,
 ):
@@ -140,6 +195,9 @@ def _gift_form_page(
     context = {
         "returned": bool(form.initial.get("returned")),
         "form": form,
+        "gift_offer": form.offer,
+        "offer_error": offer_error,
+        "offer_amount": money.format_cents(form.offer.amount_cents) if form.offer else "",
         "campaign": campaign,
         "pledge_max_cents": settings.PLEDGE_MAX_CENTS,
         "pledge_sentences": services.pledge_sentences(),
@@ -265,9 +323,39 @@ def gift_cancelled(request):
         fundraiser = selectors.fundraiser_for_gift_form(
             campaign=gift.campaign, slug=gift.fundraiser.slug if gift.fundraiser_id else None
         )
-        form = GiftForm(initial=GiftForm.initial_from_gift(gift), campaign=gift.campaign, fundraiser=fundraiser)
+        initial = GiftForm.initial_from_gift(gift)
+        offer = _offer_again(gift, initial)
+        form = GiftForm(initial=initial, campaign=gift.campaign, fundraiser=fundraiser, offer=offer)
         return _gift_form_page(request, form=form, campaign=gift.campaign, challenge=antifraud.challenge_required())
     return render(request, "donations/gift_cancelled.html", {"campaign": selectors.campaign_for_gift_form(slug=None)})
+
+
+def _offer_again(gift: Gift, initial: dict) -> extensions.GiftOffer | None:
+    """
+    The donor left Checkout: what the gift reserved (a space to name) is offered again. Its session
+    is expired at Stripe first (it can no longer be paid) and the hold given back, so the donor's
+    next press of "Continue" reserves it afresh; if that fails, or someone else has it now, None.
+    """
+    for extension in extensions.registered():
+        held = extension.held_for(gift_id=gift.pk)
+        if held is None:
+            continue
+        ref, name = held
+        if gift.status == Gift.Status.PENDING:
+            try:
+                stripe_gateway.checkout_session_expire(gift.stripe_checkout_session_id)
+            except stripe_gateway.PaymentError as error:
+                log.warning("Could not expire the session of gift %s on its return: %r", gift.pk, error)
+                return None
+            with transaction.atomic():  # the checkout.session.expired event records the gift expired
+                extension.checkout_expired(gift_id=gift.pk, ref=ref)
+        try:
+            offer = extension.offer(ref=ref, campaign=gift.campaign)
+        except extensions.OfferRefused:
+            return None
+        initial[extension.key], initial["recognition_name"] = ref, name
+        return offer
+    return None
 
 
 @csrf_exempt

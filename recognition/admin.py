@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from campaign.admin import DOLLARS_HELP, PublicPagesAdminMixin
@@ -82,7 +83,14 @@ class NamingOpportunityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["claim_seen"].initial = services.active_claim_id(self.instance)
+            claim_id, requested_name = services.active_claim_seen(self.instance)
+            self.fields["claim_seen"].initial = claim_id
+            if requested_name:
+                # A donor named it from the gift form: their wording, for staff to approve or agree another.
+                self.fields["approved_name"].initial = requested_name
+                self.fields["approved_name"].help_text = _(
+                    "The donor asked for “%(name)s”. Check it with them, then mark the space named."
+                ) % {"name": escape(requested_name)}  # the admin shows help text unescaped
 
     def clean(self):
         data = super().clean()
@@ -116,7 +124,16 @@ class NamingClaimInline(admin.TabularInline):
     model = NamingClaim
     extra = 0
     can_delete = False
-    fields = ["status", "holder_note", "gift", "expires_at", "created_by", "created_at", "released_at"]
+    fields = [
+        "status",
+        "holder_note",
+        "gift",
+        "requested_name",
+        "expires_at",
+        "created_by",
+        "created_at",
+        "released_at",
+    ]
     readonly_fields = fields
     verbose_name_plural = _("Holds, pledges and namings (history)")
 

@@ -136,6 +136,9 @@ class NamingClaim(models.Model):
         _("holder (staff note)"), max_length=200, blank=True, help_text=_("The prospect, for example “Rivera family”.")
     )
     expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
+    # A donor naming the space from the gift form: the name they asked for, which staff approve
+    # (or agree another with them) before the page shows it.
+    requested_name = models.CharField(_("name the donor asked for"), max_length=80, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

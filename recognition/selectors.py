@@ -1,12 +1,13 @@
 """Reads of naming opportunities and recognition levels for the public pages."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from campaign.models import Campaign
 
-from .models import Center, NamingOpportunity, NamingStatus, RecognitionLevel
+from .models import Center, NamingClaim, NamingOpportunity, NamingStatus, RecognitionLevel
 
 SORTS = {"price": ("price_cents", "position", "pk"), "-price": ("-price_cents", "position", "pk")}
 
@@ -41,7 +42,33 @@ class PlanFilter:
 
 
 def opportunities_for_campaign(*, campaign: Campaign) -> QuerySet[NamingOpportunity]:
-    return NamingOpportunity.objects.filter(campaign=campaign).order_by("position", "pk")
+    """The campaign's spaces, each with its current hold's expiry (`hold_expires_at`) read in the same query."""
+    current = NamingClaim.objects.filter(opportunity=OuterRef("pk"), released_at__isnull=True)
+    return (
+        NamingOpportunity.objects.filter(campaign=campaign)
+        .annotate(hold_expires_at=Subquery(current.values("expires_at")[:1]))
+        .order_by("position", "pk")
+    )
+
+
+def opportunities_as_of(
+    opportunities: list[NamingOpportunity], *, now: datetime.datetime
+) -> tuple[list[NamingOpportunity], datetime.datetime | None]:
+    """
+    The spaces as they stand at `now`: a hold whose expiry has passed shows available (lazily, before
+    release_naming_holds gets to it). Also the next moment a hold shown here lapses (None: none will),
+    so a cached copy of the page lives no longer than that.
+    """
+    next_change = None
+    for opportunity in opportunities:
+        expires_at = getattr(opportunity, "hold_expires_at", None)
+        if opportunity.status != NamingStatus.HELD or expires_at is None:
+            continue
+        if expires_at <= now:
+            opportunity.status = NamingStatus.AVAILABLE
+        elif next_change is None or expires_at < next_change:
+            next_change = expires_at
+    return opportunities, next_change
 
 
 def opportunities_filtered(*, opportunities: list[NamingOpportunity], plan_filter: PlanFilter):

@@ -148,6 +148,16 @@ def active_claim_id(opportunity: NamingOpportunity) -> int | None:
     )
 
 
+def active_claim_seen(opportunity: NamingOpportunity) -> tuple[int | None, str]:
+    """The space's current claim and the name its donor asked for (from the gift form), in one query."""
+    row = (
+        NamingClaim.objects.filter(opportunity=opportunity, released_at__isnull=True)
+        .values_list("pk", "requested_name")
+        .first()
+    )
+    return (row[0], row[1]) if row else (None, "")
+
+
 @transaction.atomic
 def space_release(
     *, opportunity: NamingOpportunity, claim_seen: int | None = None, now: datetime.datetime | None = None
@@ -198,3 +208,86 @@ def inquiry_create(*, opportunity: NamingOpportunity, data: dict, language: str 
     )
     transaction.on_commit(lambda: tasks.naming_inquiry_notify.enqueue(inquiry.pk))
     return inquiry
+
+
+# --- A donor naming a space from the gift form (recognition.gift_naming) -------------------------
+
+
+@transaction.atomic
+def space_hold_for_gift(
+    *,
+    opportunity: NamingOpportunity,
+    gift_id: int,
+    requested_name: str,
+    expires_at: datetime.datetime,
+    now: datetime.datetime | None = None,
+) -> NamingClaim:
+    """Hold an available space for a pending online gift until its Checkout Session expires. SpaceTaken otherwise."""
+    now = now or timezone.now()
+    _release_if_expired(opportunity, now=now)
+    claim = _claim(
+        opportunity,
+        status=NamingStatus.HELD,
+        gift_id=gift_id,
+        requested_name=requested_name,
+        holder_note="",
+        expires_at=expires_at,
+        created_at=now,
+    )
+    _set_status(opportunity, NamingStatus.HELD)
+    return claim
+
+
+@transaction.atomic
+def gift_hold_release(*, gift_id: int, now: datetime.datetime | None = None) -> bool:
+    """The gift's Checkout Session expired or was never created: its hold (if still held) gives the space back."""
+    claim = (
+        NamingClaim.objects.select_for_update()
+        .filter(gift_id=gift_id, status=NamingStatus.HELD, released_at__isnull=True)
+        .select_related("opportunity")
+        .first()
+    )
+    if claim is None:
+        return False
+    claim.released_at = now or timezone.now()
+    claim.save(update_fields=["released_at"])
+    _set_status(claim.opportunity, NamingStatus.AVAILABLE)
+    return True
+
+
+@transaction.atomic
+def gift_hold_paid(*, gift_id: int, opportunity_id: int, now: datetime.datetime | None = None) -> NamingClaim | None:
+    """
+    The gift that held the space is paid: the hold becomes a pledge (the gift attached, its name
+    waiting for staff to approve it and mark the space named). If the hold had lapsed meanwhile (the
+    payment completed just before the session's expiry, its event came after) and the space is still
+    free, the gift claims it again. If someone else has it, None: the caller tells staff.
+    """
+    now = now or timezone.now()
+    opportunity = NamingOpportunity.objects.filter(pk=opportunity_id).first()
+    if opportunity is None:
+        return None
+    mine = NamingClaim.objects.filter(gift_id=gift_id, opportunity=opportunity).order_by("-created_at", "-pk").first()
+    if mine is None:
+        return None
+    if mine.released_at is None:
+        if mine.status == NamingStatus.HELD:
+            mine.status, mine.expires_at = NamingStatus.PLEDGED, None
+            mine.save(update_fields=["status", "expires_at"])
+            _set_status(opportunity, NamingStatus.PLEDGED)
+        return mine
+    try:
+        claim = _claim_for_gift(
+            opportunity, gift_id=gift_id, status=NamingStatus.PLEDGED, user=None, now=now, claim_seen=None
+        )
+    except SpaceTaken:
+        return None
+    claim.requested_name = mine.requested_name
+    claim.save(update_fields=["requested_name"])
+    _set_status(opportunity, NamingStatus.PLEDGED)
+    return claim
+
+
+def gift_claim(*, gift_id: int) -> NamingClaim | None:
+    """The unreleased claim a gift has on a space, if any (a refund of that gift is for staff to look at)."""
+    return NamingClaim.objects.filter(gift_id=gift_id, released_at__isnull=True).select_related("opportunity").first()

@@ -56,3 +56,36 @@ def naming_inquiry_notify(inquiry_id: int) -> None:
     except Exception as error:
         raise NamingMailError(f"inquiry email id={inquiry_id} failed: {type(error).__name__}") from None
     logger.info("naming inquiry notify sent id=%s", inquiry_id)
+
+
+GIFT_NOTICE_KINDS = ("paid", "refunded", "conflict")
+
+
+@task
+def naming_gift_notify(kind: str, gift_id: int, opportunity_id: int) -> None:
+    """Tell the development office about a gift that names a space: paid (approve the name), refunded, or a conflict."""
+    from .models import NamingOpportunity
+
+    opportunity = NamingOpportunity.objects.select_related("campaign").filter(pk=opportunity_id).first()
+    if opportunity is None or kind not in GIFT_NOTICE_KINDS:
+        logger.info("naming gift notify skipped kind=%s space=%s", kind, opportunity_id)
+        return
+    recipients = development_office_emails()
+    if not recipients:
+        logger.warning("naming gift notify skipped kind=%s space=%s: no one to tell", kind, opportunity_id)
+        return
+    context = {
+        "kind": kind,
+        "gift_id": gift_id,
+        "opportunity": opportunity,
+        "admin_url": settings.SITE_URL + reverse("admin:recognition_namingopportunity_change", args=[opportunity.pk]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("emails/recognition/gift_notification_subject.txt", context).strip()
+        body = render_to_string("emails/recognition/gift_notification.txt", context)
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception as error:
+        failure = type(error).__name__
+        raise NamingMailError(f"naming gift email kind={kind} space={opportunity_id} failed: {failure}") from None
+    logger.info("naming gift notify sent kind=%s space=%s", kind, opportunity_id)

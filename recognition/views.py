@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -10,7 +11,7 @@ from campaign import selectors as campaign_selectors
 from core import ratelimit
 from core.cache import CONTENT, page_cache
 
-from . import plan, selectors, services
+from . import gift_naming, plan, selectors, services
 from .forms import NamingInquiryForm
 from .models import Center, NamingStatus
 
@@ -32,7 +33,13 @@ def naming_plan(request, slug):
     campaign = campaign_selectors.campaign_published().filter(slug=slug).first()
     if campaign is None:
         raise Http404("No such campaign")
-    opportunities = list(selectors.opportunities_for_campaign(campaign=campaign))
+    now = timezone.now()
+    opportunities, next_change = selectors.opportunities_as_of(
+        list(selectors.opportunities_for_campaign(campaign=campaign)), now=now
+    )
+    for opportunity in opportunities:
+        # Small enough to give online: the gift form names it (a larger one is asked about).
+        opportunity.online = opportunity.status == NamingStatus.AVAILABLE and gift_naming.online_price(opportunity)
     # A value the table does not offer (hand-made, or a crawler's) shows the whole list, as a 400:
     # never an error page, and never stored in the cache.
     plan_filter, valid = selectors.PlanFilter.from_query(request.GET)
@@ -44,7 +51,11 @@ def naming_plan(request, slug):
         "centers": [(Center.INFUSION, Center.INFUSION.label), (Center.DIALYSIS, Center.DIALYSIS.label)],
         "statuses": NamingStatus.choices,
     }
-    return render(request, "recognition/naming_plan.html", context, status=200 if valid else 400)
+    response = render(request, "recognition/naming_plan.html", context, status=200 if valid else 400)
+    if next_change is not None:
+        # A hold shown here lapses then: the shared cache keeps this copy no longer.
+        response.page_cache_seconds = max(1, int((next_change - now).total_seconds()) + 1)
+    return response
 
 
 @sensitive_post_parameters()

@@ -4,6 +4,7 @@ webhook and the thank-you page).
 """
 
 import copy
+import datetime
 import logging
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from core import money
 from core.localization import localized
 from fundraisers.models import Fundraiser
 
-from .. import stripe_gateway
+from .. import extensions, stripe_gateway
 from ..models import PERIOD_MONTHS, RECURRING_FREQUENCIES, EmployerMatch, Gift, Pledge
 from ..stripe_types import CheckoutSession
 from .plans import _plan_activate, _plan_for, _pledge_instalment_recorded
@@ -151,7 +152,9 @@ def gift_message_review(*, gift: Gift, approve: bool, actor) -> bool:
     return True
 
 
-def checkout_session_params(*, gift: Gift) -> stripe_gateway.CheckoutRequest:
+def checkout_session_params(
+    *, gift: Gift, expires_at: int | None = None, extension_refs: dict[str, str] | None = None
+) -> stripe_gateway.CheckoutRequest:
     """What the site asks Stripe Checkout for: always the server's amount, in cents."""
     from django.urls import reverse
 
@@ -179,6 +182,8 @@ def checkout_session_params(*, gift: Gift) -> stripe_gateway.CheckoutRequest:
         "campaign": gift.campaign.slug,
         "designation": gift.designation.slug if gift.designation_id else "",
         **pledge,
+        # A gift extension's key and ref (naming: the space's id): its events find the extension again.
+        **(extension_refs or {}),
     }
     months = PERIOD_MONTHS.get(gift.frequency, 1)
     return stripe_gateway.CheckoutRequest(
@@ -197,24 +202,37 @@ def checkout_session_params(*, gift: Gift) -> stripe_gateway.CheckoutRequest:
         cancel_url=settings.SITE_URL + reverse("donations:cancelled") + f"?gift={gift.pk}",
         customer_email=gift.donor_email or gift.recovery_email,
         recovery=bool(gift.recovery_email),
+        expires_at=expires_at,
     )
 
 
-def gift_checkout_start(*, gift: Gift) -> str:
+def gift_checkout_start(
+    *, gift: Gift, expires_at: datetime.datetime | None = None, offer: extensions.GiftOffer | None = None
+) -> str:
     """
     Create the gift's Checkout Session and return its URL. On a Stripe error the gift is marked
     failed and the PaymentError is raised for the view; the idempotency key, derived from the gift,
     means a repeated call can only ever return the same session, never start a second charge.
+
+    With `offer` (a gift extension's, reserved until `expires_at`), the session expires at that
+    same moment and its metadata names the offer; if the session is not created, the extension
+    gives back what it reserved.
     """
+    refs = {offer.key: offer.ref} if offer is not None else None
     try:
         session = stripe_gateway.checkout_session_create(
-            request=checkout_session_params(gift=gift),
+            request=checkout_session_params(
+                gift=gift, expires_at=int(expires_at.timestamp()) if expires_at else None, extension_refs=refs
+            ),
             idempotency_key=stripe_gateway.checkout_idempotency_key(gift.pk),
         )
     except stripe_gateway.PaymentError as error:
-        gift.status = Gift.Status.FAILED
-        gift.failure_reason = f"Checkout Session not created: {error}"[:300]
-        gift_save(gift)
+        with transaction.atomic():
+            gift.status = Gift.Status.FAILED
+            gift.failure_reason = f"Checkout Session not created: {error}"[:300]
+            gift_save(gift)
+            if offer is not None and (extension := extensions.get(offer.key)) is not None:
+                extension.checkout_not_started(gift_id=gift.pk)
         raise
     gift.stripe_checkout_session_id = session.id
     gift_save(gift)
@@ -286,7 +304,18 @@ def _gift_fulfil_checkout_session(session: CheckoutSession) -> Gift | None:
         return gift  # nothing new (a repeated or later event about a recorded session): no write
     gift = gift_save(gift, locked_previous=locked)
     _pledge_instalment_recorded(gift)
+    if gift.status != locked.status:
+        _extensions_hear(gift, metadata=metadata)
     return gift
+
+
+def _extensions_hear(gift: Gift, *, metadata: dict[str, str]) -> None:
+    """Tell the gift extensions the session names (none for an ordinary gift) that it was paid or expired."""
+    for extension, ref in extensions.from_metadata(metadata):
+        if gift.status in Gift.SETTLED_STATUSES:
+            extension.checkout_completed(gift_id=gift.pk, ref=ref)
+        elif gift.status == Gift.Status.EXPIRED:
+            extension.checkout_expired(gift_id=gift.pk, ref=ref)
 
 
 def gift_fulfil_checkout_session_id(*, session_id: str) -> Gift | None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import money
 
-from .. import stripe_gateway
+from .. import extensions, stripe_gateway
 from ..models import Gift
 from ..stripe_types import Charge, Dispute, Refund
 from .stripe_events import EventRejected, _defer_if_recent, _enqueue_after_commit, _gift_id_from
@@ -167,6 +167,10 @@ def _donor_notice_if_deductible_fell(*, before: Gift, after: Gift) -> None:
     from ..receipts import deductible_cents
     from .receipts import gift_refund_notice_enqueue
 
+    if after.counted_cents < before.counted_cents:
+        # What the gift was for (a space it names, say) is the extension's to tell staff about.
+        for extension in extensions.registered():
+            extension.gift_refunded(gift_id=after.pk)
     if before.paid_at is None or not after.donor_email or after.source != Gift.Source.ONLINE:
         return
     if deductible_cents(after) < deductible_cents(before):

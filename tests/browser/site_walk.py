@@ -16,6 +16,7 @@ from campaign.models import Update
 PAGES = [
     "home", "campaign", "embed", "updates", "update", "fundraiser", "team", "fundraiser-hidden",
     "naming", "naming-filtered", "naming-inquiry", "naming-inquiry-errors", "naming-inquiry-thanks",
+    "naming-gift", "naming-gift-errors",
     "donate", "donate-pledge", "donate-errors", "demo-checkout", "thank-you",
     "cancelled", "manage", "manage-errors", "manage-done", "destination-inquiry", "destination-referral",
     "destination-errors", "destination-thanks", "destination-story", "privacy", "privacy-families", "terms", "contact",
@@ -148,6 +149,15 @@ def walk_public_pages(page, base: str, visit: Callable[[str], None]) -> None:
     page.get_by_role("button", name="Send").click()
     page.wait_for_url(re.compile(r"sent=1"))
     visit("naming-inquiry-thanks")
+    page.goto(f"{base}/campaigns/{demo.CAMPAIGN_SLUG}/naming/")
+    page.get_by_role("link", name="Name this space with a gift: Bay 2", exact=True).click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", name="You are naming: Bay 2")).to_be_visible()
+    visit("naming-gift")
+    page.get_by_label("Name on the space").fill("   ")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_load_state("load")
+    visit("naming-gift-errors")
 
     page.goto(base + "/donate/")
     visit("donate")

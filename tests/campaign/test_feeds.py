@@ -5,7 +5,7 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from campaign.models import Update
+from campaign.models import Campaign, Update
 from tests.factories import CampaignFactory, UpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,22 @@ def test_sitemap_lists_campaigns_published_updates_and_public_pages(client, upda
             f"{SITE}/destination-care/",
         ]
     )
+
+
+def test_sitemap_lists_the_naming_page_of_a_published_campaign_with_spaces(client, updates):
+    from tests.recognition.conftest import make_space
+
+    campaign = Campaign.objects.get(slug="infusion")
+    make_space(campaign, "Bay 1")
+    make_space(campaign, "Bay 2", xywh=(10, 3, 4, 6))
+    make_space(CampaignFactory(slug="hidden", is_published=False), "Bay 1")
+    CampaignFactory(slug="no-spaces")
+
+    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - the site's own response
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
+    assert [loc for loc in locations if "/naming/" in loc] == [f"{SITE}/campaigns/infusion/naming/"]
+    assert client.get("/campaigns/infusion/naming/").status_code == 200
 
 
 def test_robots_txt_points_to_the_sitemap(client, settings):

@@ -57,6 +57,7 @@ def test_a_checkout_session_from_stripes_example():
         subscription_id="",
         invoice_id="",
         created=1234567890,
+        expires_at=1234567890,
     )
 
 

@@ -99,12 +99,18 @@ def _schemas() -> dict[tuple[str, str], dict[str, Any]]:
         SubscriptionUpdateParams,
     )
     from stripe.params.billing_portal import SessionCreateParams as PortalSessionCreateParams
-    from stripe.params.checkout import SessionCreateParams, SessionListParams, SessionRetrieveParams
+    from stripe.params.checkout import (
+        SessionCreateParams,
+        SessionExpireParams,
+        SessionListParams,
+        SessionRetrieveParams,
+    )
 
     return {
         ("POST", "checkout.sessions"): _schema(SessionCreateParams),
         ("GET", "checkout.sessions"): _schema(SessionListParams),
         ("GET", "checkout.session"): _schema(SessionRetrieveParams),
+        ("POST", "checkout.session.expire"): _schema(SessionExpireParams),
         ("GET", "subscriptions"): _schema(SubscriptionListParams),
         ("GET", "subscription"): _schema(SubscriptionRetrieveParams),
         ("POST", "subscription"): _schema(SubscriptionUpdateParams),
@@ -267,6 +273,8 @@ class FakeStripe(stripe.HTTPClient):
         resource = ".".join(segments[1:3]) if segments[1] in ("checkout", "billing_portal") else segments[1]
         rest = segments[3:] if segments[1] in ("checkout", "billing_portal") else segments[2:]
         kind = resource if not rest else {"checkout.sessions": "checkout.session"}.get(resource, resource[:-1])
+        if kind == "checkout.session" and len(rest) == 2 and rest[1] == "expire":
+            kind, rest = "checkout.session.expire", rest[:1]  # POST /v1/checkout/sessions/:id/expire
         global _SCHEMAS
         _SCHEMAS = _SCHEMAS or _schemas()
         schema = _SCHEMAS.get((method, kind))
@@ -282,8 +290,17 @@ class FakeStripe(stripe.HTTPClient):
                 param=unknown,
             )
         if method == "POST":
+            if kind == "checkout.session.expire":
+                if rest[0] not in self.sessions:
+                    return self._missing("checkout.session", rest[0])
+                if self.sessions[rest[0]]["status"] != "open":
+                    return _error(
+                        400, "invalid_request_error", "Only Checkout Sessions with a status of open can be expired."
+                    )
+                return 200, self.expire_session(rest[0])
             if kind == "checkout.sessions":
-                return 200, self._session_create(params)
+                created = self._session_create(params)
+                return created if isinstance(created, tuple) else (200, created)
             if kind == "billing_portal.sessions":
                 return 200, self._portal_create(params)
             if kind == "subscription_schedules":
@@ -363,6 +380,15 @@ class FakeStripe(stripe.HTTPClient):
     def _session_create(self, params: dict) -> dict:
         session = fixture("checkout.session")
         session_id = self._new_id("cs")
+        now = int(time.time())
+        # Stripe's rule for expires_at: 30 minutes to 24 hours after the session is created.
+        expires_at = int(params["expires_at"]) if params.get("expires_at") not in (None, "") else now + 24 * 3600
+        if not now + 30 * 60 <= expires_at <= now + 24 * 3600:
+            return _error(
+                400,
+                "invalid_request_error",
+                "The `expires_at` timestamp must be between 30 minutes and 24 hours after the session is created.",
+            )
         line = params["line_items"][0]
         amount = int(line["price_data"]["unit_amount"]) * int(line.get("quantity", 1))
         session.update(
@@ -388,8 +414,8 @@ class FakeStripe(stripe.HTTPClient):
             invoice=None,
             customer=None,
             customer_details=None,
-            created=int(time.time()),
-            expires_at=int(time.time()) + 24 * 3600,
+            created=now,
+            expires_at=expires_at,
             livemode=False,
         )
         # Stripe's after_expiration is null unless asked for; asked for, the URL comes at expiry.
@@ -603,7 +629,9 @@ class FakeStripe(stripe.HTTPClient):
         """The donor opened the recovery link: Checkout makes a new session, a copy of the expired one."""
         params = dict(self._session_params[expired_id])
         params.pop("after_expiration", None)
+        params.pop("expires_at", None)  # the copy has its own 24 hours
         session = self._session_create(params)
+        assert isinstance(session, dict)
         session["recovered_from"] = expired_id
         return session
 

@@ -1,6 +1,7 @@
 import pytest
 
 from recognition.models import Center, NamingOpportunity
+from tests.donations.conftest import deliver, fake_stripe  # noqa: F401 (the gift form's fixtures, for naming by gift)
 from tests.factories import CampaignFactory
 
 
