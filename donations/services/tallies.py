@@ -264,17 +264,10 @@ def _settled_status(gift: Gift) -> str:
 
 # --- The rebuild from the gifts --------------------------------------------------------------------------------
 
+# The counters a tally row carries, as campaign.tallies (their only writer) names them.
 # matched_cents is rebuilt from the gifts' own matched_cents: a match is decided once, at payment,
 # from what the pot held then, so it cannot be derived again from the gifts' amounts.
-TALLY_FIELDS = (
-    "raised_cents",
-    "online_cents",
-    "offline_cents",
-    "pledged_cents",
-    "gift_count",
-    "donor_count",
-    "matched_cents",
-)
+TALLY_FIELDS = tallies.TALLY_COUNTERS
 
 
 @dataclass
