@@ -13,8 +13,7 @@ from django.db.models import Sum
 
 from campaign.tallies import tally_totals
 from donations.models import Gift
-from donations.services import gift_fulfil_checkout_session
-from donations.stripe_types import CheckoutSession
+from tests.concurrency import session_pay, sessions_pay_at_once
 from tests.factories import CampaignFactory, MatchChallengeFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,46 +25,6 @@ GIFTS, THREADS = 200, 25
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
-
-
-def _session(gift: Gift) -> dict:
-    """A completed, paid Checkout Session in Stripe's shape (read by stripe_types, as the webhook does)."""
-    return {
-        "id": gift.stripe_checkout_session_id,
-        "object": "checkout.session",
-        "client_reference_id": str(gift.pk),
-        "metadata": {"gift_id": str(gift.pk)},
-        "status": "complete",
-        "payment_status": "paid",
-        "mode": "payment",
-        "amount_total": gift.total_cents,
-        "payment_intent": f"pi_concurrent_{gift.pk}",
-        "customer_details": {"email": f"donor{gift.pk}@example.com", "name": f"Donor {gift.pk}"},
-    }
-
-
-def _pay_all_at_once(gifts: list[Gift]) -> None:
-    from django.db import connections
-
-    barrier = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
-
-    def run(share: list[Gift]):
-        try:
-            barrier.wait()
-            for gift in share:
-                gift_fulfil_checkout_session(session=CheckoutSession.from_stripe(_session(gift)))
-        except BaseException as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(gifts[i::THREADS],)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
 
 
 def test_two_hundred_gifts_paid_at_once_draw_the_pot_exactly_and_never_beyond():
@@ -82,7 +41,7 @@ def test_two_hundred_gifts_paid_at_once_draw_the_pot_exactly_and_never_beyond():
         for n in range(GIFTS)
     ]
 
-    _pay_all_at_once(gifts)
+    sessions_pay_at_once(gifts, threads=THREADS)
 
     challenge.refresh_from_db()
     assert (challenge.drawn_cents, challenge.left_cents) == (5_025_00, 0)
@@ -109,7 +68,7 @@ def test_refunds_and_payments_at_once_keep_the_pot_equal_to_the_gifts_matches():
         )
         for n in range(60)
     ]
-    _pay_all_at_once(paid[: THREADS * 2])  # 50 paid: $2,500 drawn, $500 left
+    sessions_pay_at_once(paid[: THREADS * 2], threads=THREADS)  # 50 paid: $2,500 drawn, $500 left
 
     from django.db import connections, transaction
 
@@ -133,7 +92,7 @@ def test_refunds_and_payments_at_once_keep_the_pot_equal_to_the_gifts_matches():
     def pay(gift: Gift):
         try:
             barrier.wait()
-            gift_fulfil_checkout_session(session=CheckoutSession.from_stripe(_session(gift)))
+            session_pay(gift)
         except BaseException as error:
             errors.append(error)
         finally:

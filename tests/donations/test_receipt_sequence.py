@@ -5,15 +5,12 @@ payment was rolled back (documented in donations.services.tallies and the README
 the unbroken row (tests/donations/test_stripe_contract.py).
 """
 
-import threading
-
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
 from donations.models import Gift, ReceiptSequence
-from donations.services import gift_fulfil_checkout_session
-from donations.stripe_types import CheckoutSession
+from tests.concurrency import session_pay, sessions_pay_at_once
 from tests.factories import CampaignFactory, GiftFactory
 
 pytestmark = pytest.mark.postgres
@@ -25,21 +22,6 @@ def _postgres_only():
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
 
 
-def _session(gift: Gift) -> dict:
-    return {
-        "id": gift.stripe_checkout_session_id,
-        "object": "checkout.session",
-        "client_reference_id": str(gift.pk),
-        "metadata": {"gift_id": str(gift.pk)},
-        "status": "complete",
-        "payment_status": "paid",
-        "mode": "payment",
-        "amount_total": gift.total_cents,
-        "payment_intent": f"pi_receipt_{gift.pk}",
-        "customer_details": {"email": f"donor{gift.pk}@example.com", "name": f"Donor {gift.pk}"},
-    }
-
-
 def _pending(campaign, n: int) -> Gift:
     return Gift.objects.create(
         campaign=campaign, amount_cents=10_00, status=Gift.Status.PENDING, stripe_checkout_session_id=f"cs_rcpt_{n}"
@@ -47,7 +29,7 @@ def _pending(campaign, n: int) -> Gift:
 
 
 def _pay(gift: Gift) -> Gift:
-    gift_fulfil_checkout_session(session=CheckoutSession.from_stripe(_session(gift)))
+    session_pay(gift)
     gift.refresh_from_db()
     return gift
 
@@ -85,30 +67,10 @@ GIFTS, THREADS = 120, 20
 
 @pytest.mark.django_db(transaction=True)
 def test_payments_at_once_to_many_campaigns_get_unique_numbers():
-    from django.db import connections
 
     campaigns = [CampaignFactory() for _ in range(3)]
     gifts = [_pending(campaigns[n % 3], n) for n in range(GIFTS)]
-    barrier = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
-
-    def run(share: list[Gift]):
-        try:
-            barrier.wait()
-            for gift in share:
-                gift_fulfil_checkout_session(session=CheckoutSession.from_stripe(_session(gift)))
-        except BaseException as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(gifts[i::THREADS],)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert errors == []
+    sessions_pay_at_once(gifts, threads=THREADS)
     serials = list(Gift.objects.filter(status=Gift.Status.SUCCEEDED).values_list("receipt_serial", flat=True))
     assert len(serials) == GIFTS
     assert sorted(serials) == list(range(1, GIFTS + 1))  # unique; no payment failed here, so no gap either
